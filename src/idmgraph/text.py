@@ -1,0 +1,61 @@
+"""Text normalisation shared by every stage: folding for matching, slugs for IRIs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold", "slug", "clean", "normalise_quotes"]
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
+                         "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u202f": " ",
+                         "\u2009": " "})
+
+
+def normalise_quotes(text: str) -> str:
+    """Replace typographic apostrophes, dashes and spaces by their ASCII forms.
+
+    >>> normalise_quotes("l\u2019OIM \u2013 10h")
+    "l'OIM - 10h"
+    """
+    return text.translate(_QUOTES)
+
+
+def clean(text: str) -> str:
+    """Collapse runs of white space (including no-break spaces) and strip.
+
+    >>> clean("  Orateurs\u00a0:  ")
+    'Orateurs :'
+    """
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def fold(text: str) -> str:
+    """Fold *text* for matching: accents removed, case folded, quotes and spaces normalised.
+
+    >>> fold("Émirats  arabes unis")
+    'emirats arabes unis'
+    >>> fold("António Vitorino") == fold("Antonio Vitorino")
+    True
+    """
+    text = normalise_quotes(text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return clean(stripped.casefold())
+
+
+def slug(text: str, max_length: int = 80) -> str:
+    """A lower-case ASCII slug for IRIs, stable for a given folded text.
+
+    >>> slug("Juan José Gómez Camacho")
+    'juan-jose-gomez-camacho'
+    >>> slug("Ministère des affaires étrangères")
+    'ministere-des-affaires-etrangeres'
+    """
+    s = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    if len(s) > max_length:
+        import hashlib
+
+        digest = hashlib.sha256(s.encode()).hexdigest()[:8]
+        s = s[: max_length - 9].rstrip("-") + "-" + digest
+    return s
