@@ -41,7 +41,7 @@ class KnownOrganization:
 
 class OrganizationIndex:
     def __init__(self, data: dict):
-        self.types: dict[str, dict[str, str]] = data["organization_types"]
+        self.types: tuple[str, ...] = tuple(data["organization_types"])
         self.type_rules = [(r["type"], re.compile(r["pattern"])) for r in data["type_rules"]]
         self.known: dict[str, KnownOrganization] = {}
         self._names: dict[str, str] = {}

@@ -1,0 +1,249 @@
+"""Stage orchestration: sources -> agendas -> resolution -> RDF -> checks -> files in data/build/.
+
+Files are written to a temporary folder beside the build folder and swapped in only when
+everything succeeded, so a failed build never destroys the last good one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset
+
+from . import __version__, iris
+from .agenda import parse_source
+from .lexicon import PROJECT_DIR
+from .namespace import PREFIXES
+from .rdf import build_dataset
+from .records import Agenda, AgendaError
+from .resolve import Resolution, resolve_agendas
+from .sources import Source, find_sources
+from .validate import ValidationReport, validate_dataset
+
+__all__ = ["BuildResult", "BuildFailed", "run_build", "participation_rows", "source_counts",
+           "CSV_COLUMNS", "DEFAULT_SOURCES", "DEFAULT_OUT"]
+
+DEFAULT_SOURCES = PROJECT_DIR / "data" / "sources"
+DEFAULT_OUT = PROJECT_DIR / "data" / "build"
+
+CSV_COLUMNS = ["source", "event_id", "session_id", "session_kind", "session_number",
+               "session_title", "day", "start", "end", "role", "order", "person_id",
+               "person_name", "honorific", "post", "organization_id", "organization",
+               "organization_type", "state_iso3", "contribution"]
+
+
+class BuildFailed(Exception):
+    """The graph was built but did not pass its checks (exit code 1)."""
+
+    def __init__(self, message: str, report: ValidationReport | None = None):
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class BuildResult:
+    sources: list[Source]
+    agendas: list[Agenda]
+    resolution: Resolution
+    dataset: Dataset
+    report: ValidationReport
+    out_dir: Path | None
+    counts: dict[str, int] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def participation_rows(res: Resolution) -> list[dict[str, object]]:
+    """One row per participation, in the order of the CSV's columns."""
+    rows = []
+    for p in res.participations:
+        org_key = next((res.posts[k].organization for k in p.posts if res.posts[k].organization),
+                       p.organizations[0] if p.organizations else None)
+        org = res.organizations.get(org_key) if org_key else None
+        rows.append({
+            "source": p.source,
+            "event_id": str(iris.workshop(p.event_id)),
+            "session_id": str(iris.session(p.event_id, p.session.id)),
+            "session_kind": p.session.kind,
+            "session_number": p.session.number if p.session.number is not None else "",
+            "session_title": p.session.title,
+            "day": p.session.day or "",
+            "start": p.session.start,
+            "end": p.session.end,
+            "role": p.role,
+            "order": p.order,
+            "person_id": str(iris.person(p.person)),
+            "person_name": p.entry.name,
+            "honorific": p.entry.honorific or "",
+            "post": "; ".join(p.entry.posts),
+            "organization_id": str(iris.organization(org_key)) if org_key else "",
+            "organization": org.name if org else "",
+            "organization_type": (org.type or "") if org else "",
+            "state_iso3": p.entry.state or "",
+            "contribution": p.entry.contribution or "",
+        })
+    rows.sort(key=lambda r: (r["source"], r["day"], r["start"], r["role"] != "moderator", r["order"]))
+    return rows
+
+
+def source_counts(res: Resolution, source: str) -> dict[str, int]:
+    """The counts a source.yml's ``expected`` block can state, for one source."""
+    agenda = next(a for a in res.agendas if a.source == source)
+    parts = [p for p in res.participations if p.source == source]
+    states = {p.entry.state for p in parts if p.entry.state}
+    orgs: set[str] = set()
+    for p in parts:
+        for key in p.organizations:
+            while key:
+                orgs.add(key)
+                org = res.organizations[key]
+                if org.state:
+                    states.add(org.state)
+                key = org.parent
+    return {
+        "sessions": len(agenda.sessions),
+        "sessions_with_people": sum(1 for s in agenda.sessions if s.moderators or s.speakers),
+        "people": len({p.person for p in parts}),
+        "participations": len(parts),
+        "moderators": sum(1 for p in parts if p.role == "moderator"),
+        "states": len(states),
+        "organizations": len(orgs),
+    }
+
+
+def _check_expected(res: Resolution, sources: list[Source]) -> list[str]:
+    misses = []
+    for src in sources:
+        if not src.expected:
+            continue
+        got = source_counts(res, src.id)
+        for key, want in sorted(src.expected.items()):
+            if key not in got:
+                misses.append(f"{src.path.parent / 'source.yml'}: unknown expected count '{key}' "
+                              f"(known: {', '.join(sorted(got))})")
+            elif got[key] != int(want):
+                misses.append(f"{src.id}: expected {want} {key}, found {got[key]}")
+    return misses
+
+
+def _serialise(ds: Dataset) -> tuple[bytes, bytes]:
+    """(TriG, Turtle) bytes, deterministic: quads are sorted before Oxigraph writes them."""
+    nquads = ds.serialize(format="nquads", encoding="utf-8").decode("utf-8")
+    lines = sorted({ln for ln in nquads.splitlines() if ln.strip()})
+    quads = list(ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_QUADS))
+    # "id:" and "graph:" are left out: their local names hold slashes, which Turtle escapes
+    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
+    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    triples = sorted({str(ox.Triple(q.subject, q.predicate, q.object)) for q in quads})
+    triple_objs = list(ox.parse("\n".join(t + " ." for t in triples) + "\n",
+                                format=ox.RdfFormat.N_TRIPLES))
+    ttl = ox.serialize(triple_objs, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    return trig, ttl
+
+
+def _csv_bytes(rows: list[dict[str, object]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def _report_json(result: BuildResult) -> bytes:
+    data = {
+        "tool": f"idmgraph {__version__}",
+        "sources": [{"id": s.id, "path": os.path.relpath(s.path, PROJECT_DIR)
+                     if s.path.is_absolute() and PROJECT_DIR in s.path.parents else str(s.path),
+                     "counts": source_counts(result.resolution, s.id),
+                     "expected": s.expected} for s in result.sources],
+        "counts": result.counts,
+        "warnings": [str(w) for w in result.resolution.warnings],
+        "validation": {"conforms": result.report.conforms, "violations": result.report.lines()},
+    }
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def graph_counts(res: Resolution) -> dict[str, int]:
+    return {
+        "events": len({a.event.id for a in res.agendas}),
+        "sessions": sum(len(a.sessions) for a in res.agendas),
+        "sessions_with_people": sum(1 for a in res.agendas for s in a.sessions
+                                    if s.moderators or s.speakers),
+        "people": len(res.persons),
+        "states": len(res.states),
+        "organizations": len(res.organizations),
+        "posts": len(res.posts),
+        "participations": len(res.participations),
+        "warnings": len(res.warnings),
+    }
+
+
+def _write_atomically(out_dir: Path, files: dict[str, bytes]) -> dict[str, Path]:
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        old = None
+        if out_dir.exists():
+            old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+            os.replace(out_dir, old)
+        os.replace(tmp, out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return {name: out_dir / name for name in files}
+
+
+def run_build(paths: list[Path] | None = None, out_dir: Path | None = DEFAULT_OUT,
+              step: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the graph from agenda files or folders and, if out_dir is given, write it there.
+
+    Raises AgendaError on bad input (exit 2) and BuildFailed when checks fail (exit 1);
+    in both cases nothing in out_dir changes.
+    """
+    step = step or (lambda _msg: None)
+    step("reading sources")
+    sources = find_sources(paths or [DEFAULT_SOURCES])
+    if not sources:
+        raise AgendaError(", ".join(str(p) for p in (paths or [DEFAULT_SOURCES])), None,
+                          "no agenda files (.txt, .md) found")
+    agendas = []
+    for src in sources:
+        step(f"parsing {src.id}")
+        agendas.append(parse_source(src))
+    step("resolving people, states and organisations")
+    res = resolve_agendas(agendas)
+    step("building RDF")
+    ds = build_dataset(res, {s.id: s for s in sources})
+    step("validating (SHACL shapes, SPARQL checks)")
+    report = validate_dataset(ds)
+    result = BuildResult(sources, agendas, res, ds, report, out_dir, graph_counts(res))
+    result.counts["triples"] = sum(1 for _ in ds.quads((None, None, None, None)))
+    misses = _check_expected(res, sources)
+    if misses:
+        raise BuildFailed("expected counts not met:\n  " + "\n  ".join(misses), report)
+    if not report.conforms:
+        raise BuildFailed("the graph violates its shapes or checks:\n  "
+                          + "\n  ".join(report.lines()[:50]), report)
+    if out_dir is not None:
+        step("writing files")
+        trig, ttl = _serialise(ds)
+        result.files = _write_atomically(out_dir, {
+            "idm.trig": trig,
+            "idm.ttl": ttl,
+            "participations.csv": _csv_bytes(participation_rows(res)),
+            "report.json": _report_json(result),
+        })
+    return result

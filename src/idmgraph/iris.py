@@ -1,0 +1,95 @@
+"""Every IRI the graph mints, from stable keys only: display names can change, IRIs do not."""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from .namespace import GRAPH, ID
+from .text import slug
+
+__all__ = ["series", "edition", "workshop", "day", "session", "person", "state",
+           "organization", "post", "holding", "participation", "contribution",
+           "source_document", "source_graph", "REFERENCE_GRAPH", "ONTOLOGY_GRAPH",
+           "DERIVED_GRAPH", "build_activity", "software_agent"]
+
+REFERENCE_GRAPH = GRAPH["reference"]
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+DERIVED_GRAPH = GRAPH["derived"]
+
+
+def series() -> URIRef:
+    return ID["event/idm"]
+
+
+def edition(year: str) -> URIRef:
+    return ID[f"event/idm-{year}"]
+
+
+def workshop(event_id: str) -> URIRef:
+    return ID[f"event/{slug(event_id)}"]
+
+
+def day(event_id: str, iso_day: str) -> URIRef:
+    return ID[f"event/{slug(event_id)}/{iso_day}"]
+
+
+def session(event_id: str, session_id: str) -> URIRef:
+    """A session IRI from its event and its day+start time.
+
+    >>> str(session("idm-2017-04-18-new-york", "2017-04-18T11:30"))
+    'https://w3id.org/idmgraph/id/event/idm-2017-04-18-new-york/2017-04-18T11-30'
+    """
+    return ID[f"event/{slug(event_id)}/{session_id.replace(':', '-')}"]
+
+
+def person(key: str) -> URIRef:
+    return ID[f"person/{key}"]
+
+
+def person_key(name: str) -> str:
+    """Key of a person: the name folded for case and accents (honorifics already removed).
+
+    >>> person_key("António Vitorino") == person_key("Antonio Vitorino")
+    True
+    """
+    return slug(name)
+
+
+def state(alpha_3: str) -> URIRef:
+    return ID[f"state/{alpha_3}"]
+
+
+def organization(key: str) -> URIRef:
+    return ID[f"organization/{key}"]
+
+
+def post(key: str) -> URIRef:
+    return ID[f"post/{key}"]
+
+
+def holding(key: str) -> URIRef:
+    return ID[f"holding/{key}"]
+
+
+def participation(event_id: str, session_id: str, role: str, person_key_: str) -> URIRef:
+    return ID[f"participation/{slug(event_id)}/{session_id.replace(':', '-')}/{role}/{person_key_}"]
+
+
+def contribution(participation_iri: URIRef) -> URIRef:
+    return URIRef(str(participation_iri).replace("/participation/", "/contribution/", 1))
+
+
+def source_document(source_id: str) -> URIRef:
+    return ID[f"source/{slug(source_id)}"]
+
+
+def source_graph(source_id: str) -> URIRef:
+    return GRAPH[f"source/{slug(source_id)}"]
+
+
+def build_activity(version: str) -> URIRef:
+    return ID[f"activity/idmgraph-build-{version}"]
+
+
+def software_agent(version: str) -> URIRef:
+    return ID[f"agent/idmgraph-{version}"]

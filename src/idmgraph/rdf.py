@@ -1,0 +1,270 @@
+"""Stage 3: resolved entities -> RDF: one named graph per source, plus reference, ontology, derived.
+
+Default graph: what each source graph is and where it came from (PROV-O). Nothing here
+reads the clock, so the same inputs give the same graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, Namespace
+
+from . import __version__, iris
+from .namespace import CONTRIBUTION, IDM, ORG_TYPE, PREFIXES, ROLE, SESSION_KIND
+from .resolve import Resolution, ResolvedParticipation
+from .sources import Source
+from .states import load_states
+
+__all__ = ["build_dataset", "ONTOLOGY_PATH", "read_ontology"]
+
+SDO = Namespace("https://schema.org/")
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
+ONTOLOGY_PATH = ONTOLOGY_DIR / "idm.ttl"
+
+SERIES_NAMES = {"en": "International Dialogue on Migration",
+                "fr": "Dialogue international sur la migration"}
+
+
+def read_ontology() -> Graph:
+    return Graph().parse(ONTOLOGY_PATH, format="turtle")
+
+
+def _bind(ds: Dataset) -> None:
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, override=True, replace=True)
+    ds.bind("schema", str(SDO), override=True, replace=True)
+
+
+def _date(value: str) -> Literal:
+    return Literal(value, datatype=XSD.date)
+
+
+def _datetime(day: str | None, hhmm: str) -> Literal:
+    if day:
+        return Literal(f"{day}T{hhmm}:00", datatype=XSD.dateTime)
+    return Literal(f"{hhmm}:00", datatype=XSD.time)
+
+
+def _label(g: Graph, node: URIRef, text: str, lang: str | None = None,
+           prop: URIRef = SKOS.prefLabel) -> None:
+    g.add((node, prop, Literal(text, lang=lang)))
+    g.add((node, RDFS.label, Literal(text, lang=lang)))
+
+
+def build_dataset(res: Resolution, sources: dict[str, Source]) -> Dataset:
+    """The whole graph for a resolution: source graphs, reference, ontology and derived."""
+    ds = Dataset()
+    _bind(ds)
+    onto = ds.graph(iris.ONTOLOGY_GRAPH)
+    for t in read_ontology():
+        onto.add(t)
+    ref = ds.graph(iris.REFERENCE_GRAPH)
+    derived = ds.graph(iris.DERIVED_GRAPH)
+    _add_reference(ref, res)
+    _add_provenance(ds.default_graph, res, sources)
+    for agenda in res.agendas:
+        g = ds.graph(iris.source_graph(agenda.source))
+        _add_event(g, derived, agenda)
+    for p in res.participations:
+        _add_participation(ds.graph(iris.source_graph(p.source)), derived, res, p)
+    return ds
+
+
+def _add_reference(g: Graph, res: Resolution) -> None:
+    states = load_states()
+    series = iris.series()
+    g.add((series, RDF.type, SDO.EventSeries))
+    for lang, name in SERIES_NAMES.items():
+        g.add((series, SDO.name, Literal(name, lang=lang)))
+        g.add((series, RDFS.label, Literal(name, lang=lang)))
+    g.add((series, SDO.organizer, iris.organization("iom")))
+    for code in sorted(res.states):
+        s = states.get(code)
+        node = iris.state(code)
+        g.add((node, RDF.type, IDM.State))
+        g.add((node, RDF.type, ORG.FormalOrganization))
+        g.add((node, RDF.type, ORG.Organization))
+        _label(g, node, s.name_en, "en")
+        _label(g, node, s.name_fr, "fr")
+        g.add((node, IDM.iso3166Alpha3, Literal(s.alpha_3)))
+        g.add((node, IDM.iso3166Alpha2, Literal(s.alpha_2)))
+        if s.numeric:
+            g.add((node, IDM.m49, Literal(s.numeric)))
+    for org in sorted((o for o in res.organizations.values() if o.known), key=lambda o: o.key):
+        node = iris.organization(org.key)
+        _org_common(g, node, org)
+        _label(g, node, org.name_en or org.name, "en")
+        _label(g, node, org.name_fr or org.name, "fr")
+
+
+def _org_common(g: Graph, node: URIRef, org) -> None:
+    g.add((node, RDF.type, ORG.Organization))
+    g.add((node, RDF.type, ORG.OrganizationalCollaboration if org.collaboration
+           else ORG.FormalOrganization))
+    for acronym in org.acronyms:
+        g.add((node, SKOS.altLabel, Literal(acronym)))
+    if org.type:
+        g.add((node, IDM.organizationType, ORG_TYPE[org.type]))
+    if org.state:
+        g.add((node, IDM.state, iris.state(org.state)))
+    if org.parent:
+        g.add((node, ORG.subOrganizationOf, iris.organization(org.parent)))
+    elif org.state and org.type in ("national-government", "local-government"):
+        g.add((node, ORG.subOrganizationOf, iris.state(org.state)))
+
+
+def _add_provenance(g: Graph, res: Resolution, sources: dict[str, Source]) -> None:
+    activity, agent = iris.build_activity(__version__), iris.software_agent(__version__)
+    g.add((agent, RDF.type, PROV.SoftwareAgent))
+    g.add((agent, RDFS.label, Literal(f"idmgraph {__version__}")))
+    g.add((agent, OWL.versionInfo, Literal(__version__)))
+    g.add((activity, RDF.type, PROV.Activity))
+    g.add((activity, PROV.wasAssociatedWith, agent))
+    for agenda in res.agendas:
+        src = sources[agenda.source]
+        doc, graph = iris.source_document(agenda.source), iris.source_graph(agenda.source)
+        g.add((doc, RDF.type, IDM.SourceDocument))
+        g.add((doc, RDF.type, PROV.Entity))
+        g.add((doc, DCTERMS.identifier, Literal(agenda.source)))
+        g.add((doc, DCTERMS.title, Literal(str(src.meta.get("title") or agenda.event.title),
+                                           lang=agenda.event.language)))
+        g.add((doc, DCTERMS.language, Literal(agenda.event.language)))
+        g.add((doc, IDM.contentSha256, Literal(hashlib.sha256(src.path.read_bytes()).hexdigest())))
+        g.add((doc, SDO.encodingFormat, Literal("text/plain")))
+        g.add((doc, RDFS.label, Literal(f"source {agenda.source}")))
+        if src.meta.get("url"):
+            g.add((doc, SDO.url, URIRef(str(src.meta["url"]))))
+        if src.meta.get("publisher"):
+            g.add((doc, DCTERMS.publisher, Literal(str(src.meta["publisher"]))))
+        if src.meta.get("retrieved"):
+            g.add((doc, IDM.retrievedOn, _date(str(src.meta["retrieved"]))))
+        if src.meta.get("licence"):
+            g.add((doc, DCTERMS.rights, Literal(str(src.meta["licence"]).strip())))
+        g.add((activity, PROV.used, doc))
+        g.add((graph, RDF.type, PROV.Entity))
+        g.add((graph, PROV.wasDerivedFrom, doc))
+        g.add((graph, PROV.wasGeneratedBy, activity))
+        g.add((graph, PROV.wasAttributedTo, agent))
+
+
+def _add_event(g: Graph, derived: Graph, agenda) -> None:
+    ev, lang = agenda.event, agenda.event.language
+    doc = iris.source_document(agenda.source)
+    workshop = iris.workshop(ev.id)
+    year = (ev.start_date or "")[:4]
+    parent = iris.series()
+    if year:
+        parent = iris.edition(year)
+        g.add((parent, RDF.type, IDM.Edition))
+        g.add((parent, RDF.type, SDO.Event))
+        g.add((parent, SDO.superEvent, iris.series()))
+        for lg, name in SERIES_NAMES.items():
+            g.add((parent, SDO.name, Literal(f"{name} {year}", lang=lg)))
+            g.add((parent, RDFS.label, Literal(f"{name} {year}", lang=lg)))
+        derived.add((iris.series(), SDO.subEvent, parent))
+    g.add((workshop, RDF.type, IDM.Workshop))
+    g.add((workshop, RDF.type, SDO.Event))
+    g.add((workshop, SDO.superEvent, parent))
+    derived.add((parent, SDO.subEvent, workshop))
+    _label(g, workshop, ev.title, lang, SDO.name)
+    if ev.city:
+        g.add((workshop, SDO.location, Literal(ev.city)))
+    if ev.start_date:
+        g.add((workshop, SDO.startDate, _date(ev.start_date)))
+    if ev.end_date:
+        g.add((workshop, SDO.endDate, _date(ev.end_date)))
+    g.add((workshop, DCTERMS.source, doc))
+    days = sorted({s.day for s in agenda.sessions if s.day})
+    for i, d in enumerate(days, start=1):
+        node = iris.day(ev.id, d)
+        g.add((node, RDF.type, IDM.Day))
+        g.add((node, RDF.type, SDO.Event))
+        g.add((node, SDO.superEvent, workshop))
+        g.add((node, SDO.startDate, _date(d)))
+        g.add((node, SDO.position, Literal(i)))
+        g.add((node, RDFS.label, Literal(f"{ev.title[:60]} — {d}", lang=lang)))
+        derived.add((workshop, SDO.subEvent, node))
+    for i, s in enumerate(agenda.sessions, start=1):
+        node = iris.session(ev.id, s.id)
+        up = iris.day(ev.id, s.day) if s.day else workshop
+        g.add((node, RDF.type, IDM.Session))
+        g.add((node, RDF.type, SDO.Event))
+        g.add((node, SDO.superEvent, up))
+        derived.add((up, SDO.subEvent, node))
+        g.add((node, SDO.name, Literal(s.title, lang=lang)))
+        g.add((node, RDFS.label, Literal(s.label, lang=lang)))
+        g.add((node, IDM.statedAs, Literal(s.label, lang=lang)))
+        g.add((node, IDM.sessionKind, SESSION_KIND[s.kind]))
+        g.add((node, SDO.startDate, _datetime(s.day, s.start)))
+        g.add((node, SDO.endDate, _datetime(s.day, s.end)))
+        g.add((node, SDO.position, Literal(i)))
+        g.add((node, IDM.sourceLine, Literal(s.line)))
+        g.add((node, PROV.wasDerivedFrom, doc))
+        if s.number is not None:
+            g.add((node, IDM.sessionNumber, Literal(s.number)))
+
+
+def _add_participation(g: Graph, derived: Graph, res: Resolution, p: ResolvedParticipation) -> None:
+    lang = next(a.event.language for a in res.agendas if a.source == p.source)
+    doc = iris.source_document(p.source)
+    person = iris.person(p.person)
+    entry = p.entry
+    g.add((person, RDF.type, FOAF.Person))
+    g.add((person, RDF.type, SDO.Person))
+    g.add((person, FOAF.name, Literal(entry.name)))
+    g.add((person, RDFS.label, Literal(entry.name)))
+    if entry.honorific:
+        g.add((person, SDO.honorificPrefix, Literal(entry.honorific)))
+    for key in p.organizations:
+        org = res.organizations[key]
+        if not org.known:
+            node = iris.organization(key)
+            _org_common(g, node, org)
+            _label(g, node, org.name, org.lang)
+    session = iris.session(p.event_id, p.session.id)
+    part = iris.participation(p.event_id, p.session.id, p.role, p.person)
+    g.add((part, RDF.type, IDM.Participation))
+    g.add((part, IDM.participant, person))
+    g.add((part, IDM.session, session))
+    g.add((part, IDM.role, ROLE[p.role]))
+    g.add((part, SDO.position, Literal(p.order)))
+    g.add((part, IDM.statedAs, Literal(entry.text, lang=lang)))
+    g.add((part, IDM.sourceLine, Literal(entry.line)))
+    g.add((part, PROV.wasDerivedFrom, doc))
+    g.add((part, RDFS.label, Literal(f"{entry.name} — {p.role} — {p.session.label[:50]}", lang=lang)))
+    if p.on_behalf_of:
+        kind, key = p.on_behalf_of
+        g.add((part, IDM.onBehalfOf, iris.state(key) if kind == "state" else iris.organization(key)))
+    for post_key, hkey in zip(p.posts, p.holdings):
+        post = res.posts[post_key]
+        post_node, hold = iris.post(post_key), iris.holding(hkey)
+        owner = (iris.organization(post.organization) if post.organization
+                 else iris.state(post.state) if post.state else None)
+        g.add((post_node, RDF.type, ORG.Post))
+        _label(g, post_node, post.title, post.lang)
+        if owner is not None:
+            g.add((post_node, ORG.postIn, owner))
+            g.add((hold, ORG.organization, owner))
+        g.add((hold, RDF.type, IDM.PostHolding))
+        g.add((hold, RDF.type, ORG.Membership))
+        g.add((hold, ORG.member, person))
+        g.add((hold, IDM.post, post_node))
+        g.add((hold, RDFS.label, Literal(f"{entry.name} — {post.title}", lang=post.lang)))
+        if p.session.day:
+            g.add((hold, IDM.attestedOn, _date(p.session.day)))
+        g.add((hold, PROV.wasDerivedFrom, doc))
+        g.add((part, IDM.inCapacityOf, hold))
+        derived.add((person, ORG.holds, post_node))
+    if entry.contribution:
+        c = iris.contribution(part)
+        g.add((c, RDF.type, IDM.Contribution))
+        g.add((c, IDM.contributionKind, CONTRIBUTION[entry.contribution]))
+        g.add((c, SDO.author, person))
+        g.add((c, IDM.deliveredIn, session))
+        g.add((c, IDM.viaParticipation, part))
+        g.add((c, PROV.wasDerivedFrom, doc))
+        g.add((c, RDFS.label, Literal(f"{entry.contribution} — {entry.name}", lang=lang)))
+    derived.add((session, IDM.hasModerator if p.role == "moderator" else IDM.hasSpeaker, person))

@@ -1,0 +1,251 @@
+"""Stage 2: agenda records -> resolved entities (people, states, organisations, posts, holdings).
+
+People are one person when their names, without honorifics and folded for case and
+accents, are equal; never by similarity alone. Similar names that are not merged are
+reported as near misses for curation (Laura Thompson and Peter Thomson stay two people).
+Organisations are keyed by a reviewed reference key, else by their folded name plus the
+state of the person who holds a post in them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .iris import person_key
+from .organizations import OrganizationIndex, load_organizations, strip_acronym
+from .records import Agenda, Person, Session, Warning_
+from .states import StateIndex, load_states
+from .text import fold, slug
+
+__all__ = ["Resolution", "ResolvedOrganization", "ResolvedPost", "ResolvedParticipation",
+           "resolve_agendas", "near_misses"]
+
+
+@dataclass(frozen=True)
+class ResolvedOrganization:
+    key: str
+    name: str  # as first stated (or the reference name in the source's language)
+    lang: str
+    type: str | None
+    state: str | None
+    parent: str | None
+    known: bool
+    collaboration: bool = False
+    name_en: str | None = None
+    name_fr: str | None = None
+    acronyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResolvedPost:
+    key: str
+    title: str
+    lang: str
+    organization: str | None  # organisation key
+    state: str | None  # the post is in the state itself (no named organisation)
+
+
+@dataclass
+class ResolvedPerson:
+    key: str
+    name: str
+    names: set[str] = field(default_factory=set)
+    honorifics: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ResolvedHolding:
+    key: str
+    person: str
+    post: str
+    dates: set[str] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class ResolvedParticipation:
+    source: str
+    event_id: str
+    session: Session
+    role: str
+    order: int
+    person: str  # person key
+    entry: Person
+    holdings: tuple[str, ...]
+    posts: tuple[str, ...]  # post keys, in the agenda's order
+    organizations: tuple[str, ...]  # organisation keys, in the agenda's order
+    on_behalf_of: tuple[str, str] | None  # ("state", "MEX") or ("organization", key)
+
+
+@dataclass
+class Resolution:
+    agendas: list[Agenda]
+    persons: dict[str, ResolvedPerson] = field(default_factory=dict)
+    organizations: dict[str, ResolvedOrganization] = field(default_factory=dict)
+    posts: dict[str, ResolvedPost] = field(default_factory=dict)
+    holdings: dict[str, ResolvedHolding] = field(default_factory=dict)
+    participations: list[ResolvedParticipation] = field(default_factory=list)
+    states: set[str] = field(default_factory=set)
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+class _Resolver:
+    def __init__(self, states: StateIndex, orgs: OrganizationIndex, roles: dict[str, str]):
+        self.states, self.orgs, self.roles = states, orgs, roles
+
+    def organization(self, res: Resolution, name: str, state: str | None, lang: str,
+                     source: str, line: int) -> str:
+        known = self.orgs.lookup(name) or self.orgs.by_pattern(name)
+        if known:
+            if known.key not in res.organizations:
+                self._add_known(res, known.key, lang)
+            return known.key
+        base, acronym = strip_acronym(name)
+        key = slug(base) + (f"-{state.lower()}" if state else "")
+        if key not in res.organizations:
+            org_type = self.orgs.type_of(base)
+            if org_type is None:
+                res.warnings.append(Warning_(
+                    source, line, "organization-type",
+                    f"no type for organisation '{name}': add it to data/reference/organizations.yml"))
+            res.organizations[key] = ResolvedOrganization(
+                key=key, name=base, lang=lang, type=org_type, state=state, parent=None,
+                known=False, acronyms=(acronym,) if acronym else ())
+            if state:
+                res.states.add(state)
+        return key
+
+    def _add_known(self, res: Resolution, key: str, lang: str) -> None:
+        k = self.orgs.known[key]
+        res.organizations[key] = ResolvedOrganization(
+            key=k.key, name=k.name_fr if lang == "fr" else k.name_en, lang=lang, type=k.type,
+            state=k.state, parent=k.parent, known=True, collaboration=k.collaboration,
+            name_en=k.name_en, name_fr=k.name_fr, acronyms=k.acronyms)
+        if k.state:
+            res.states.add(k.state)
+        if k.parent and k.parent not in res.organizations:
+            self._add_known(res, k.parent, lang)
+
+    def participation(self, res: Resolution, agenda: Agenda, session: Session, entry: Person,
+                      role: str, order: int) -> None:
+        lang, source = agenda.event.language, agenda.source
+        pkey = person_key(entry.name)
+        person = res.persons.setdefault(pkey, ResolvedPerson(pkey, entry.name))
+        person.names.add(entry.name)
+        if entry.honorific:
+            person.honorifics.add(entry.honorific)
+        if entry.state:
+            res.states.add(entry.state)
+        org_keys = [self.organization(res, o, entry.state, lang, source, entry.line)
+                    for o in entry.organizations]
+        post_keys, holding_keys = [], []
+        for i, title in enumerate(entry.posts):
+            idx = entry.post_organizations[i] if i < len(entry.post_organizations) else None
+            org_key = org_keys[idx] if idx is not None else None
+            owner = org_key or (f"state-{entry.state.lower()}" if entry.state else "unattached")
+            key = f"{owner}/{slug(title, 60)}"
+            if org_key is None and entry.state is None:
+                res.warnings.append(Warning_(source, entry.line, "post-without-organization",
+                                             f"post '{title}' of {entry.name} names no "
+                                             "organisation and no state"))
+            res.posts.setdefault(key, ResolvedPost(key, title, lang, org_key,
+                                                   None if org_key else entry.state))
+            hkey = f"{pkey}/{key}"
+            holding = res.holdings.setdefault(hkey, ResolvedHolding(hkey, pkey, key))
+            if session.day:
+                holding.dates.add(session.day)
+            holding.sources.add(source)
+            post_keys.append(key)
+            holding_keys.append(hkey)
+        behalf: tuple[str, str] | None = None
+        if entry.state:
+            behalf = ("state", entry.state)
+        elif org_keys:
+            behalf = ("organization", org_keys[0])
+        res.participations.append(ResolvedParticipation(
+            source=source, event_id=agenda.event.id, session=session, role=role, order=order,
+            person=pkey, entry=entry, holdings=tuple(holding_keys), posts=tuple(post_keys),
+            organizations=tuple(org_keys), on_behalf_of=behalf))
+
+
+def resolve_agendas(agendas: list[Agenda], roles: dict[str, str] | None = None) -> Resolution:
+    """Resolve the people, organisations, posts and holdings of several agendas together."""
+    from .lexicon import load_lexicon
+
+    roles = roles or load_lexicon().contribution_roles
+    resolver = _Resolver(load_states(), load_organizations(), roles)
+    res = Resolution(agendas=list(agendas))
+    for agenda in agendas:
+        res.warnings.extend(agenda.warnings)
+        for session in agenda.sessions:
+            for order, entry in enumerate(session.moderators, start=1):
+                resolver.participation(res, agenda, session, entry, "moderator", order)
+            for order, entry in enumerate(session.speakers, start=1):
+                role = roles.get(entry.contribution or "", "speaker")
+                resolver.participation(res, agenda, session, entry, role, order)
+    for a, b, why in near_misses({k: p.name for k, p in res.persons.items()}):
+        res.warnings.append(Warning_("resolution", None, "near-miss",
+                                     f"'{a}' and '{b}' are kept as two people ({why}); "
+                                     "if they are one, add the variant to data/curation/"))
+    res.warnings.sort(key=lambda w: (w.source, w.line or 0, w.code, w.message))
+    return res
+
+
+def _family(name: str) -> str:
+    tokens = [t for t in fold(name).split() if t not in {"jr.", "jr", "sr.", "ii", "iii"}]
+    return tokens[-1] if tokens else ""
+
+
+def near_misses(names: dict[str, str], threshold: float = 0.85) -> list[tuple[str, str, str]]:
+    """Pairs of distinct people whose names are close enough to be one person misspelt.
+
+    Two tests, each blocked so that large graphs stay fast: whole names at least
+    ``threshold`` similar (blocked by the first letter of the family name), and family names
+    one edit apart (blocked by length).
+
+    >>> near_misses({"laura-thompson": "Laura Thompson", "peter-thomson": "Peter Thomson"})
+    [('Laura Thompson', 'Peter Thomson', "family names 'thompson' and 'thomson' differ by one letter")]
+    >>> near_misses({"a": "Ahmed Hussen", "b": "Hisham Badr"})
+    []
+    """
+    out: dict[tuple[str, str], str] = {}
+    by_initial: dict[str, list[str]] = defaultdict(list)
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for key in sorted(names):
+        fam = _family(names[key])
+        by_initial[fam[:1]].append(key)
+        by_length[len(fam)].append(key)
+    for keys in by_initial.values():
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                ratio = difflib.SequenceMatcher(None, fold(names[a]), fold(names[b])).ratio()
+                if ratio >= threshold:
+                    out[tuple(sorted((names[a], names[b])))] = f"names {ratio:.0%} alike"
+    for length, keys in sorted(by_length.items()):
+        candidates = keys + by_length.get(length + 1, [])
+        for i, a in enumerate(keys):
+            for b in candidates:
+                if a >= b and b in keys:
+                    continue
+                fa, fb = _family(names[a]), _family(names[b])
+                if fa != fb and len(fa) >= 4 and _one_edit(fa, fb):
+                    pair = tuple(sorted((names[a], names[b])))
+                    out.setdefault(pair, _family_msg(pair))
+    return sorted((a, b, why) for (a, b), why in out.items())
+
+
+def _family_msg(pair: tuple[str, str]) -> str:
+    return f"family names '{_family(pair[0])}' and '{_family(pair[1])}' differ by one letter"
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether a and b differ by one substitution, insertion or deletion."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
