@@ -1,0 +1,179 @@
+"""Command line: turns flags into arguments for the stage functions; no logic lives here.
+
+Exit codes: 0 success; 1 the graph failed validation (shapes, checks or expected counts);
+2 bad input or usage (unreadable agenda, ambiguous block, unknown query or parameter).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from . import __version__
+
+EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
+
+_EPILOG = "exit codes: 0 ok, 1 validation failed, 2 bad input or usage"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="idmgraph", epilog=_EPILOG,
+                                description="IDM agendas as an RDF knowledge graph.")
+    p.add_argument("--version", action="version", version=f"idmgraph {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("ingest", help="parse one agenda and print it", epilog=_EPILOG)
+    s.add_argument("file", type=Path, help="agenda file (.txt)")
+    s.add_argument("--format", choices=("json", "table"), default="table")
+
+    s = sub.add_parser("build", help="build and validate the graph", epilog=_EPILOG)
+    s.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
+                   help="agenda files or folders (default: data/sources/)")
+    s.add_argument("--out", type=Path, default=None, help="output folder (default: data/build/)")
+    s.add_argument("--quiet", action="store_true", help="print only errors")
+
+    s = sub.add_parser("validate", help="validate a built graph again", epilog=_EPILOG)
+    s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
+
+    for name, helptext in (("query", "run a named research query"),
+                           ("sparql", "run a SPARQL query on the built graph")):
+        s = sub.add_parser(name, help=helptext, epilog=_EPILOG)
+        if name == "query":
+            s.add_argument("name", nargs="?", help="query name (see --list)")
+            s.add_argument("--list", action="store_true", help="list the queries and their parameters")
+            s.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+            s.add_argument("--lang", choices=("en", "fr"), default=None, help="label language")
+        else:
+            s.add_argument("query", nargs="?", help="SPARQL text")
+            s.add_argument("--file", type=Path, help="a .rq file")
+        s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+        s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
+    return p
+
+
+def _emit(console: Console, frame, fmt: str, title: str | None = None) -> None:
+    from .report import render_frame
+
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    else:
+        render_frame(console, frame, title)
+
+
+def _ingest(args, console: Console) -> int:
+    from .agenda import parse_agenda
+    from .report import render_agenda
+
+    agenda = parse_agenda(args.file)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(agenda.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        render_agenda(console, agenda)
+        for w in agenda.warnings:
+            console.print(f"warning: {w}", markup=False)
+    return EXIT_OK
+
+
+def _build(args, console: Console) -> int:
+    from .build import DEFAULT_OUT, run_build
+    from .report import render_headline
+
+    err = Console(stderr=True)
+    with err.status("building", spinner="dots") as status:
+        result = run_build(args.sources or None, args.out or DEFAULT_OUT,
+                           step=lambda msg: status.update(msg))
+    if not args.quiet:
+        render_headline(console, result)
+    return EXIT_OK
+
+
+def _validate(args, console: Console) -> int:
+    from rdflib import Dataset
+
+    from .build import DEFAULT_OUT
+    from .validate import validate_dataset
+
+    path = (args.build or DEFAULT_OUT) / "idm.trig"
+    if not path.exists():
+        console.print(f"{path}: no built graph; run 'idmgraph build' first", markup=False)
+        return EXIT_INPUT
+    ds = Dataset()
+    ds.parse(path, format="trig")
+    report = validate_dataset(ds)
+    for line in report.lines():
+        console.print(line, markup=False)
+    console.print(f"{path}: " + ("valid" if report.conforms else "INVALID"), markup=False)
+    return EXIT_OK if report.conforms else EXIT_INVALID
+
+
+def _query(args, console: Console) -> int:
+    from .build import DEFAULT_OUT
+    from .query import QueryError, list_queries, run_query
+
+    if args.list or not args.name:
+        for q in list_queries():
+            console.print(f"[bold]{q.name}[/bold]: {q.description}")
+            for p in q.params:
+                console.print(f"    --param {p.name}=... ({'required' if p.required else 'optional'}): {p.help}",
+                              markup=False)
+        return EXIT_OK if args.list else EXIT_INPUT
+    params = {}
+    for item in args.param:
+        if "=" not in item:
+            raise QueryError(f"--param takes KEY=VALUE, not '{item}'")
+        key, value = item.split("=", 1)
+        params[key.strip()] = value
+    frame = run_query(args.name, params, build_dir=args.build or DEFAULT_OUT, lang=args.lang)
+    _emit(console, frame, args.format, args.name)
+    return EXIT_OK
+
+
+def _sparql(args, console: Console) -> int:
+    from .build import DEFAULT_OUT
+    from .query import QueryError, run_sparql
+
+    if args.file:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryError(f"{args.file}: cannot read: {exc}") from exc
+    elif args.query:
+        text = args.query
+    else:
+        raise QueryError("give a query, or --file F.rq")
+    frame = run_sparql(text, build_dir=args.build or DEFAULT_OUT)
+    _emit(console, frame, args.format)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .build import BuildFailed
+    from .query import QueryError
+    from .records import AgendaError
+
+    args = _parser().parse_args(argv)
+    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+    err = Console(stderr=True)
+    handlers = {"ingest": _ingest, "build": _build, "validate": _validate, "query": _query,
+                "sparql": _sparql}
+    try:
+        return handlers[args.command](args, console)
+    except AgendaError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_INPUT
+    except (QueryError, FileNotFoundError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_INPUT
+    except BuildFailed as exc:
+        err.print(f"build failed; data/build/ left as it was.\n{exc}", markup=False)
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""Stage 5: the built graph -> answers. Named research queries (``ontology/queries/*.rq``) and
+free SPARQL, returning pandas DataFrames; parameters are bound, never pasted into the text.
+
+A query file opens with comment lines saying what it answers, then one line per parameter::
+
+    # param ?person (required, person): a person IRI, or a name
+
+Parameters are bound by Oxigraph's substitution (SEP-0007), which needs each parameter
+variable in the SELECT projection (and GROUP BY); the parameter columns are dropped from the
+answer. The kind in brackets says how a value given by a user becomes an RDF term (a name is
+turned into the person's IRI the way the build mints it; a state name or code into the
+state's IRI). A value that names nothing in the graph is an error, not an empty table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import iris
+from .build import DEFAULT_OUT
+from .namespace import ORG_TYPE
+from .store import open_store, select
+from .text import fold
+
+__all__ = ["QuerySpec", "QueryError", "list_queries", "load_query", "run_query", "run_sparql",
+           "IDMGraph", "open_graph", "QUERIES_DIR"]
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent.parent / "ontology" / "queries"
+_PARAM = re.compile(r"^#\s*param\s+\?(\w+)\s+\((required|optional),\s*([\w-]+)\)\s*:\s*(.*)$")
+LANGS = ("en", "fr")
+
+
+class QueryError(ValueError):
+    """A query name, parameter or value that cannot be used (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    required: bool
+    kind: str
+    help: str
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    name: str
+    path: Path
+    description: str
+    params: tuple[Param, ...]
+    text: str
+
+
+def _parse_spec(path: Path) -> QuerySpec:
+    text = path.read_text(encoding="utf-8")
+    description, params = [], []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        m = _PARAM.match(line)
+        if m:
+            params.append(Param(m.group(1), m.group(2) == "required", m.group(3), m.group(4)))
+        else:
+            description.append(line.lstrip("# ").rstrip())
+    return QuerySpec(path.stem, path, " ".join(d for d in description if d), tuple(params), text)
+
+
+def list_queries(folder: Path = QUERIES_DIR) -> list[QuerySpec]:
+    """Every research query shipped in ``ontology/queries/``, by name."""
+    return [_parse_spec(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def load_query(name: str, folder: Path = QUERIES_DIR) -> QuerySpec:
+    path = folder / f"{name}.rq"
+    if not re.fullmatch(r"[a-z0-9-]+", name) or not path.exists():
+        known = ", ".join(q.name for q in list_queries(folder))
+        raise QueryError(f"no query named '{name}'; known queries: {known}")
+    return _parse_spec(path)
+
+
+def _exists(store: ox.Store, node: ox.NamedNode, cls: str) -> bool:
+    ask = f"ASK {{ ?x a <{cls}> }}"  # the class is ours; the node is bound, not pasted
+    return bool(store.query(ask, use_default_graph_as_union=True,
+                            substitutions={ox.Variable("x"): node}))
+
+
+def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    """Turn a user's value into the RDF term the query expects, or raise QueryError."""
+    value = value.strip()
+    is_iri = value.startswith(("http://", "https://"))
+    if is_iri:
+        try:
+            ox.NamedNode(value)
+        except ValueError as exc:
+            raise QueryError(f"'{value}' is not a valid IRI: {exc}") from exc
+    if param.kind == "lang":
+        if value not in LANGS:
+            raise QueryError(f"--lang must be one of {', '.join(LANGS)}, not '{value}'")
+        return ox.Literal(value)
+    if param.kind == "person":
+        node = ox.NamedNode(value) if is_iri else ox.NamedNode(str(iris.person(iris.person_key(value))))
+        if not _exists(store, node, "http://xmlns.com/foaf/0.1/Person"):
+            raise QueryError(f"no person '{value}' in the graph")
+        return node
+    if param.kind == "state":
+        if is_iri:
+            node = ox.NamedNode(value)
+        else:
+            from .states import load_states
+
+            state = load_states().lookup(value)
+            if state is None and len(value) == 3 and value.isalpha():
+                node = ox.NamedNode(str(iris.state(value.upper())))
+            elif state is None:
+                raise QueryError(f"'{value}' is not a state name or ISO 3166-1 alpha-3 code")
+            else:
+                node = ox.NamedNode(str(iris.state(state.alpha_3)))
+        if not _exists(store, node, "https://w3id.org/idmgraph/ontology#State"):
+            raise QueryError(f"no state '{value}' in the graph")
+        return node
+    if param.kind == "organization-type":
+        node = ox.NamedNode(value if is_iri else str(ORG_TYPE[fold(value).replace(" ", "-")]))
+        if not _exists(store, node, "http://www.w3.org/2004/02/skos/core#Concept"):
+            raise QueryError(f"no organisation type '{value}'")
+        return node
+    if param.kind == "session":
+        if not is_iri:
+            raise QueryError(f"give the session as its IRI, not '{value}'")
+        node = ox.NamedNode(value)
+        if not _exists(store, node, "https://w3id.org/idmgraph/ontology#Session"):
+            raise QueryError(f"no session '{value}' in the graph")
+        return node
+    if param.kind == "iri":
+        if not is_iri:
+            raise QueryError(f"parameter {param.name} takes an IRI, not '{value}'")
+        return ox.NamedNode(value)
+    return ox.Literal(value)
+
+
+def _python(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if dt.endswith(("#integer", "#int", "#long")):
+            return int(term.value)
+        if dt.endswith(("#decimal", "#double", "#float")):
+            return float(term.value)
+        if dt.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    return term.value
+
+
+def _frame(columns: list[str], rows: list[tuple]):
+    import pandas as pd  # imported here: the build does not need pandas
+
+    return pd.DataFrame([[_python(t) for t in row] for row in rows], columns=columns)
+
+
+def run_query(name: str, params: dict[str, str] | None = None, store: ox.Store | None = None,
+              build_dir: Path = DEFAULT_OUT, lang: str | None = None):
+    """Run a named research query and return a pandas DataFrame.
+
+    Values are bound to the query's variables (SEP-0007 substitution in Oxigraph): a value
+    such as ``} DROP ALL {`` is just a string that matches nothing.
+    """
+    spec = load_query(name)
+    params = dict(params or {})
+    if lang is not None:
+        params["lang"] = lang
+    store = store or open_store(build_dir)
+    declared = {p.name: p for p in spec.params}
+    unknown = set(params) - set(declared)
+    if unknown:
+        raise QueryError(f"query '{name}' has no parameter {', '.join(sorted(unknown))}; "
+                         f"it takes: {', '.join(declared) or 'none'}")
+    bindings = {}
+    for p in spec.params:
+        if p.name in params and params[p.name] is not None:
+            bindings[p.name] = _resolve_value(store, p, str(params[p.name]))
+        elif p.required:
+            raise QueryError(f"query '{name}' needs --param {p.name}=VALUE ({p.help})")
+    columns, rows = select(store, spec.text, bindings)
+    frame = _frame(columns, rows)
+    return frame.drop(columns=[p.name for p in spec.params if p.name in frame.columns])
+
+
+def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path = DEFAULT_OUT):
+    """Run free SPARQL (SELECT) on the built graph; a syntax error raises QueryError."""
+    store = store or open_store(build_dir)
+    try:
+        result = store.query(text, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from exc
+    if isinstance(result, bool):
+        return _frame(["ask"], [(ox.Literal("true" if result else "false",
+                                            datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),)])
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        return _frame(columns, [tuple(sol[c] for c in columns) for sol in result])
+    triples = [(t.subject, t.predicate, t.object) for t in result]
+    return _frame(["subject", "predicate", "object"], triples)
+
+
+class IDMGraph:
+    """The built graph, opened once, for Python and notebooks.
+
+    >>> g = open_graph()                                   # doctest: +SKIP
+    >>> g.query("session-speakers").head()                 # doctest: +SKIP
+    """
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def query(self, name: str, lang: str | None = None, **params: str):
+        return run_query(name, params, store=self.store, lang=lang)
+
+    def sparql(self, text: str):
+        return run_sparql(text, store=self.store)
+
+
+def open_graph(build_dir: Path | str = DEFAULT_OUT) -> IDMGraph:
+    """Open a built graph (``data/build/`` by default) for querying from Python."""
+    return IDMGraph(open_store(build_dir))

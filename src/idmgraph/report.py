@@ -1,0 +1,79 @@
+"""Stage 6: results -> text for people: the build's headline, agendas and query tables (rich)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .build import BuildResult
+from .records import Agenda
+
+__all__ = ["render_headline", "render_agenda", "render_frame"]
+
+
+def _person(p) -> str:
+    state = f" ({p.state})" if p.state else ""
+    return f"{p.name}{state}"
+
+
+def _rel(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def render_agenda(console: Console, agenda: Agenda) -> None:
+    """Each session with its moderator(s) and speakers, in day and time order."""
+    ev = agenda.event
+    console.print(Text(f"{ev.title}", style="bold"))
+    console.print(f"{ev.city or '?'}, {ev.start_date or '?'} to {ev.end_date or '?'} "
+                  f"({ev.language}) - source {agenda.source}")
+    table = Table(show_lines=False, pad_edge=False)
+    for col in ("day", "time", "session", "moderator", "speakers"):
+        table.add_column(col, overflow="fold")
+    for s in agenda.sessions:
+        label = s.label if len(s.label) <= 50 else s.label[:47] + "..."
+        table.add_row(s.day or "", f"{s.start}-{s.end}", Text(label),
+                      Text(", ".join(_person(p) for p in s.moderators)),
+                      Text(", ".join(_person(p) for p in s.speakers)))
+    console.print(table)
+
+
+def render_headline(console: Console, result: BuildResult) -> None:
+    """Counts, every session's people, the warnings and where the outputs are."""
+    c = result.counts
+    console.print(Text("idmgraph build", style="bold green"))
+    console.print(
+        f"{c['events']} event(s), {c['sessions']} sessions ({c['sessions_with_people']} with people), "
+        f"{c['people']} people, {c['states']} states, {c['organizations']} organisations, "
+        f"{c['posts']} posts, {c['participations']} participations, {c['triples']} triples")
+    console.print("validation: SHACL shapes and SPARQL checks "
+                  + ("[green]passed[/green]" if result.report.conforms else "[red]FAILED[/red]"))
+    for agenda in result.agendas:
+        console.print()
+        render_agenda(console, agenda)
+    warnings = result.resolution.warnings
+    console.print()
+    console.print(Text(f"{len(warnings)} warning(s) for curation:", style="bold yellow"))
+    for w in warnings:
+        console.print(Text(f"  {w}"))
+    if result.files:
+        console.print()
+        console.print(Text("outputs:", style="bold"))
+        for name, path in result.files.items():
+            console.print(Text(f"  {_rel(path)}"))
+
+
+def render_frame(console: Console, frame, title: str | None = None) -> None:
+    table = Table(title=title)
+    for col in frame.columns:
+        table.add_column(str(col), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*[Text("" if v is None or v != v else str(v)) for v in row])
+    console.print(table)
+    console.print(f"{len(frame)} row(s)")
