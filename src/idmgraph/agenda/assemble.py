@@ -218,6 +218,11 @@ def _find_city(lines: list[Line], lex: Lexicon) -> str | None:
         m = pattern.search(fold(line.text))
         if m:
             return lex.places[m.group(1)]
+    # a header line such as "Geneva, 8 October 2018" names the venue first
+    for line in lines:
+        head = fold(line.text).split(",", 1)[0].strip()
+        if line.kind == "day" and head in lex.places:
+            return lex.places[head]
     return None
 
 

@@ -256,7 +256,7 @@ class _Parser:
         # ("Ministre de l'immigration, des réfugiés et de la citoyenneté").
         merged: list[str] = []
         for f in fields:
-            if merged and f.text[:1].islower() and not fold(f.text).startswith("fondations"):
+            if merged and f.text[:1].islower():
                 merged[-1] = f"{merged[-1]}, {f.text}"
             else:
                 merged.append(f.text)
@@ -271,8 +271,10 @@ class _Parser:
         orgs: list[str] = []
         post_org: list[int | str | None] = []  # index into orgs, "next", or None
         bare_state = None
+        last = "name"  # kind of the previous field
         for field in merged[1:]:
             folded = fold(field)
+            last, was = "other", last
             if folded in self.lex.honorifics:
                 honorifics.append(field)
                 continue
@@ -294,17 +296,24 @@ class _Parser:
                     post_org.append(orgs.index(org))
                 else:
                     post_org.append("next")
+                last = "post"
+                continue
+            if (was == "post"
+                    and not self._starts_with(folded, self.lex.org_heads)
+                    and not self.orgs.lookup(field)
+                    and re.search(r"\b(and|et|&)\b", folded)):
+                # an English title lists portfolios after a comma, capitalised:
+                # "Minister of Labour, Social Security and Migration"
+                posts[-1] = f"{posts[-1]}, {field}"
+                last = "post"
                 continue
             if field not in orgs:
                 orgs.append(field)
         # a post without its own organisation is in the next organisation field, else the previous
         resolved: list[int | None] = []
-        for i, (post, link) in enumerate(zip(posts, post_org)):
-            if link != "next":
-                resolved.append(link)  # type: ignore[arg-type]
-                continue
-            idx = self._neighbour_org(entry, post, orgs, after=True)
-            resolved.append(idx)
+        for post, link in zip(posts, post_org):
+            resolved.append(self._neighbour_org(entry, post, orgs) if link == "next"
+                            else link)  # type: ignore[arg-type]
         state = bare_state
         if state is None:
             for field in merged[1:]:
@@ -320,7 +329,7 @@ class _Parser:
         return bool(re.search(r"\b(du|des|de la|de l'|aupres)\b", fold(text)))
 
     @staticmethod
-    def _neighbour_org(entry: str, post: str, orgs: list[str], after: bool) -> int | None:
+    def _neighbour_org(entry: str, post: str, orgs: list[str]) -> int | None:
         if not orgs:
             return None
         p = entry.find(post)
