@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = _parser().parse_args(argv)
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     handlers = {"ingest": _ingest, "build": _build, "validate": _validate, "query": _query,
                 "sparql": _sparql}
     try:
