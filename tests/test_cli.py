@@ -3,28 +3,30 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from idmgraph.cli import main
-
 from conftest import AGENDAS, BAD, SOURCE_2017, SOURCES
+from idmgraph.cli import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "idmgraph.cli", *args], capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "idmgraph.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
-@pytest.mark.parametrize("name, line, words", [
-    ("empty.txt", None, "empty file"),
-    ("binary.txt", 3, "binary file"),
-    ("no-session.txt", 1, "no session anywhere"),
-    ("bad-time.txt", 3, "unrecognised time format"),
-    ("latin1.txt", 7, "not UTF-8"),
-    ("ambiguous.txt", 19, "3 sessions of 2018-10-08 could take it"),
-])
+@pytest.mark.parametrize(
+    "name, line, words",
+    [
+        ("empty.txt", None, "empty file"),
+        ("binary.txt", 3, "binary file"),
+        ("no-session.txt", 1, "no session anywhere"),
+        ("bad-time.txt", 3, "unrecognised time format"),
+        ("latin1.txt", 7, "not UTF-8"),
+        ("ambiguous.txt", 19, "3 sessions of 2018-10-08 could take it"),
+    ],
+)
 def test_bad_input_exit_2_names_file_and_line(name, line, words, tmp_path):
     out = tmp_path / "build"
     good = run("build", str(SOURCES), "--out", str(out), "--quiet")
@@ -45,7 +47,13 @@ def test_ingest_json_is_the_documented_shape(capsys):
     assert set(data["event"]) == {"id", "title", "city", "start_date", "end_date", "language"}
     s = data["sessions"][1]
     assert set(s) == {"id", "day", "start", "end", "kind", "number", "title", "moderators", "speakers"}
-    assert (s["day"], s["start"], s["end"], s["kind"], s["number"]) == ("2017-04-18", "11:30", "13:00", "panel", 1)
+    assert (s["day"], s["start"], s["end"], s["kind"], s["number"]) == (
+        "2017-04-18",
+        "11:30",
+        "13:00",
+        "panel",
+        1,
+    )
     p = s["speakers"][2]
     assert set(p) == {"name", "honorific", "posts", "organizations", "state", "contribution", "text"}
     assert (p["name"], p["state"], p["contribution"]) == ("Juan José Gómez Camacho", "MEX", None)
@@ -54,9 +62,14 @@ def test_ingest_json_is_the_documented_shape(capsys):
 def test_bare_english_agenda_without_source_yml(capsys):
     assert main(["ingest", str(AGENDAS / "idm-2018-geneva-en.txt"), "--format", "json"]) == 0
     ev = json.loads(capsys.readouterr().out)["event"]
-    assert ev == {"id": "idm-2018-10-08-geneva",
-                  "title": "International Dialogue on Migration 2018: Inclusion and social cohesion",
-                  "city": "Geneva", "start_date": "2018-10-08", "end_date": "2018-10-08", "language": "en"}
+    assert ev == {
+        "id": "idm-2018-10-08-geneva",
+        "title": "International Dialogue on Migration 2018: Inclusion and social cohesion",
+        "city": "Geneva",
+        "start_date": "2018-10-08",
+        "end_date": "2018-10-08",
+        "language": "en",
+    }
 
 
 def test_build_prints_headline_and_outputs(tmp_path):
@@ -85,17 +98,31 @@ def test_query_and_sparql_commands(tmp_path, capsys):
     out = tmp_path / "b"
     assert main(["build", "--out", str(out), "--quiet"]) == 0
     capsys.readouterr()
-    assert main(["query", "people-by-state", "--param", "state=Suisse", "--format", "json",
-                 "--build", str(out)]) == 0
+    assert (
+        main(["query", "people-by-state", "--param", "state=Suisse", "--format", "json", "--build", str(out)])
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out)
     assert [r["name"] for r in rows] == ["Jürg Lauber"]
     assert main(["query", "no-such-query", "--build", str(out)]) == 2
     assert main(["query", "people-by-state", "--param", "state=Atlantis", "--build", str(out)]) == 2
     assert main(["query", "person-participations", "--build", str(out)]) == 2  # required param
-    assert main(["query", "person-participations", "--param", "person=} DROP ALL {",
-                 "--build", str(out)]) == 2
-    assert main(["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/idmgraph/ontology#Participation> }",
-                 "--format", "csv", "--build", str(out)]) == 0
+    assert (
+        main(["query", "person-participations", "--param", "person=} DROP ALL {", "--build", str(out)]) == 2
+    )
+    assert (
+        main(
+            [
+                "sparql",
+                "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/idmgraph/ontology#Participation> }",
+                "--format",
+                "csv",
+                "--build",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.splitlines() == ["n", "37"]
     assert main(["sparql", "SELECT WHERE {", "--build", str(out)]) == 2
     assert main(["validate", "--build", str(out)]) == 0

@@ -6,11 +6,10 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.compare import isomorphic
 
+from conftest import SOURCES
 from idmgraph import iris
 from idmgraph.build import CSV_COLUMNS, run_build
 from idmgraph.store import select
-
-from conftest import SOURCES
 
 Q_PREFIX = """PREFIX idm: <https://w3id.org/idmgraph/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -22,35 +21,55 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 
 
 def rows(store, query, **bindings):
-    return [tuple(t.value if t is not None else None for t in r)
-            for r in select(store, Q_PREFIX + query, bindings)[1]]
+    return [
+        tuple(t.value if t is not None else None for t in r)
+        for r in select(store, Q_PREFIX + query, bindings)[1]
+    ]
 
 
 def test_counts(build_2017):
     c = build_2017.counts
-    assert (c["events"], c["sessions"], c["sessions_with_people"], c["people"], c["participations"]) == (1, 10, 8, 35, 37)
+    assert (c["events"], c["sessions"], c["sessions_with_people"], c["people"], c["participations"]) == (
+        1,
+        10,
+        8,
+        35,
+        37,
+    )
     assert build_2017.report.conforms
 
 
 def test_three_ministries_of_foreign_affairs(store_2017):
-    got = rows(store_2017, """SELECT ?org ?iso WHERE {
+    got = rows(
+        store_2017,
+        """SELECT ?org ?iso WHERE {
         ?org skos:prefLabel "Ministère des affaires étrangères"@fr ; idm:state/idm:iso3166Alpha3 ?iso ;
-             org:subOrganizationOf ?state . ?state a idm:State } ORDER BY ?iso""")
+             org:subOrganizationOf ?state . ?state a idm:State } ORDER BY ?iso""",
+    )
     assert [iso for _, iso in got] == ["EGY", "ITA", "TUR"]
     assert len({org for org, _ in got}) == 3
 
 
 def test_swing_is_one_person_in_two_sessions(store_2017):
-    got = rows(store_2017, """SELECT ?person ?role ?start WHERE {
+    got = rows(
+        store_2017,
+        """SELECT ?person ?role ?start WHERE {
         ?p idm:participant ?person ; idm:role/skos:notation ?role ; idm:session/schema:startDate ?start }
-        ORDER BY ?start""", person=ox.NamedNode(str(iris.person("william-lacy-swing"))))
-    assert [r[1:] for r in got] == [("opening-remarks", "2017-04-18T10:00:00"),
-                                    ("moderator", "2017-04-18T11:30:00")]
+        ORDER BY ?start""",
+        person=ox.NamedNode(str(iris.person("william-lacy-swing"))),
+    )
+    assert [r[1:] for r in got] == [
+        ("opening-remarks", "2017-04-18T10:00:00"),
+        ("moderator", "2017-04-18T11:30:00"),
+    ]
 
 
 def test_thompson_and_thomson_are_two_people(build_2017, store_2017):
-    got = rows(store_2017, """SELECT ?person ?name WHERE { ?person foaf:name ?name .
-        FILTER (?name IN ("Laura Thompson", "Peter Thomson")) } ORDER BY ?name""")
+    got = rows(
+        store_2017,
+        """SELECT ?person ?name WHERE { ?person foaf:name ?name .
+        FILTER (?name IN ("Laura Thompson", "Peter Thomson")) } ORDER BY ?name""",
+    )
     assert [n for _, n in got] == ["Laura Thompson", "Peter Thomson"]
     assert got[0][0] != got[1][0]
     near = [w for w in build_2017.resolution.warnings if w.code == "near-miss"]
@@ -58,30 +77,44 @@ def test_thompson_and_thomson_are_two_people(build_2017, store_2017):
 
 
 def test_capacity_and_behalf_of_gomez_camacho(store_2017):
-    got = rows(store_2017, """SELECT ?person ?behalf ?post ?date WHERE {
+    got = rows(
+        store_2017,
+        """SELECT ?person ?behalf ?post ?date WHERE {
         ?p idm:participant ?person ; idm:onBehalfOf/idm:iso3166Alpha3 ?behalf ;
            idm:inCapacityOf ?h . ?h idm:post/skos:prefLabel ?post ; idm:attestedOn ?date } ORDER BY ?post""",
-                person=ox.NamedNode(str(iris.person("juan-jose-gomez-camacho"))))
+        person=ox.NamedNode(str(iris.person("juan-jose-gomez-camacho"))),
+    )
     assert [r[1] for r in got] == ["MEX"] * 3
     assert {r[3] for r in got} == {"2017-04-18"}
-    assert got[1][2] == "Co-facilitateur des consultations et négociations intergouvernementales sur le Pacte Mondial sur la Migration"
+    assert (
+        got[1][2]
+        == "Co-facilitateur des consultations et négociations intergouvernementales sur le Pacte Mondial sur la Migration"
+    )
 
 
 def test_gcm_cofacilitators_hold_posts_in_the_negotiation_process(store_2017):
-    got = rows(store_2017, """SELECT DISTINCT ?name WHERE {
+    got = rows(
+        store_2017,
+        """SELECT DISTINCT ?name WHERE {
         ?h org:member/foaf:name ?name ; idm:post/org:postIn ?process .
-        ?process a org:OrganizationalCollaboration } ORDER BY ?name""")
+        ?process a org:OrganizationalCollaboration } ORDER BY ?name""",
+    )
     assert got == [("Juan José Gómez Camacho",), ("Jürg Lauber",)]
 
 
 def test_contributions_only_where_the_agenda_marks_them(store_2017):
-    (n,), = rows(store_2017, "SELECT (COUNT(*) AS ?n) WHERE { ?c a idm:Contribution }")
+    ((n,),) = rows(store_2017, "SELECT (COUNT(*) AS ?n) WHERE { ?c a idm:Contribution }")
     assert int(n) == 26  # 31 speaker entries, 5 without a marker
 
 
 def test_organisation_types_from_reference(store_2017):
-    got = dict(rows(store_2017, """SELECT ?label ?type WHERE { ?o skos:prefLabel ?label ;
-        idm:organizationType/skos:notation ?type . FILTER (LANG(?label) = "en") }"""))
+    got = dict(
+        rows(
+            store_2017,
+            """SELECT ?label ?type WHERE { ?o skos:prefLabel ?label ;
+        idm:organizationType/skos:notation ?type . FILTER (LANG(?label) = "en") }""",
+        )
+    )
     assert got["International Organization for Migration"] == "un-system"
     assert got["Inter-Parliamentary Union"] == "parliamentary"
     assert got["International Catholic Migration Commission"] == "faith-based"
@@ -91,10 +124,17 @@ def test_organisation_types_from_reference(store_2017):
 
 
 def test_provenance_of_the_source_graph(store_2017):
-    got = rows(store_2017, """SELECT ?g ?sha WHERE { ?g prov:wasGeneratedBy ?run ; prov:wasDerivedFrom ?doc .
-        ?doc idm:contentSha256 ?sha }""")
-    assert got == [(str(iris.source_graph("idm-2017-new-york-fr")),
-                    "a78436c197664139f53e7c66d5b5c37cdd68c011fe027ecc85c275e35a276b20")]
+    got = rows(
+        store_2017,
+        """SELECT ?g ?sha WHERE { ?g prov:wasGeneratedBy ?run ; prov:wasDerivedFrom ?doc .
+        ?doc idm:contentSha256 ?sha }""",
+    )
+    assert got == [
+        (
+            str(iris.source_graph("idm-2017-new-york-fr")),
+            "a78436c197664139f53e7c66d5b5c37cdd68c011fe027ecc85c275e35a276b20",
+        )
+    ]
 
 
 def test_participations_csv(build_2017):
@@ -104,7 +144,13 @@ def test_participations_csv(build_2017):
         table = list(reader)
     assert len(table) == 37
     panel2 = [r["person_name"] for r in table if r["session_number"] == "2"]
-    assert panel2 == ["El Habib Nadir", "Luigi Maria Vignali", "Paddy Torsney", "Ildegarde Niyonzima", "Alex Zalami"]
+    assert panel2 == [
+        "El Habib Nadir",
+        "Luigi Maria Vignali",
+        "Paddy Torsney",
+        "Ildegarde Niyonzima",
+        "Alex Zalami",
+    ]
     vignali = next(r for r in table if r["person_name"] == "Luigi Maria Vignali")
     assert vignali["organization"] == "Ministère des affaires étrangères"
     assert vignali["organization_type"] == "national-government" and vignali["state_iso3"] == "ITA"
@@ -112,7 +158,7 @@ def test_participations_csv(build_2017):
 
 
 def test_same_inputs_same_bytes_and_same_graph(build_2017, tmp_path):
-    again = run_build([SOURCES], tmp_path / "again")
+    run_build([SOURCES], tmp_path / "again")
     for name, path in build_2017.files.items():
         assert (tmp_path / "again" / name).read_bytes() == path.read_bytes(), name
     a, b = Dataset(), Dataset()
@@ -127,12 +173,25 @@ def test_same_inputs_same_bytes_and_same_graph(build_2017, tmp_path):
 def test_named_graphs(store_2017):
     graphs = sorted(g.value for g in store_2017.named_graphs())
     base = "https://w3id.org/idmgraph/graph/"
-    assert graphs == [base + "derived", base + "ontology", base + "reference",
-                      base + "source/idm-2017-new-york-fr"]
+    assert graphs == [
+        base + "derived",
+        base + "ontology",
+        base + "reference",
+        base + "source/idm-2017-new-york-fr",
+    ]
 
 
 def test_derived_shortcuts(store_2017):
-    got = rows(store_2017, """SELECT ?name WHERE { GRAPH <https://w3id.org/idmgraph/graph/derived> {
-        ?s idm:hasModerator ?p } ?p foaf:name ?name } ORDER BY ?name""")
-    assert [n for (n,) in got] == ["Ashley William Gois", "El Habib Nadir", "Götz Schmidt-Bremme",
-                                   "Laura Thompson", "Sarah Cliffe", "William Lacy Swing"]
+    got = rows(
+        store_2017,
+        """SELECT ?name WHERE { GRAPH <https://w3id.org/idmgraph/graph/derived> {
+        ?s idm:hasModerator ?p } ?p foaf:name ?name } ORDER BY ?name""",
+    )
+    assert [n for (n,) in got] == [
+        "Ashley William Gois",
+        "El Habib Nadir",
+        "Götz Schmidt-Bremme",
+        "Laura Thompson",
+        "Sarah Cliffe",
+        "William Lacy Swing",
+    ]

@@ -28,7 +28,12 @@ def test_eight_sessions_with_people_and_35_people(agenda_2017):
 
 def test_event_from_source_yml(agenda_2017):
     ev = agenda_2017.event
-    assert (ev.city, ev.start_date, ev.end_date, ev.language) == ("New York", "2017-04-18", "2017-04-19", "fr")
+    assert (ev.city, ev.start_date, ev.end_date, ev.language) == (
+        "New York",
+        "2017-04-18",
+        "2017-04-19",
+        "fr",
+    )
     assert ev.title.startswith("Renforcer la coopération internationale")
 
 
@@ -42,8 +47,13 @@ def test_opening(agenda_2017):
 def test_panel_1(agenda_2017):
     s = session_by_label(agenda_2017, "Panel 1")
     assert people(s, "moderators") == ["William Lacy Swing"]
-    assert people(s) == ["Ahmed Hussen", "Isata Kabia", "Juan José Gómez Camacho",
-                         "Robert J. Vitillo", "Gregory Maniatis"]
+    assert people(s) == [
+        "Ahmed Hussen",
+        "Isata Kabia",
+        "Juan José Gómez Camacho",
+        "Robert J. Vitillo",
+        "Gregory Maniatis",
+    ]
     assert [p.contribution for p in s.speakers] == ["statement", None, None, "statement", "statement"]
 
 
@@ -76,16 +86,20 @@ def test_panel_5(agenda_2017):
 def test_panel_6_gets_the_headerless_moderator_and_speakers(agenda_2017):
     s = session_by_label(agenda_2017, "Panel 6")
     assert people(s, "moderators") == ["Laura Thompson"]
-    assert people(s) == ["Jürg Lauber", "Riaz Hamidullah", "Margaret Pollack",
-                         "Berenice Valdez Rivera", "Austin T. Fragomen Jr."]
+    assert people(s) == [
+        "Jürg Lauber",
+        "Riaz Hamidullah",
+        "Margaret Pollack",
+        "Berenice Valdez Rivera",
+        "Austin T. Fragomen Jr.",
+    ]
 
 
 def test_closing(agenda_2017):
     s = session_by_label(agenda_2017, "Session de clôture")
     assert people(s, "moderators") == []
     assert people(s) == ["Peter Thomson", "Amina J. Mohammed", "Laura Thompson"]
-    assert [p.contribution for p in s.speakers] == ["conclusions", "conclusions",
-                                                      "summary-and-conclusions"]
+    assert [p.contribution for p in s.speakers] == ["conclusions", "conclusions", "summary-and-conclusions"]
 
 
 def _person(agenda, name):
@@ -95,21 +109,45 @@ def _person(agenda, name):
 
 
 def test_states_read_from_state_names_and_posts(agenda_2017):
-    states = {n: _person(agenda_2017, n).state for n in (
-        "Juan José Gómez Camacho", "Jürg Lauber", "Riaz Hamidullah", "Margaret Pollack",
-        "Berenice Valdez Rivera", "Firudin Nabiyev", "Alex Zalami", "Francisco Hagó",
-        "Berhane Gebre-Christos", "Mehmet Samsar", "William Lacy Swing", "James Cockayne")}
+    states = {
+        n: _person(agenda_2017, n).state
+        for n in (
+            "Juan José Gómez Camacho",
+            "Jürg Lauber",
+            "Riaz Hamidullah",
+            "Margaret Pollack",
+            "Berenice Valdez Rivera",
+            "Firudin Nabiyev",
+            "Alex Zalami",
+            "Francisco Hagó",
+            "Berhane Gebre-Christos",
+            "Mehmet Samsar",
+            "William Lacy Swing",
+            "James Cockayne",
+        )
+    }
     assert states == {
-        "Juan José Gómez Camacho": "MEX", "Jürg Lauber": "CHE", "Riaz Hamidullah": "BGD",
-        "Margaret Pollack": "USA", "Berenice Valdez Rivera": "MEX", "Firudin Nabiyev": "AZE",
-        "Alex Zalami": "ARE", "Francisco Hagó": "ECU", "Berhane Gebre-Christos": "ETH",
-        "Mehmet Samsar": "TUR", "William Lacy Swing": None, "James Cockayne": None}
+        "Juan José Gómez Camacho": "MEX",
+        "Jürg Lauber": "CHE",
+        "Riaz Hamidullah": "BGD",
+        "Margaret Pollack": "USA",
+        "Berenice Valdez Rivera": "MEX",
+        "Firudin Nabiyev": "AZE",
+        "Alex Zalami": "ARE",
+        "Francisco Hagó": "ECU",
+        "Berhane Gebre-Christos": "ETH",
+        "Mehmet Samsar": "TUR",
+        "William Lacy Swing": None,
+        "James Cockayne": None,
+    }
 
 
 def test_honorifics_kept_apart_before_and_after_the_name(agenda_2017):
     vitillo = _person(agenda_2017, "Robert J. Vitillo")
     assert vitillo.honorific == "Mgr"
-    assert vitillo.posts == ("Secrétaire général de la Commission internationale catholique pour les migrations",)
+    assert vitillo.posts == (
+        "Secrétaire général de la Commission internationale catholique pour les migrations",
+    )
     hamidullah = _person(agenda_2017, "Riaz Hamidullah")
     assert hamidullah.honorific == "M."
 
@@ -125,7 +163,8 @@ def test_several_posts_of_one_person(agenda_2017):
 
 def test_titles_with_commas_and_parentheses(agenda_2017):
     assert _person(agenda_2017, "Ahmed Hussen").posts == (
-        "Ministre de l’immigration, des réfugiés et de la citoyenneté",)
+        "Ministre de l’immigration, des réfugiés et de la citoyenneté",
+    )
     k = _person(agenda_2017, "Gordon Kihalangwa")
     assert k.posts[0] == "Général de division (retraité)"
     assert k.contribution == "presentation"
@@ -134,8 +173,10 @@ def test_titles_with_commas_and_parentheses(agenda_2017):
 
 def test_verbatim_text_is_the_agenda_entry(agenda_2017):
     kabia = _person(agenda_2017, "Isata Kabia")
-    assert kabia.text == ("Isata Kabia, Deuxième Ministre d’Etat, Ministère des affaires étrangères "
-                          "et de la coopération internationale, Sierra Leone")
+    assert kabia.text == (
+        "Isata Kabia, Deuxième Ministre d’Etat, Ministère des affaires étrangères "
+        "et de la coopération internationale, Sierra Leone"
+    )
     gass = _person(agenda_2017, "Thomas Gass")
     assert gass.text.endswith("Département des affaires économiques et sociales des Nations Unies (DAES)")
 

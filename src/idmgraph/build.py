@@ -29,16 +29,42 @@ from .resolve import Resolution, resolve_agendas
 from .sources import Source, find_sources
 from .validate import ValidationReport, validate_dataset
 
-__all__ = ["BuildResult", "BuildFailed", "run_build", "participation_rows", "source_counts",
-           "CSV_COLUMNS", "DEFAULT_SOURCES", "DEFAULT_OUT"]
+__all__ = [
+    "BuildResult",
+    "BuildFailed",
+    "run_build",
+    "participation_rows",
+    "source_counts",
+    "CSV_COLUMNS",
+    "DEFAULT_SOURCES",
+    "DEFAULT_OUT",
+]
 
 DEFAULT_SOURCES = PROJECT_DIR / "data" / "sources"
 DEFAULT_OUT = PROJECT_DIR / "data" / "build"
 
-CSV_COLUMNS = ["source", "event_id", "session_id", "session_kind", "session_number",
-               "session_title", "day", "start", "end", "role", "order", "person_id",
-               "person_name", "honorific", "post", "organization_id", "organization",
-               "organization_type", "state_iso3", "contribution"]
+CSV_COLUMNS = [
+    "source",
+    "event_id",
+    "session_id",
+    "session_kind",
+    "session_number",
+    "session_title",
+    "day",
+    "start",
+    "end",
+    "role",
+    "order",
+    "person_id",
+    "person_name",
+    "honorific",
+    "post",
+    "organization_id",
+    "organization",
+    "organization_type",
+    "state_iso3",
+    "contribution",
+]
 
 
 class BuildFailed(Exception):
@@ -65,31 +91,35 @@ def participation_rows(res: Resolution) -> list[dict[str, object]]:
     """One row per participation, in the order of the CSV's columns."""
     rows = []
     for p in res.participations:
-        org_key = next((res.posts[k].organization for k in p.posts if res.posts[k].organization),
-                       p.organizations[0] if p.organizations else None)
+        org_key = next(
+            (res.posts[k].organization for k in p.posts if res.posts[k].organization),
+            p.organizations[0] if p.organizations else None,
+        )
         org = res.organizations.get(org_key) if org_key else None
-        rows.append({
-            "source": p.source,
-            "event_id": str(iris.workshop(p.event_id)),
-            "session_id": str(iris.session(p.event_id, p.session.id)),
-            "session_kind": p.session.kind,
-            "session_number": p.session.number if p.session.number is not None else "",
-            "session_title": p.session.title,
-            "day": p.session.day or "",
-            "start": p.session.start,
-            "end": p.session.end,
-            "role": p.role,
-            "order": p.order,
-            "person_id": str(iris.person(p.person)),
-            "person_name": p.entry.name,
-            "honorific": p.entry.honorific or "",
-            "post": "; ".join(p.entry.posts),
-            "organization_id": str(iris.organization(org_key)) if org_key else "",
-            "organization": org.name if org else "",
-            "organization_type": (org.type or "") if org else "",
-            "state_iso3": p.entry.state or "",
-            "contribution": p.entry.contribution or "",
-        })
+        rows.append(
+            {
+                "source": p.source,
+                "event_id": str(iris.workshop(p.event_id)),
+                "session_id": str(iris.session(p.event_id, p.session.id)),
+                "session_kind": p.session.kind,
+                "session_number": p.session.number if p.session.number is not None else "",
+                "session_title": p.session.title,
+                "day": p.session.day or "",
+                "start": p.session.start,
+                "end": p.session.end,
+                "role": p.role,
+                "order": p.order,
+                "person_id": str(iris.person(p.person)),
+                "person_name": p.entry.name,
+                "honorific": p.entry.honorific or "",
+                "post": "; ".join(p.entry.posts),
+                "organization_id": str(iris.organization(org_key)) if org_key else "",
+                "organization": org.name if org else "",
+                "organization_type": (org.type or "") if org else "",
+                "state_iso3": p.entry.state or "",
+                "contribution": p.entry.contribution or "",
+            }
+        )
     rows.sort(key=lambda r: (r["source"], r["day"], r["start"], r["role"] != "moderator", r["order"]))
     return rows
 
@@ -127,8 +157,10 @@ def _check_expected(res: Resolution, sources: list[Source]) -> list[str]:
         got = source_counts(res, src.id)
         for key, want in sorted(src.expected.items()):
             if key not in got:
-                misses.append(f"{src.path.parent / 'source.yml'}: unknown expected count '{key}' "
-                              f"(known: {', '.join(sorted(got))})")
+                misses.append(
+                    f"{src.path.parent / 'source.yml'}: unknown expected count '{key}' "
+                    f"(known: {', '.join(sorted(got))})"
+                )
             elif got[key] != int(want):
                 misses.append(f"{src.id}: expected {want} {key}, found {got[key]}")
     return misses
@@ -143,8 +175,7 @@ def _serialise(ds: Dataset) -> tuple[bytes, bytes]:
     prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
     triples = sorted({str(ox.Triple(q.subject, q.predicate, q.object)) for q in quads})
-    triple_objs = list(ox.parse("\n".join(t + " ." for t in triples) + "\n",
-                                format=ox.RdfFormat.N_TRIPLES))
+    triple_objs = list(ox.parse("\n".join(t + " ." for t in triples) + "\n", format=ox.RdfFormat.N_TRIPLES))
     ttl = ox.serialize(triple_objs, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     return trig, ttl
 
@@ -160,10 +191,17 @@ def _csv_bytes(rows: list[dict[str, object]]) -> bytes:
 def _report_json(result: BuildResult) -> bytes:
     data = {
         "tool": f"idmgraph {__version__}",
-        "sources": [{"id": s.id, "path": os.path.relpath(s.path, PROJECT_DIR)
-                     if s.path.is_absolute() and PROJECT_DIR in s.path.parents else str(s.path),
-                     "counts": source_counts(result.resolution, s.id),
-                     "expected": s.expected} for s in result.sources],
+        "sources": [
+            {
+                "id": s.id,
+                "path": os.path.relpath(s.path, PROJECT_DIR)
+                if s.path.is_absolute() and PROJECT_DIR in s.path.parents
+                else str(s.path),
+                "counts": source_counts(result.resolution, s.id),
+                "expected": s.expected,
+            }
+            for s in result.sources
+        ],
         "counts": result.counts,
         "warnings": [str(w) for w in result.resolution.warnings],
         "validation": {"conforms": result.report.conforms, "violations": result.report.lines()},
@@ -175,8 +213,7 @@ def graph_counts(res: Resolution) -> dict[str, int]:
     return {
         "events": len({a.event.id for a in res.agendas}),
         "sessions": sum(len(a.sessions) for a in res.agendas),
-        "sessions_with_people": sum(1 for a in res.agendas for s in a.sessions
-                                    if s.moderators or s.speakers),
+        "sessions_with_people": sum(1 for a in res.agendas for s in a.sessions if s.moderators or s.speakers),
         "people": len(res.persons),
         "states": len(res.states),
         "organizations": len(res.organizations),
@@ -206,8 +243,11 @@ def _write_atomically(out_dir: Path, files: dict[str, bytes]) -> dict[str, Path]
     return {name: out_dir / name for name in files}
 
 
-def run_build(paths: list[Path] | None = None, out_dir: Path | None = DEFAULT_OUT,
-              step: Callable[[str], None] | None = None) -> BuildResult:
+def run_build(
+    paths: list[Path] | None = None,
+    out_dir: Path | None = DEFAULT_OUT,
+    step: Callable[[str], None] | None = None,
+) -> BuildResult:
     """Build the graph from agenda files or folders and, if out_dir is given, write it there.
 
     Raises AgendaError on bad input (exit 2) and BuildFailed when checks fail (exit 1);
@@ -217,8 +257,9 @@ def run_build(paths: list[Path] | None = None, out_dir: Path | None = DEFAULT_OU
     step("reading sources")
     sources = find_sources(paths or [DEFAULT_SOURCES])
     if not sources:
-        raise AgendaError(", ".join(str(p) for p in (paths or [DEFAULT_SOURCES])), None,
-                          "no agenda files (.txt, .md) found")
+        raise AgendaError(
+            ", ".join(str(p) for p in (paths or [DEFAULT_SOURCES])), None, "no agenda files (.txt, .md) found"
+        )
     agendas = []
     for src in sources:
         step(f"parsing {src.id}")
@@ -235,15 +276,19 @@ def run_build(paths: list[Path] | None = None, out_dir: Path | None = DEFAULT_OU
     if misses:
         raise BuildFailed("expected counts not met:\n  " + "\n  ".join(misses), report)
     if not report.conforms:
-        raise BuildFailed("the graph violates its shapes or checks:\n  "
-                          + "\n  ".join(report.lines()[:50]), report)
+        raise BuildFailed(
+            "the graph violates its shapes or checks:\n  " + "\n  ".join(report.lines()[:50]), report
+        )
     if out_dir is not None:
         step("writing files")
         trig, ttl = _serialise(ds)
-        result.files = _write_atomically(out_dir, {
-            "idm.trig": trig,
-            "idm.ttl": ttl,
-            "participations.csv": _csv_bytes(participation_rows(res)),
-            "report.json": _report_json(result),
-        })
+        result.files = _write_atomically(
+            out_dir,
+            {
+                "idm.trig": trig,
+                "idm.ttl": ttl,
+                "participations.csv": _csv_bytes(participation_rows(res)),
+                "report.json": _report_json(result),
+            },
+        )
     return result

@@ -21,8 +21,9 @@ _EPILOG = "exit codes: 0 ok, 1 validation failed, 2 bad input or usage"
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="idmgraph", epilog=_EPILOG,
-                                description="IDM agendas as an RDF knowledge graph.")
+    p = argparse.ArgumentParser(
+        prog="idmgraph", epilog=_EPILOG, description="IDM agendas as an RDF knowledge graph."
+    )
     p.add_argument("--version", action="version", version=f"idmgraph {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -31,16 +32,23 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("json", "table"), default="table")
 
     s = sub.add_parser("build", help="build and validate the graph", epilog=_EPILOG)
-    s.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
-                   help="agenda files or folders (default: data/sources/)")
+    s.add_argument(
+        "sources",
+        nargs="*",
+        type=Path,
+        metavar="SOURCE",
+        help="agenda files or folders (default: data/sources/)",
+    )
     s.add_argument("--out", type=Path, default=None, help="output folder (default: data/build/)")
     s.add_argument("--quiet", action="store_true", help="print only errors")
 
     s = sub.add_parser("validate", help="validate a built graph again", epilog=_EPILOG)
     s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
 
-    for name, helptext in (("query", "run a named research query"),
-                           ("sparql", "run a SPARQL query on the built graph")):
+    for name, helptext in (
+        ("query", "run a named research query"),
+        ("sparql", "run a SPARQL query on the built graph"),
+    ):
         s = sub.add_parser(name, help=helptext, epilog=_EPILOG)
         if name == "query":
             s.add_argument("name", nargs="?", help="query name (see --list)")
@@ -86,8 +94,7 @@ def _build(args, console: Console) -> int:
 
     err = Console(stderr=True)
     with err.status("building", spinner="dots") as status:
-        result = run_build(args.sources or None, args.out or DEFAULT_OUT,
-                           step=lambda msg: status.update(msg))
+        result = run_build(args.sources or None, args.out or DEFAULT_OUT, step=lambda msg: status.update(msg))
     if not args.quiet:
         render_headline(console, result)
     return EXIT_OK
@@ -120,8 +127,10 @@ def _query(args, console: Console) -> int:
         for q in list_queries():
             console.print(f"[bold]{q.name}[/bold]: {q.description}")
             for p in q.params:
-                console.print(f"    --param {p.name}=... ({'required' if p.required else 'optional'}): {p.help}",
-                              markup=False)
+                console.print(
+                    f"    --param {p.name}=... ({'required' if p.required else 'optional'}): {p.help}",
+                    markup=False,
+                )
         return EXIT_OK if args.list else EXIT_INPUT
     params = {}
     for item in args.param:
@@ -160,8 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
     err = Console(stderr=True, soft_wrap=True)
-    handlers = {"ingest": _ingest, "build": _build, "validate": _validate, "query": _query,
-                "sparql": _sparql}
+    handlers = {"ingest": _ingest, "build": _build, "validate": _validate, "query": _query, "sparql": _sparql}
     try:
         return handlers[args.command](args, console)
     except AgendaError as exc:

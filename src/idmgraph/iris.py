@@ -7,10 +7,27 @@ from rdflib import URIRef
 from .namespace import GRAPH, ID
 from .text import slug
 
-__all__ = ["series", "edition", "workshop", "day", "session", "person", "state",
-           "organization", "post", "holding", "participation", "contribution",
-           "source_document", "source_graph", "REFERENCE_GRAPH", "ONTOLOGY_GRAPH",
-           "DERIVED_GRAPH", "build_activity", "software_agent"]
+__all__ = [
+    "series",
+    "edition",
+    "workshop",
+    "day",
+    "session",
+    "person",
+    "state",
+    "organization",
+    "post",
+    "holding",
+    "participation",
+    "contribution",
+    "source_document",
+    "source_graph",
+    "REFERENCE_GRAPH",
+    "ONTOLOGY_GRAPH",
+    "DERIVED_GRAPH",
+    "build_activity",
+    "software_agent",
+]
 
 REFERENCE_GRAPH = GRAPH["reference"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]

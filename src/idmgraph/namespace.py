@@ -5,8 +5,19 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-__all__ = ["IDM", "BASE", "ID", "GRAPH", "VOCAB", "ROLE", "SESSION_KIND", "ORG_TYPE",
-           "CONTRIBUTION", "ONTOLOGY_IRI", "PREFIXES"]
+__all__ = [
+    "IDM",
+    "BASE",
+    "ID",
+    "GRAPH",
+    "VOCAB",
+    "ROLE",
+    "SESSION_KIND",
+    "ORG_TYPE",
+    "CONTRIBUTION",
+    "ONTOLOGY_IRI",
+    "PREFIXES",
+]
 
 BASE = "https://w3id.org/idmgraph/"
 ID = Namespace(BASE + "id/")
@@ -68,12 +79,21 @@ class IDM(DefinedNamespace):
 
 
 PREFIXES = {
-    "idm": str(IDM._NS), "id": str(ID), "graph": str(GRAPH), "role": str(ROLE),
-    "kind": str(SESSION_KIND), "otype": str(ORG_TYPE), "contrib": str(CONTRIBUTION),
-    "org": "http://www.w3.org/ns/org#", "schema": "https://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/", "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#", "dcterms": "http://purl.org/dc/terms/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "idm": str(IDM._NS),
+    "id": str(ID),
+    "graph": str(GRAPH),
+    "role": str(ROLE),
+    "kind": str(SESSION_KIND),
+    "otype": str(ORG_TYPE),
+    "contrib": str(CONTRIBUTION),
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
 }

@@ -49,10 +49,15 @@ class OrganizationIndex:
         self._patterns: list[tuple[re.Pattern, str]] = []
         for raw in data["organizations"]:
             org = KnownOrganization(
-                key=raw["key"], name_en=raw["name_en"], name_fr=raw["name_fr"], type=raw["type"],
-                state=raw.get("state"), parent=raw.get("parent"),
+                key=raw["key"],
+                name_en=raw["name_en"],
+                name_fr=raw["name_fr"],
+                type=raw["type"],
+                state=raw.get("state"),
+                parent=raw.get("parent"),
                 collaboration=bool(raw.get("collaboration")),
-                acronyms=tuple(raw.get("acronyms", ())))
+                acronyms=tuple(raw.get("acronyms", ())),
+            )
             if org.type not in self.types:
                 raise ValueError(f"organizations.yml: {org.key}: unknown type {org.type}")
             if org.key in self.known:

@@ -6,7 +6,7 @@ A query file opens with comment lines saying what it answers, then one line per 
     # param ?person (required, person): a person IRI, or a name
 
 Parameters are bound by Oxigraph's substitution (SEP-0007), which needs each parameter
-variable in the SELECT projection (and GROUP BY); the parameter columns are dropped from the
+variable in the SELECT projection (and GROUP BY); the language column is dropped from the
 answer. The kind in brackets says how a value given by a user becomes an RDF term (a name is
 turned into the person's IRI the way the build mints it; a state name or code into the
 state's IRI). A value that names nothing in the graph is an error, not an empty table.
@@ -26,8 +26,17 @@ from .namespace import ORG_TYPE
 from .store import open_store, select
 from .text import fold
 
-__all__ = ["QuerySpec", "QueryError", "list_queries", "load_query", "run_query", "run_sparql",
-           "IDMGraph", "open_graph", "QUERIES_DIR"]
+__all__ = [
+    "QuerySpec",
+    "QueryError",
+    "list_queries",
+    "load_query",
+    "run_query",
+    "run_sparql",
+    "IDMGraph",
+    "open_graph",
+    "QUERIES_DIR",
+]
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent.parent / "ontology" / "queries"
 _PARAM = re.compile(r"^#\s*param\s+\?(\w+)\s+\((required|optional),\s*([\w-]+)\)\s*:\s*(.*)$")
@@ -84,8 +93,7 @@ def load_query(name: str, folder: Path = QUERIES_DIR) -> QuerySpec:
 
 def _exists(store: ox.Store, node: ox.NamedNode, cls: str) -> bool:
     ask = f"ASK {{ ?x a <{cls}> }}"  # the class is ours; the node is bound, not pasted
-    return bool(store.query(ask, use_default_graph_as_union=True,
-                            substitutions={ox.Variable("x"): node}))
+    return bool(store.query(ask, use_default_graph_as_union=True, substitutions={ox.Variable("x"): node}))
 
 
 def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | ox.Literal:
@@ -162,8 +170,13 @@ def _frame(columns: list[str], rows: list[tuple]):
     return pd.DataFrame([[_python(t) for t in row] for row in rows], columns=columns)
 
 
-def run_query(name: str, params: dict[str, str] | None = None, store: ox.Store | None = None,
-              build_dir: Path = DEFAULT_OUT, lang: str | None = None):
+def run_query(
+    name: str,
+    params: dict[str, str] | None = None,
+    store: ox.Store | None = None,
+    build_dir: Path = DEFAULT_OUT,
+    lang: str | None = None,
+):
     """Run a named research query and return a pandas DataFrame.
 
     Values are bound to the query's variables (SEP-0007 substitution in Oxigraph): a value
@@ -177,8 +190,10 @@ def run_query(name: str, params: dict[str, str] | None = None, store: ox.Store |
     declared = {p.name: p for p in spec.params}
     unknown = set(params) - set(declared)
     if unknown:
-        raise QueryError(f"query '{name}' has no parameter {', '.join(sorted(unknown))}; "
-                         f"it takes: {', '.join(declared) or 'none'}")
+        raise QueryError(
+            f"query '{name}' has no parameter {', '.join(sorted(unknown))}; "
+            f"it takes: {', '.join(declared) or 'none'}"
+        )
     bindings = {}
     for p in spec.params:
         if p.name in params and params[p.name] is not None:
@@ -187,7 +202,8 @@ def run_query(name: str, params: dict[str, str] | None = None, store: ox.Store |
             raise QueryError(f"query '{name}' needs --param {p.name}=VALUE ({p.help})")
     columns, rows = select(store, spec.text, bindings)
     frame = _frame(columns, rows)
-    return frame.drop(columns=[p.name for p in spec.params if p.name in frame.columns])
+    # the language is a setting, not an answer
+    return frame.drop(columns=[p.name for p in spec.params if p.kind == "lang" and p.name in frame.columns])
 
 
 def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path = DEFAULT_OUT):
@@ -198,8 +214,17 @@ def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path = DEFAU
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
     if isinstance(result, bool):
-        return _frame(["ask"], [(ox.Literal("true" if result else "false",
-                                            datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),)])
+        return _frame(
+            ["ask"],
+            [
+                (
+                    ox.Literal(
+                        "true" if result else "false",
+                        datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+                    ),
+                )
+            ],
+        )
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         return _frame(columns, [tuple(sol[c] for c in columns) for sol in result])

@@ -24,8 +24,7 @@ SDO = Namespace("https://schema.org/")
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "idm.ttl"
 
-SERIES_NAMES = {"en": "International Dialogue on Migration",
-                "fr": "Dialogue international sur la migration"}
+SERIES_NAMES = {"en": "International Dialogue on Migration", "fr": "Dialogue international sur la migration"}
 
 
 def read_ontology() -> Graph:
@@ -48,8 +47,7 @@ def _datetime(day: str | None, hhmm: str) -> Literal:
     return Literal(f"{hhmm}:00", datatype=XSD.time)
 
 
-def _label(g: Graph, node: URIRef, text: str, lang: str | None = None,
-           prop: URIRef = SKOS.prefLabel) -> None:
+def _label(g: Graph, node: URIRef, text: str, lang: str | None = None, prop: URIRef = SKOS.prefLabel) -> None:
     g.add((node, prop, Literal(text, lang=lang)))
     g.add((node, RDFS.label, Literal(text, lang=lang)))
 
@@ -102,8 +100,7 @@ def _add_reference(g: Graph, res: Resolution) -> None:
 
 def _org_common(g: Graph, node: URIRef, org) -> None:
     g.add((node, RDF.type, ORG.Organization))
-    g.add((node, RDF.type, ORG.OrganizationalCollaboration if org.collaboration
-           else ORG.FormalOrganization))
+    g.add((node, RDF.type, ORG.OrganizationalCollaboration if org.collaboration else ORG.FormalOrganization))
     for acronym in org.acronyms:
         g.add((node, SKOS.altLabel, Literal(acronym)))
     if org.type:
@@ -129,8 +126,13 @@ def _add_provenance(g: Graph, res: Resolution, sources: dict[str, Source]) -> No
         g.add((doc, RDF.type, IDM.SourceDocument))
         g.add((doc, RDF.type, PROV.Entity))
         g.add((doc, DCTERMS.identifier, Literal(agenda.source)))
-        g.add((doc, DCTERMS.title, Literal(str(src.meta.get("title") or agenda.event.title),
-                                           lang=agenda.event.language)))
+        g.add(
+            (
+                doc,
+                DCTERMS.title,
+                Literal(str(src.meta.get("title") or agenda.event.title), lang=agenda.event.language),
+            )
+        )
         g.add((doc, DCTERMS.language, Literal(agenda.event.language)))
         g.add((doc, IDM.contentSha256, Literal(hashlib.sha256(src.path.read_bytes()).hexdigest())))
         g.add((doc, SDO.encodingFormat, Literal("text/plain")))
@@ -241,8 +243,13 @@ def _add_participation(g: Graph, derived: Graph, res: Resolution, p: ResolvedPar
     for post_key, hkey in zip(p.posts, p.holdings):
         post = res.posts[post_key]
         post_node, hold = iris.post(post_key), iris.holding(hkey)
-        owner = (iris.organization(post.organization) if post.organization
-                 else iris.state(post.state) if post.state else None)
+        owner = (
+            iris.organization(post.organization)
+            if post.organization
+            else iris.state(post.state)
+            if post.state
+            else None
+        )
         g.add((post_node, RDF.type, ORG.Post))
         _label(g, post_node, post.title, post.lang)
         if owner is not None:

@@ -46,9 +46,15 @@ class Person:
     post_organizations: tuple[int | None, ...] = ()
 
     def to_json(self) -> dict:
-        return {"name": self.name, "honorific": self.honorific, "posts": list(self.posts),
-                "organizations": list(self.organizations), "state": self.state,
-                "contribution": self.contribution, "text": self.text}
+        return {
+            "name": self.name,
+            "honorific": self.honorific,
+            "posts": list(self.posts),
+            "organizations": list(self.organizations),
+            "state": self.state,
+            "contribution": self.contribution,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -66,10 +72,17 @@ class Session:
     speakers: tuple[Person, ...] = ()
 
     def to_json(self) -> dict:
-        return {"id": self.id, "day": self.day, "start": self.start, "end": self.end,
-                "kind": self.kind, "number": self.number, "title": self.title,
-                "moderators": [p.to_json() for p in self.moderators],
-                "speakers": [p.to_json() for p in self.speakers]}
+        return {
+            "id": self.id,
+            "day": self.day,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "number": self.number,
+            "title": self.title,
+            "moderators": [p.to_json() for p in self.moderators],
+            "speakers": [p.to_json() for p in self.speakers],
+        }
 
 
 @dataclass(frozen=True)
@@ -82,9 +95,14 @@ class Event:
     language: str
 
     def to_json(self) -> dict:
-        return {"id": self.id, "title": self.title, "city": self.city,
-                "start_date": self.start_date, "end_date": self.end_date,
-                "language": self.language}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "city": self.city,
+            "start_date": self.start_date,
+            "end_date": self.end_date,
+            "language": self.language,
+        }
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,9 @@ class Agenda:
     warnings: tuple[Warning_, ...] = field(default=())
 
     def to_json(self) -> dict:
-        return {"source": self.source, "event": self.event.to_json(),
-                "sessions": [s.to_json() for s in self.sessions],
-                "warnings": [asdict(w) for w in self.warnings]}
+        return {
+            "source": self.source,
+            "event": self.event.to_json(),
+            "sessions": [s.to_json() for s in self.sessions],
+            "warnings": [asdict(w) for w in self.warnings],
+        }

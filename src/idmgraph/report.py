@@ -31,16 +31,22 @@ def render_agenda(console: Console, agenda: Agenda) -> None:
     """Each session with its moderator(s) and speakers, in day and time order."""
     ev = agenda.event
     console.print(Text(f"{ev.title}", style="bold"))
-    console.print(f"{ev.city or '?'}, {ev.start_date or '?'} to {ev.end_date or '?'} "
-                  f"({ev.language}) - source {agenda.source}")
+    console.print(
+        f"{ev.city or '?'}, {ev.start_date or '?'} to {ev.end_date or '?'} "
+        f"({ev.language}) - source {agenda.source}"
+    )
     table = Table(show_lines=False, pad_edge=False)
     for col in ("day", "time", "session", "moderator", "speakers"):
         table.add_column(col, overflow="fold")
     for s in agenda.sessions:
         label = s.label if len(s.label) <= 50 else s.label[:47] + "..."
-        table.add_row(s.day or "", f"{s.start}-{s.end}", Text(label),
-                      Text(", ".join(_person(p) for p in s.moderators)),
-                      Text(", ".join(_person(p) for p in s.speakers)))
+        table.add_row(
+            s.day or "",
+            f"{s.start}-{s.end}",
+            Text(label),
+            Text(", ".join(_person(p) for p in s.moderators)),
+            Text(", ".join(_person(p) for p in s.speakers)),
+        )
     console.print(table)
 
 
@@ -51,9 +57,12 @@ def render_headline(console: Console, result: BuildResult) -> None:
     console.print(
         f"{c['events']} event(s), {c['sessions']} sessions ({c['sessions_with_people']} with people), "
         f"{c['people']} people, {c['states']} states, {c['organizations']} organisations, "
-        f"{c['posts']} posts, {c['participations']} participations, {c['triples']} triples")
-    console.print("validation: SHACL shapes and SPARQL checks "
-                  + ("[green]passed[/green]" if result.report.conforms else "[red]FAILED[/red]"))
+        f"{c['posts']} posts, {c['participations']} participations, {c['triples']} triples"
+    )
+    console.print(
+        "validation: SHACL shapes and SPARQL checks "
+        + ("[green]passed[/green]" if result.report.conforms else "[red]FAILED[/red]")
+    )
     for agenda in result.agendas:
         console.print()
         render_agenda(console, agenda)
@@ -65,7 +74,7 @@ def render_headline(console: Console, result: BuildResult) -> None:
     if result.files:
         console.print()
         console.print(Text("outputs:", style="bold"))
-        for name, path in result.files.items():
+        for path in result.files.values():
             console.print(Text(f"  {_rel(path)}"))
 
 

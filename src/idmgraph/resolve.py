@@ -19,8 +19,14 @@ from .records import Agenda, Person, Session, Warning_
 from .states import StateIndex, load_states
 from .text import fold, slug
 
-__all__ = ["Resolution", "ResolvedOrganization", "ResolvedPost", "ResolvedParticipation",
-           "resolve_agendas", "near_misses"]
+__all__ = [
+    "Resolution",
+    "ResolvedOrganization",
+    "ResolvedPost",
+    "ResolvedParticipation",
+    "resolve_agendas",
+    "near_misses",
+]
 
 
 @dataclass(frozen=True)
@@ -95,8 +101,9 @@ class _Resolver:
     def __init__(self, states: StateIndex, orgs: OrganizationIndex, roles: dict[str, str]):
         self.states, self.orgs, self.roles = states, orgs, roles
 
-    def organization(self, res: Resolution, name: str, state: str | None, lang: str,
-                     source: str, line: int) -> str:
+    def organization(
+        self, res: Resolution, name: str, state: str | None, lang: str, source: str, line: int
+    ) -> str:
         known = self.orgs.lookup(name) or self.orgs.by_pattern(name)
         if known:
             if known.key not in res.organizations:
@@ -107,12 +114,24 @@ class _Resolver:
         if key not in res.organizations:
             org_type = self.orgs.type_of(base)
             if org_type is None:
-                res.warnings.append(Warning_(
-                    source, line, "organization-type",
-                    f"no type for organisation '{name}': add it to data/reference/organizations.yml"))
+                res.warnings.append(
+                    Warning_(
+                        source,
+                        line,
+                        "organization-type",
+                        f"no type for organisation '{name}': add it to data/reference/organizations.yml",
+                    )
+                )
             res.organizations[key] = ResolvedOrganization(
-                key=key, name=base, lang=lang, type=org_type, state=state, parent=None,
-                known=False, acronyms=(acronym,) if acronym else ())
+                key=key,
+                name=base,
+                lang=lang,
+                type=org_type,
+                state=state,
+                parent=None,
+                known=False,
+                acronyms=(acronym,) if acronym else (),
+            )
             if state:
                 res.states.add(state)
         return key
@@ -120,16 +139,26 @@ class _Resolver:
     def _add_known(self, res: Resolution, key: str, lang: str) -> None:
         k = self.orgs.known[key]
         res.organizations[key] = ResolvedOrganization(
-            key=k.key, name=k.name_fr if lang == "fr" else k.name_en, lang=lang, type=k.type,
-            state=k.state, parent=k.parent, known=True, collaboration=k.collaboration,
-            name_en=k.name_en, name_fr=k.name_fr, acronyms=k.acronyms)
+            key=k.key,
+            name=k.name_fr if lang == "fr" else k.name_en,
+            lang=lang,
+            type=k.type,
+            state=k.state,
+            parent=k.parent,
+            known=True,
+            collaboration=k.collaboration,
+            name_en=k.name_en,
+            name_fr=k.name_fr,
+            acronyms=k.acronyms,
+        )
         if k.state:
             res.states.add(k.state)
         if k.parent and k.parent not in res.organizations:
             self._add_known(res, k.parent, lang)
 
-    def participation(self, res: Resolution, agenda: Agenda, session: Session, entry: Person,
-                      role: str, order: int) -> None:
+    def participation(
+        self, res: Resolution, agenda: Agenda, session: Session, entry: Person, role: str, order: int
+    ) -> None:
         lang, source = agenda.event.language, agenda.source
         pkey = person_key(entry.name)
         person = res.persons.setdefault(pkey, ResolvedPerson(pkey, entry.name))
@@ -138,8 +167,9 @@ class _Resolver:
             person.honorifics.add(entry.honorific)
         if entry.state:
             res.states.add(entry.state)
-        org_keys = [self.organization(res, o, entry.state, lang, source, entry.line)
-                    for o in entry.organizations]
+        org_keys = [
+            self.organization(res, o, entry.state, lang, source, entry.line) for o in entry.organizations
+        ]
         post_keys, holding_keys = [], []
         for i, title in enumerate(entry.posts):
             idx = entry.post_organizations[i] if i < len(entry.post_organizations) else None
@@ -147,11 +177,17 @@ class _Resolver:
             owner = org_key or (f"state-{entry.state.lower()}" if entry.state else "unattached")
             key = f"{owner}/{slug(title, 60)}"
             if org_key is None and entry.state is None:
-                res.warnings.append(Warning_(source, entry.line, "post-without-organization",
-                                             f"post '{title}' of {entry.name} names no "
-                                             "organisation and no state"))
-            res.posts.setdefault(key, ResolvedPost(key, title, lang, org_key,
-                                                   None if org_key else entry.state))
+                res.warnings.append(
+                    Warning_(
+                        source,
+                        entry.line,
+                        "post-without-organization",
+                        f"post '{title}' of {entry.name} names no organisation and no state",
+                    )
+                )
+            res.posts.setdefault(
+                key, ResolvedPost(key, title, lang, org_key, None if org_key else entry.state)
+            )
             hkey = f"{pkey}/{key}"
             holding = res.holdings.setdefault(hkey, ResolvedHolding(hkey, pkey, key))
             if session.day:
@@ -164,10 +200,21 @@ class _Resolver:
             behalf = ("state", entry.state)
         elif org_keys:
             behalf = ("organization", org_keys[0])
-        res.participations.append(ResolvedParticipation(
-            source=source, event_id=agenda.event.id, session=session, role=role, order=order,
-            person=pkey, entry=entry, holdings=tuple(holding_keys), posts=tuple(post_keys),
-            organizations=tuple(org_keys), on_behalf_of=behalf))
+        res.participations.append(
+            ResolvedParticipation(
+                source=source,
+                event_id=agenda.event.id,
+                session=session,
+                role=role,
+                order=order,
+                person=pkey,
+                entry=entry,
+                holdings=tuple(holding_keys),
+                posts=tuple(post_keys),
+                organizations=tuple(org_keys),
+                on_behalf_of=behalf,
+            )
+        )
 
 
 def resolve_agendas(agendas: list[Agenda], roles: dict[str, str] | None = None) -> Resolution:
@@ -186,9 +233,15 @@ def resolve_agendas(agendas: list[Agenda], roles: dict[str, str] | None = None) 
                 role = roles.get(entry.contribution or "", "speaker")
                 resolver.participation(res, agenda, session, entry, role, order)
     for a, b, why in near_misses({k: p.name for k, p in res.persons.items()}):
-        res.warnings.append(Warning_("resolution", None, "near-miss",
-                                     f"'{a}' and '{b}' are kept as two people ({why}); "
-                                     "if they are one, add the variant to data/curation/"))
+        res.warnings.append(
+            Warning_(
+                "resolution",
+                None,
+                "near-miss",
+                f"'{a}' and '{b}' are kept as two people ({why}); "
+                "if they are one, add the variant to data/curation/",
+            )
+        )
     res.warnings.sort(key=lambda w: (w.source, w.line or 0, w.code, w.message))
     return res
 
@@ -219,13 +272,13 @@ def near_misses(names: dict[str, str], threshold: float = 0.85) -> list[tuple[st
         by_length[len(fam)].append(key)
     for keys in by_initial.values():
         for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
+            for b in keys[i + 1 :]:
                 ratio = difflib.SequenceMatcher(None, fold(names[a]), fold(names[b])).ratio()
                 if ratio >= threshold:
                     out[tuple(sorted((names[a], names[b])))] = f"names {ratio:.0%} alike"
     for length, keys in sorted(by_length.items()):
         candidates = keys + by_length.get(length + 1, [])
-        for i, a in enumerate(keys):
+        for a in keys:
             for b in candidates:
                 if a >= b and b in keys:
                     continue
@@ -248,4 +301,4 @@ def _one_edit(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b)) == 1
     if len(a) > len(b):
         a, b = b, a
-    return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
+    return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))

@@ -27,9 +27,14 @@ class Source:
     @property
     def hints(self) -> EventHints:
         ev = self.meta.get("event") or {}
-        return EventHints(event_id=ev.get("id"), title=ev.get("title"), city=ev.get("city"),
-                          language=self.meta.get("language"),
-                          start_date=_iso(ev.get("start_date")), end_date=_iso(ev.get("end_date")))
+        return EventHints(
+            event_id=ev.get("id"),
+            title=ev.get("title"),
+            city=ev.get("city"),
+            language=self.meta.get("language"),
+            start_date=_iso(ev.get("start_date")),
+            end_date=_iso(ev.get("end_date")),
+        )
 
 
 def _iso(value) -> str | None:
@@ -45,15 +50,18 @@ def read_source(path: Path) -> Source:
         meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise AgendaError(str(meta_path), mark.line + 1 if mark else None,
-                          f"invalid YAML: {exc}") from exc
+        raise AgendaError(str(meta_path), mark.line + 1 if mark else None, f"invalid YAML: {exc}") from exc
     if not isinstance(meta, dict):
         raise AgendaError(str(meta_path), 1, "source.yml must be a mapping")
     agenda_name = meta.get("file")
     if agenda_name and Path(agenda_name).name != path.name:
         return Source(id=path.stem, path=path)  # another file in the same folder
-    return Source(id=str(meta.get("id", path.parent.name)), path=path, meta=meta,
-                  expected=dict(meta.get("expected") or {}))
+    return Source(
+        id=str(meta.get("id", path.parent.name)),
+        path=path,
+        meta=meta,
+        expected=dict(meta.get("expected") or {}),
+    )
 
 
 def find_sources(paths: list[Path]) -> list[Source]:
@@ -61,9 +69,13 @@ def find_sources(paths: list[Path]) -> list[Source]:
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*")
-                                if q.is_file() and q.suffix in AGENDA_SUFFIXES
-                                and q.name.lower() != "readme.md"))
+            found.extend(
+                sorted(
+                    q
+                    for q in p.rglob("*")
+                    if q.is_file() and q.suffix in AGENDA_SUFFIXES and q.name.lower() != "readme.md"
+                )
+            )
         elif p.exists():
             found.append(p)
         else:

@@ -74,8 +74,7 @@ def load_states(path: Path | None = None) -> StateIndex:
                 names.setdefault(fold(fr(n) or n), c.alpha_3)
     data = read_yaml(path or REFERENCE_DIR / "states.yml")
     for code, extra in (data.get("extra_codes") or {}).items():
-        states[code] = State(code, extra["alpha_2"], extra.get("numeric"), extra["name_en"],
-                             extra["name_fr"])
+        states[code] = State(code, extra["alpha_2"], extra.get("numeric"), extra["name_en"], extra["name_fr"])
     for code, aliases in (data.get("aliases") or {}).items():
         if code not in states:
             raise ValueError(f"states.yml: unknown code {code}")

@@ -36,13 +36,14 @@ def to_term(value) -> ox.NamedNode | ox.Literal:
     if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
         return value
     text = str(value)
-    if text.startswith(("http://", "https://")) and not any(c in text for c in " <>\"{}|\\^`"):
+    if text.startswith(("http://", "https://")) and not any(c in text for c in ' <>"{}|\\^`'):
         return ox.NamedNode(text)
     return ox.Literal(text)
 
 
-def select(store: ox.Store, query: str, bindings: Mapping[str, object] | None = None,
-           union: bool = True) -> tuple[list[str], list[tuple]]:
+def select(
+    store: ox.Store, query: str, bindings: Mapping[str, object] | None = None, union: bool = True
+) -> tuple[list[str], list[tuple]]:
     """Run a SELECT with parameters bound as values (never pasted into the text).
 
     Returns the column names and the rows as tuples of pyoxigraph terms (None if unbound).

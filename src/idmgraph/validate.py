@@ -49,15 +49,21 @@ def shacl_results(data: Graph, shapes: Graph | None = None) -> list[ShapeResult]
     import pyshacl  # imported here: it is slow to import and only the build needs it
 
     shapes = shapes or Graph().parse(SHAPES_PATH, format="turtle")
-    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                     allow_warnings=False)
-    out = []
-    for r in results.subjects(SH.resultSeverity, SH.Violation):
+    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=False)
+    out = set()
+    # top-level results only: sh:node failures also carry nested sh:detail results
+    for r in results.objects(None, SH.result):
+        if results.value(r, SH.resultSeverity) != SH.Violation:
+            continue
         path = results.value(r, SH.resultPath)
-        out.append(ShapeResult(str(results.value(r, SH.focusNode)),
-                               str(path) if path is not None else None,
-                               str(results.value(r, SH.sourceConstraintComponent)),
-                               str(results.value(r, SH.resultMessage))))
+        out.add(
+            ShapeResult(
+                str(results.value(r, SH.focusNode)),
+                str(path) if path is not None else None,
+                str(results.value(r, SH.sourceConstraintComponent)),
+                str(results.value(r, SH.resultMessage)),
+            )
+        )
     return sorted(out, key=lambda r: (r.focus, r.path or "", r.constraint))
 
 

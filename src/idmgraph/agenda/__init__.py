@@ -19,8 +19,16 @@ __all__ = ["parse_agenda", "parse_source"]
 def parse_source(source: Source) -> Agenda:
     """Parse one source's agenda with its source.yml hints and reviewed curation."""
     text = read_agenda_text(source.path)
-    return assemble_agenda(text, source.path, source.id, load_lexicon(), load_states(),
-                           load_organizations(), source.hints, load_assignments(source.id))
+    return assemble_agenda(
+        text,
+        source.path,
+        source.id,
+        load_lexicon(),
+        load_states(),
+        load_organizations(),
+        source.hints,
+        load_assignments(source.id),
+    )
 
 
 def parse_agenda(path: str | Path) -> Agenda:

@@ -16,7 +16,7 @@ from ..lexicon import Lexicon
 from ..organizations import OrganizationIndex
 from ..records import Agenda, AgendaError, Event, Person, Session, Warning_
 from ..states import StateIndex
-from ..text import fold, normalise_quotes, slug
+from ..text import fold, slug
 from .people import parse_people
 from .segment import Line, classify_lines
 
@@ -56,10 +56,13 @@ def _session_kind(label: str, lex: Lexicon) -> tuple[str, int | None, str]:
     words = "|".join(re.escape(w) for w in lex.all("numbered_session_words"))
     m = re.match(rf"^(?:{words})\s+(\d+)\s*(?:[-:]\s*)?(.*)$", folded)
     if m:
-        title = label[len(label) - len(m.group(2)):] if m.group(2) else label
+        title = label[len(label) - len(m.group(2)) :] if m.group(2) else label
         return "panel", int(m.group(1)), normalise_title(title)
-    for kind, attr in (("break", "break_titles"), ("opening", "opening_titles"),
-                       ("closing", "closing_titles")):
+    for kind, attr in (
+        ("break", "break_titles"),
+        ("opening", "opening_titles"),
+        ("closing", "closing_titles"),
+    ):
         if any(folded == t or folded.startswith(t + " ") for t in lex.all(attr)):
             return kind, None, label
     return "other", None, label
@@ -76,8 +79,7 @@ def _detect_language(lines: list[Line], lex: Lexicon) -> str:
         for code, lang in lex.languages.items():
             scores[code] += len(words & set(lang.months))
             scores[code] += sum(1 for w in lang.moderator_labels + lang.speaker_labels if w in words)
-    common = {"fr": {"le", "la", "les", "des", "du", "et", "pour"},
-              "en": {"the", "of", "and", "for", "to"}}
+    common = {"fr": {"le", "la", "les", "des", "du", "et", "pour"}, "en": {"the", "of", "and", "for", "to"}}
     for line in lines:
         words = re.findall(r"[a-z']+", fold(line.text))
         for code, stop in common.items():
@@ -87,8 +89,15 @@ def _detect_language(lines: list[Line], lex: Lexicon) -> str:
 
 
 class _Assembler:
-    def __init__(self, path: str, source: str, lex: Lexicon, states: StateIndex,
-                 orgs: OrganizationIndex, assignments: dict[int, str]):
+    def __init__(
+        self,
+        path: str,
+        source: str,
+        lex: Lexicon,
+        states: StateIndex,
+        orgs: OrganizationIndex,
+        assignments: dict[int, str],
+    ):
         self.path, self.source, self.lex = path, source, lex
         self.states, self.orgs = states, orgs
         self.assignments = assignments
@@ -134,8 +143,9 @@ class _Assembler:
                     current.expect = line.kind
             elif line.kind == "text":
                 if current is None or not current.takes_people:
-                    self.warn(line.number, "unplaced-text",
-                              f"text outside any session, ignored: '{line.text[:60]}'")
+                    self.warn(
+                        line.number, "unplaced-text", f"text outside any session, ignored: '{line.text[:60]}'"
+                    )
                     continue
                 found = self.people(line.text, line.number)
                 if current.expect == "moderator":
@@ -153,37 +163,54 @@ class _Assembler:
         for orphan in (b for b in blocks if b.header is None):
             if not orphan.moderators and not orphan.speakers:
                 continue
-            what = " and ".join(w for w, xs in (("moderator", orphan.moderators),
-                                                 ("speakers", orphan.speakers)) if xs)
+            what = " and ".join(
+                w for w, xs in (("moderator", orphan.moderators), ("speakers", orphan.speakers)) if xs
+            )
             if orphan.line in self.assignments:
                 wanted = self.assignments[orphan.line]
                 chosen = [s for s in sessions if ids[id(s)] == wanted]
                 if not chosen:
-                    raise AgendaError(self.path, orphan.line,
-                                      f"curation assigns this block to session {wanted}, "
-                                      f"which the agenda does not have; sessions: "
-                                      f"{', '.join(ids[id(s)] for s in sessions)}")
+                    raise AgendaError(
+                        self.path,
+                        orphan.line,
+                        f"curation assigns this block to session {wanted}, "
+                        f"which the agenda does not have; sessions: "
+                        f"{', '.join(ids[id(s)] for s in sessions)}",
+                    )
                 reason = "by the reviewed assignment in data/curation/block-assignments.yml"
             else:
-                chosen = [s for s in sessions if s.day == orphan.day and s.takes_people
-                          and not (orphan.speakers and s.speakers)
-                          and not (orphan.moderators and s.moderators)]
+                chosen = [
+                    s
+                    for s in sessions
+                    if s.day == orphan.day
+                    and s.takes_people
+                    and not (orphan.speakers and s.speakers)
+                    and not (orphan.moderators and s.moderators)
+                ]
                 reason = f"the only session of {orphan.day or 'the agenda'} without {what}"
             if len(chosen) != 1:
                 listing = "; ".join(f"{ids[id(s)]} ({s.header.value[2]})" for s in chosen)  # type: ignore[union-attr,index]
                 raise AgendaError(
-                    self.path, orphan.line,
+                    self.path,
+                    orphan.line,
                     f"a {what} block has no session header and "
-                    + (f"{len(chosen)} sessions of {orphan.day or 'the agenda'} could take it: "
-                       f"{listing}" if chosen else "no session could take it")
+                    + (
+                        f"{len(chosen)} sessions of {orphan.day or 'the agenda'} could take it: {listing}"
+                        if chosen
+                        else "no session could take it"
+                    )
                     + ". Settle it in data/curation/block-assignments.yml with "
-                    f"'- {{source: {self.source}, line: {orphan.line}, session: <session id>}}'")
+                    f"'- {{source: {self.source}, line: {orphan.line}, session: <session id>}}'",
+                )
             target = chosen[0]
             target.moderators.extend(orphan.moderators)
             target.speakers.extend(orphan.speakers)
-            self.warn(orphan.line, "block-placed",
-                      f"{what} block without a session header placed in "
-                      f"{target.header.value[2]} ({ids[id(target)]}): {reason}")  # type: ignore[union-attr,index]
+            self.warn(
+                orphan.line,
+                "block-placed",
+                f"{what} block without a session header placed in "
+                f"{target.header.value[2]} ({ids[id(target)]}): {reason}",
+            )  # type: ignore[union-attr,index]
         return sessions
 
     def sessions(self, blocks: list[_Block]) -> list[Session]:
@@ -194,15 +221,30 @@ class _Assembler:
             kind, number, title = _session_kind(label, self.lex)
             sid = _session_id(b)
             if sid in seen:
-                raise AgendaError(self.path, b.line,
-                                  f"two sessions start at {start} on {b.day or 'the same day'} "
-                                  f"(lines {seen[sid]} and {b.line}): which is which?")
+                raise AgendaError(
+                    self.path,
+                    b.line,
+                    f"two sessions start at {start} on {b.day or 'the same day'} "
+                    f"(lines {seen[sid]} and {b.line}): which is which?",
+                )
             seen[sid] = b.line
             if kind == "break" and (b.moderators or b.speakers):
                 raise AgendaError(self.path, b.line, f"break '{label}' has people")
-            out.append(Session(id=sid, day=b.day, start=start, end=end, kind=kind,
-                               number=number, title=title, label=label, line=b.line,
-                               moderators=tuple(b.moderators), speakers=tuple(b.speakers)))
+            out.append(
+                Session(
+                    id=sid,
+                    day=b.day,
+                    start=start,
+                    end=end,
+                    kind=kind,
+                    number=number,
+                    title=title,
+                    label=label,
+                    line=b.line,
+                    moderators=tuple(b.moderators),
+                    speakers=tuple(b.speakers),
+                )
+            )
         return sorted(out, key=lambda s: (s.day or "", s.start, s.end))
 
 
@@ -226,27 +268,40 @@ def _find_city(lines: list[Line], lex: Lexicon) -> str | None:
     return None
 
 
-def assemble_agenda(text: str, path: Path, source: str, lex: Lexicon, states: StateIndex,
-                    orgs: OrganizationIndex, hints: EventHints | None = None,
-                    assignments: dict[int, str] | None = None) -> Agenda:
+def assemble_agenda(
+    text: str,
+    path: Path,
+    source: str,
+    lex: Lexicon,
+    states: StateIndex,
+    orgs: OrganizationIndex,
+    hints: EventHints | None = None,
+    assignments: dict[int, str] | None = None,
+) -> Agenda:
     """Turn agenda text into an Agenda record (sessions ordered, orphan blocks placed)."""
     hints = hints or EventHints()
     lines = classify_lines(text, lex, str(path))
     asm = _Assembler(str(path), source, lex, states, orgs, assignments or {})
     agenda_headings = lex.all("agenda_headings")
-    start = next((i + 1 for i, ln in enumerate(lines)
-                  if ln.kind == "section" and ln.value in agenda_headings), None)
+    start = next(
+        (i + 1 for i, ln in enumerate(lines) if ln.kind == "section" and ln.value in agenda_headings), None
+    )
     if start is None:
-        start = next((i for i, ln in enumerate(lines)
-                      if ln.kind in ("day", "slot", "moderator", "speakers")), len(lines))
+        start = next(
+            (i for i, ln in enumerate(lines) if ln.kind in ("day", "slot", "moderator", "speakers")),
+            len(lines),
+        )
     header, body = lines[:start], lines[start:]
     blocks = asm.blocks(body)
     if not any(b.header for b in blocks):
         if any(b.moderators or b.speakers for b in blocks):
             first = next(b for b in blocks if b.moderators or b.speakers)
-            raise AgendaError(str(path), first.line,
-                              "people listed but no session anywhere: an agenda needs time "
-                              "slots such as '10h - 11h30 Panel 1 - ...'")
+            raise AgendaError(
+                str(path),
+                first.line,
+                "people listed but no session anywhere: an agenda needs time "
+                "slots such as '10h - 11h30 Panel 1 - ...'",
+            )
         raise AgendaError(str(path), None, "no session found: not an agenda of this genre")
     sessions = asm.sessions(asm.place_orphans(blocks))
 
@@ -267,7 +322,9 @@ def assemble_agenda(text: str, path: Path, source: str, lex: Lexicon, states: St
             title = lex.languages[language].title_template.format(year=year, city=city or "?")
             asm.warn(None, "no-title", f"no title line in the agenda; using '{title}'")
     event_id = hints.event_id or slug(f"idm {start_date or 'undated'} {city or source}")
-    event = Event(id=event_id, title=title, city=city, start_date=start_date,
-                  end_date=end_date, language=language)
-    return Agenda(source=source, path=str(path), event=event, sessions=tuple(sessions),
-                  warnings=tuple(asm.warnings))
+    event = Event(
+        id=event_id, title=title, city=city, start_date=start_date, end_date=end_date, language=language
+    )
+    return Agenda(
+        source=source, path=str(path), event=event, sessions=tuple(sessions), warnings=tuple(asm.warnings)
+    )

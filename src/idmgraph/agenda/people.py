@@ -76,8 +76,7 @@ def split_fields(text: str, offset: int = 0) -> list[Span]:
 
 
 class _Parser:
-    def __init__(self, lex: Lexicon, states: StateIndex, orgs: OrganizationIndex,
-                 source: str, line: int):
+    def __init__(self, lex: Lexicon, states: StateIndex, orgs: OrganizationIndex, source: str, line: int):
         self.lex, self.states, self.orgs = lex, states, orgs
         self.source, self.line = source, line
         self.warnings: list[Warning_] = []
@@ -139,10 +138,12 @@ class _Parser:
                 weak = k
         if weak is not None:
             k = weak
-            self.warn("boundary-guessed",
-                      f"speaker entry with no contribution marker; split before "
-                      f"'{' '.join(words[k:])}' after '{' '.join(words[max(0, k - 3):k])}' "
-                      "by the shape of the name: check it")
+            self.warn(
+                "boundary-guessed",
+                f"speaker entry with no contribution marker; split before "
+                f"'{' '.join(words[k:])}' after '{' '.join(words[max(0, k - 3) : k])}' "
+                "by the shape of the name: check it",
+            )
             return toks[k].start()
         return None
 
@@ -176,8 +177,7 @@ class _Parser:
     # ---- one entry ---------------------------------------------------------------------
     def _starts_with(self, folded: str, heads: tuple[str, ...]) -> str | None:
         for head in heads:
-            if folded.startswith(head) and (len(folded) == len(head)
-                                            or not folded[len(head)].isalnum()):
+            if folded.startswith(head) and (len(folded) == len(head) or not folded[len(head)].isalnum()):
                 return head
         return None
 
@@ -185,8 +185,9 @@ class _Parser:
         """If a link preposition starts at pos, the offset after it."""
         for prep in self.link_preps:
             end = pos + len(prep)
-            if folded.startswith(prep, pos) and (prep.endswith("'") or end == len(folded)
-                                                 or folded[end] == " "):
+            if folded.startswith(prep, pos) and (
+                prep.endswith("'") or end == len(folded) or folded[end] == " "
+            ):
                 return end if prep.endswith("'") else end + 1
         return None
 
@@ -243,7 +244,7 @@ class _Parser:
                 at = w.start()
                 if folded.startswith(prep, at) and (at == 0 or folded[at - 1] == " "):
                     after = at + len(prep) + (0 if prep.endswith("'") else 1)
-                    if not prep.endswith("'") and folded[at + len(prep): at + len(prep) + 1] != " ":
+                    if not prep.endswith("'") and folded[at + len(prep) : at + len(prep) + 1] != " ":
                         continue
                     state = self._state_at(text, after)
                     if state:
@@ -289,7 +290,11 @@ class _Parser:
                 org, _ = self.embedded(field)
                 if org is None:
                     known = self.orgs.by_pattern(field)
-                    org = known.name_fr if known and self._lang_fr(field) else (known.name_en if known else None)
+                    org = (
+                        known.name_fr
+                        if known and self._lang_fr(field)
+                        else (known.name_en if known else None)
+                    )
                 if org is not None:
                     if org not in orgs:
                         orgs.append(org)
@@ -298,10 +303,12 @@ class _Parser:
                     post_org.append("next")
                 last = "post"
                 continue
-            if (was == "post"
-                    and not self._starts_with(folded, self.lex.org_heads)
-                    and not self.orgs.lookup(field)
-                    and re.search(r"\b(and|et|&)\b", folded)):
+            if (
+                was == "post"
+                and not self._starts_with(folded, self.lex.org_heads)
+                and not self.orgs.lookup(field)
+                and re.search(r"\b(and|et|&)\b", folded)
+            ):
                 # an English title lists portfolios after a comma, capitalised:
                 # "Minister of Labour, Social Security and Migration"
                 posts[-1] = f"{posts[-1]}, {field}"
@@ -312,17 +319,24 @@ class _Parser:
         # a post without its own organisation is in the next organisation field, else the previous
         resolved: list[int | None] = []
         for post, link in zip(posts, post_org):
-            resolved.append(self._neighbour_org(entry, post, orgs) if link == "next"
-                            else link)  # type: ignore[arg-type]
+            resolved.append(self._neighbour_org(entry, post, orgs) if link == "next" else link)  # type: ignore[arg-type]
         state = bare_state
         if state is None:
             for field in merged[1:]:
                 state = self.represented_state(field)
                 if state:
                     break
-        return Person(name=name, honorific=" ".join(honorifics) or None, posts=tuple(posts),
-                      organizations=tuple(orgs), state=state, contribution=contribution,
-                      text=entry, line=self.line, post_organizations=tuple(resolved))
+        return Person(
+            name=name,
+            honorific=" ".join(honorifics) or None,
+            posts=tuple(posts),
+            organizations=tuple(orgs),
+            state=state,
+            contribution=contribution,
+            text=entry,
+            line=self.line,
+            post_organizations=tuple(resolved),
+        )
 
     @staticmethod
     def _lang_fr(text: str) -> bool:
@@ -343,8 +357,9 @@ class _Parser:
         return None
 
 
-def parse_people(text: str, line: int, lex: Lexicon, states: StateIndex,
-                 orgs: OrganizationIndex, source: str) -> tuple[list[Person], list[Warning_]]:
+def parse_people(
+    text: str, line: int, lex: Lexicon, states: StateIndex, orgs: OrganizationIndex, source: str
+) -> tuple[list[Person], list[Warning_]]:
     """Parse a paragraph of one or more speaker entries.
 
     Returns the people in order and the warnings raised while splitting them.

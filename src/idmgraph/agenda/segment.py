@@ -48,8 +48,9 @@ def read_agenda_text(path: Path) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise AgendaError(str(path), line,
-                          f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the agenda as UTF-8") from exc
+        raise AgendaError(
+            str(path), line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the agenda as UTF-8"
+        ) from exc
     return text.lstrip("\ufeff")
 
 
@@ -79,7 +80,7 @@ def parse_time_slot(text: str) -> tuple[str, str, str] | None:
     start = _hhmm(g[0], g[1], g[2], g[3])
     end = _hhmm(g[4], g[5], g[6], g[7])
     # the title keeps the agenda's own characters: take it from the original text
-    title = text.strip()[m.start(9):] if g[8] else ""
+    title = text.strip()[m.start(9) :] if g[8] else ""
     return start, end, clean(title)
 
 
@@ -107,7 +108,7 @@ def _label(folded: str, labels: tuple[str, ...]) -> str | None:
     """If the line starts with one of the labels followed by ':' (or ends there), the rest."""
     for label in labels:
         if folded.startswith(label):
-            rest = folded[len(label):].lstrip()
+            rest = folded[len(label) :].lstrip()
             if rest.startswith(":"):
                 return rest
             if not rest:
@@ -137,14 +138,16 @@ def classify_lines(text: str, lex: Lexicon, path: str) -> list[Line]:
             out.append(Line(number, "slot", line, slot))
             continue
         day = parse_date(line, lex)
-        if day and (any(re.search(rf"\b{w}\b", folded) for w in day_words)
-                    or len(folded.split()) <= 5):
+        if day and (any(re.search(rf"\b{w}\b", folded) for w in day_words) or len(folded.split()) <= 5):
             out.append(Line(number, "day", line, day))
             continue
         if _TIME_LIKE.match(folded):
-            raise AgendaError(path, number,
-                              f"unrecognised time format in '{line[:40]}': write slots as "
-                              "'10h - 11h30', '10:00 - 11:30' or '9:00 am - 10:30 am'")
+            raise AgendaError(
+                path,
+                number,
+                f"unrecognised time format in '{line[:40]}': write slots as "
+                "'10h - 11h30', '10:00 - 11:30' or '9:00 am - 10:30 am'",
+            )
         rest = _label(folded, lex.all("moderator_labels"))
         if rest is not None:
             out.append(Line(number, "moderator", line, _after_colon(line)))

@@ -1,0 +1,41 @@
+"""Golden files per stage for the small test agendas: records (ingest JSON) and the source graph
+(Turtle, compared by isomorphism). Rewrite them only on purpose: ``pytest --update-golden``."""
+
+import json
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from conftest import AGENDAS, GOLDEN
+from idmgraph import iris
+from idmgraph.agenda import parse_agenda
+from idmgraph.build import run_build
+
+FIXTURES = sorted(p.stem for p in AGENDAS.glob("*.txt"))
+
+
+@pytest.mark.parametrize("stem", FIXTURES)
+def test_records(stem, update_golden):
+    data = parse_agenda(AGENDAS / f"{stem}.txt").to_json()
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    path = GOLDEN / f"{stem}.records.json"
+    if update_golden:
+        path.write_text(text, encoding="utf-8")
+    assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text)
+
+
+@pytest.mark.parametrize("stem", FIXTURES)
+def test_source_graph(stem, update_golden, tmp_path):
+    result = run_build([AGENDAS / f"{stem}.txt"], None)
+    got = Graph()
+    for t in result.dataset.graph(iris.source_graph(stem)):
+        got.add(t)
+    path = GOLDEN / f"{stem}.source.ttl"
+    if update_golden:
+        path.write_text(got.serialize(format="turtle"), encoding="utf-8")
+    want = Graph().parse(path, format="turtle")
+    if not isomorphic(got, want):
+        _, only_got, only_want = graph_diff(to_isomorphic(got), to_isomorphic(want))
+        lines = [f"+ {t}" for t in sorted(only_got)][:20] + [f"- {t}" for t in sorted(only_want)][:20]
+        pytest.fail("source graph differs from golden:\n" + "\n".join(map(str, lines)))
