@@ -15,8 +15,16 @@ from conftest import BAD
 
 def _assemble(assignments):
     path = BAD / "ambiguous.txt"
-    return assemble_agenda(read_agenda_text(path), path, "ambiguous", load_lexicon(), load_states(),
-                           load_organizations(), None, assignments)
+    return assemble_agenda(
+        read_agenda_text(path),
+        path,
+        "ambiguous",
+        load_lexicon(),
+        load_states(),
+        load_organizations(),
+        None,
+        assignments,
+    )
 
 
 def test_ambiguous_block_stops_with_candidates_and_the_fix():
@@ -42,8 +50,11 @@ def test_an_assignment_to_a_missing_session_is_an_error():
 
 def test_load_assignments(tmp_path):
     path = tmp_path / "a.yml"
-    path.write_text("assignments:\n  - {source: s1, line: 19, session: '2018-10-08T14:00'}\n"
-                    "  - {source: s2, line: 5, session: '2018-10-08T10:00'}\n", encoding="utf-8")
+    path.write_text(
+        "assignments:\n  - {source: s1, line: 19, session: '2018-10-08T14:00'}\n"
+        "  - {source: s2, line: 5, session: '2018-10-08T10:00'}\n",
+        encoding="utf-8",
+    )
     assert load_assignments("s1", path) == {19: "2018-10-08T14:00"}
     path.write_text("assignments:\n  - {source: s1, line: 19}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="lacks session"):

@@ -27,6 +27,7 @@ from .rdf import build_dataset
 from .records import Agenda, AgendaError
 from .resolve import Resolution, resolve_agendas
 from .sources import Source, find_sources
+from .themes import ThemeAssignment, assign_themes
 from .validate import ValidationReport, validate_dataset
 
 __all__ = [
@@ -83,6 +84,7 @@ class BuildResult:
     dataset: Dataset
     report: ValidationReport
     out_dir: Path | None
+    themes: list[ThemeAssignment] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
 
@@ -266,11 +268,13 @@ def run_build(
         agendas.append(parse_source(src))
     step("resolving people, states and organisations")
     res = resolve_agendas(agendas)
+    step("linking themes")
+    themes = assign_themes(agendas, {s.id: list(s.themes) for s in sources})
     step("building RDF")
-    ds = build_dataset(res, {s.id: s for s in sources})
+    ds = build_dataset(res, {s.id: s for s in sources}, themes)
     step("validating (SHACL shapes, SPARQL checks)")
     report = validate_dataset(ds)
-    result = BuildResult(sources, agendas, res, ds, report, out_dir, graph_counts(res))
+    result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, graph_counts(res))
     result.counts["triples"] = sum(1 for _ in ds.quads((None, None, None, None)))
     misses = _check_expected(res, sources)
     if misses:

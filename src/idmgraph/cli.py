@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
             s.add_argument("--list", action="store_true", help="list the queries and their parameters")
             s.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
             s.add_argument("--lang", choices=("en", "fr"), default=None, help="label language")
+            s.add_argument(
+                "--broader",
+                action="store_true",
+                help="a broader theme also finds its narrower ones (SDG 10 finds 10.7)",
+            )
         else:
             s.add_argument("query", nargs="?", help="SPARQL text")
             s.add_argument("--file", type=Path, help="a .rq file")
@@ -138,6 +143,8 @@ def _query(args, console: Console) -> int:
             raise QueryError(f"--param takes KEY=VALUE, not '{item}'")
         key, value = item.split("=", 1)
         params[key.strip()] = value
+    if args.broader:
+        params["broader"] = "true"
     frame = run_query(args.name, params, build_dir=args.build or DEFAULT_OUT, lang=args.lang)
     _emit(console, frame, args.format, args.name)
     return EXIT_OK

@@ -30,6 +30,9 @@ __all__ = [
 ]
 
 REFERENCE_GRAPH = GRAPH["reference"]
+THEMES_GRAPH = GRAPH["themes"]
+MAPPINGS_GRAPH = GRAPH["theme-mappings"]
+CURATED_THEMES_GRAPH = GRAPH["curated-themes"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 DERIVED_GRAPH = GRAPH["derived"]
 
@@ -110,3 +113,15 @@ def build_activity(version: str) -> URIRef:
 
 def software_agent(version: str) -> URIRef:
     return ID[f"agent/idmgraph-{version}"]
+
+
+def editors_agent() -> URIRef:
+    return ID["agent/idmgraph-editors"]
+
+
+def theme_rule(rule_id: str) -> URIRef:
+    return ID[f"rule/theme/{slug(rule_id)}"]
+
+
+def inferred_themes_graph(rule_id: str) -> URIRef:
+    return GRAPH[f"inferred/theme-rule/{slug(rule_id)}"]

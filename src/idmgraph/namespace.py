@@ -46,6 +46,7 @@ class IDM(DefinedNamespace):
     PostHolding: URIRef
     Contribution: URIRef
     SourceDocument: URIRef
+    UNDocument: URIRef
     # object properties
     participant: URIRef
     session: URIRef
@@ -61,6 +62,8 @@ class IDM(DefinedNamespace):
     state: URIRef
     hasModerator: URIRef
     hasSpeaker: URIRef
+    spokeOn: URIRef
+    actorType: URIRef
     # datatype properties
     statedAs: URIRef
     sourceLine: URIRef
@@ -96,4 +99,9 @@ PREFIXES = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "sdg": "http://metadata.un.org/sdg/",
+    "sdgo": "http://metadata.un.org/sdg/ontology#",
+    "gcm": "https://w3id.org/idmgraph/vocab/gcm/",
+    "topic": "https://w3id.org/idmgraph/vocab/topic/",
+    "theme": "https://w3id.org/idmgraph/vocab/theme/",
 }

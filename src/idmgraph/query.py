@@ -142,11 +142,93 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
         if not _exists(store, node, "https://w3id.org/idmgraph/ontology#Session"):
             raise QueryError(f"no session '{value}' in the graph")
         return node
+    if param.kind == "theme":
+        return find_theme(store, value)
+    if param.kind == "bool":
+        truth = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+        if value.lower() not in truth:
+            raise QueryError(f"parameter {param.name} takes true or false, not '{value}'")
+        return ox.Literal("true" if truth[value.lower()] else "false", datatype=XSD_BOOLEAN)
     if param.kind == "iri":
         if not is_iri:
             raise QueryError(f"parameter {param.name} takes an IRI, not '{value}'")
         return ox.NamedNode(value)
     return ox.Literal(value)
+
+
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+THEME_SCHEMES = {
+    "sdg": "https://w3id.org/idmgraph/vocab/theme/sdg",
+    "gcm": "https://w3id.org/idmgraph/vocab/theme/gcm",
+    "topic": "https://w3id.org/idmgraph/vocab/theme/idm-topics",
+}
+_SCHEME_WORDS = {
+    "sdg": "sdg",
+    "odd": "sdg",
+    "goal": "sdg",
+    "target": "sdg",
+    "cible": "sdg",
+    "objectif": None,
+    "gcm": "gcm",
+    "pmm": "gcm",
+    "objective": "gcm",
+    "topic": "topic",
+}
+_THEMES_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?c ?scheme ?notation ?label WHERE {
+  ?c a skos:Concept ; skos:inScheme ?scheme .
+  OPTIONAL { ?c skos:notation ?notation }
+  OPTIONAL { ?c skos:prefLabel|skos:altLabel ?label }
+}"""
+
+
+def find_theme(store: ox.Store, value: str) -> ox.NamedNode:
+    """The theme concept a user names: IRI, notation ("10.7", "SDG 10", "GCM 21", "gcm:21") or
+    a label in English or French. Ambiguity and absence are errors (QueryError)."""
+    schemes = {v: k for k, v in THEME_SCHEMES.items()}
+    concepts: dict[str, dict] = {}
+    for sol in store.query(_THEMES_QUERY, use_default_graph_as_union=True):
+        scheme = schemes.get(sol["scheme"].value)
+        if scheme is None:
+            continue
+        c = concepts.setdefault(sol["c"].value, {"scheme": scheme, "notation": None, "labels": set()})
+        if sol["notation"] is not None:
+            c["notation"] = sol["notation"].value.lower()
+        if sol["label"] is not None:
+            label = fold(sol["label"].value)
+            c["labels"].add(label)
+            if ":" in label:
+                c["labels"].add(label.split(":", 1)[1].strip())
+    if value.startswith(("http://", "https://")):
+        if value not in concepts:
+            raise QueryError(f"no theme <{value}> in the graph")
+        return ox.NamedNode(value)
+    folded = fold(value)
+    exact = sorted(iri for iri, c in concepts.items() if c["notation"] == folded)
+    if len(exact) == 1:
+        return ox.NamedNode(exact[0])
+    m = re.fullmatch(r"([a-z]+)\s*[: -]?\s*([0-9]+(?:\.[0-9a-z]+)?|[a-z][a-z-]*)", folded)
+    wanted_scheme, notation = None, folded
+    if m and m.group(1) in _SCHEME_WORDS and m.group(1) != folded:
+        wanted_scheme, notation = _SCHEME_WORDS[m.group(1)], m.group(2)
+    matches = sorted(
+        iri
+        for iri, c in concepts.items()
+        if c["notation"] == notation and wanted_scheme in (None, c["scheme"])
+    )
+    if not matches:
+        matches = sorted(iri for iri, c in concepts.items() if folded in c["labels"])
+    if not matches:
+        raise QueryError(
+            f"no theme '{value}': give an IRI, a notation such as 10.7, 'SDG 10' or "
+            f"'GCM 21', a topic such as whole-of-society, or a label"
+        )
+    if len(matches) > 1:
+        listing = ", ".join(
+            f"{concepts[i]['scheme'].upper()} {concepts[i]['notation']} <{i}>" for i in matches
+        )
+        raise QueryError(f"theme '{value}' is ambiguous: {listing}; say 'SDG {value}' or 'GCM {value}'")
+    return ox.NamedNode(matches[0])
 
 
 def _python(term):

@@ -17,6 +17,7 @@ from .namespace import CONTRIBUTION, IDM, ORG_TYPE, PREFIXES, ROLE, SESSION_KIND
 from .resolve import Resolution, ResolvedParticipation
 from .sources import Source
 from .states import load_states
+from .themes import MAPPINGS_FILE, THEMES_DIR, ThemeAssignment, load_theme_graph, load_theme_rules
 
 __all__ = ["build_dataset", "ONTOLOGY_PATH", "read_ontology"]
 
@@ -52,8 +53,10 @@ def _label(g: Graph, node: URIRef, text: str, lang: str | None = None, prop: URI
     g.add((node, RDFS.label, Literal(text, lang=lang)))
 
 
-def build_dataset(res: Resolution, sources: dict[str, Source]) -> Dataset:
-    """The whole graph for a resolution: source graphs, reference, ontology and derived."""
+def build_dataset(
+    res: Resolution, sources: dict[str, Source], themes: list[ThemeAssignment] | None = None
+) -> Dataset:
+    """The whole graph: source graphs, reference, ontology, themes and derived shortcuts."""
     ds = Dataset()
     _bind(ds)
     onto = ds.graph(iris.ONTOLOGY_GRAPH)
@@ -68,7 +71,108 @@ def build_dataset(res: Resolution, sources: dict[str, Source]) -> Dataset:
         _add_event(g, derived, agenda)
     for p in res.participations:
         _add_participation(ds.graph(iris.source_graph(p.source)), derived, res, p)
+    _add_themes(ds, res, themes or [])
     return ds
+
+
+def _actor_type(res: Resolution, p: ResolvedParticipation) -> str | None:
+    """The kind of actor a participant spoke as: their post's organisation, a state's post
+    counting as national government; else whom they spoke for."""
+    for key in p.posts:
+        post = res.posts[key]
+        if post.organization:
+            org_type = res.organizations[post.organization].type
+            if org_type:
+                return org_type
+        elif post.state:
+            return "national-government"
+    if p.on_behalf_of:
+        kind, key = p.on_behalf_of
+        return "national-government" if kind == "state" else res.organizations[key].type
+    return None
+
+
+def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]) -> None:
+    prov_graph = ds.default_graph
+    vocab = ds.graph(iris.THEMES_GRAPH)
+    for t in load_theme_graph(include_mappings=False):
+        vocab.add(t)
+    prov_graph.add(
+        (
+            iris.THEMES_GRAPH,
+            RDFS.label,
+            Literal("theme vocabularies: SDGs, Global Compact, IDM topics", lang="en"),
+        )
+    )
+    mappings = ds.graph(iris.MAPPINGS_GRAPH)
+    mappings.parse(THEMES_DIR / MAPPINGS_FILE, format="turtle")
+    editors = iris.editors_agent()
+    prov_graph.add((editors, RDF.type, PROV.Agent))
+    prov_graph.add((editors, RDFS.label, Literal("idmgraph editors")))
+    prov_graph.add((iris.MAPPINGS_GRAPH, RDF.type, PROV.Entity))
+    prov_graph.add((iris.MAPPINGS_GRAPH, PROV.wasAttributedTo, editors))
+    prov_graph.add(
+        (
+            iris.MAPPINGS_GRAPH,
+            DCTERMS.description,
+            Literal(
+                "Editorial mappings between theme schemes, made by the idmgraph editors; not UN or IOM statements.",
+                lang="en",
+            ),
+        )
+    )
+    agent, activity = iris.software_agent(__version__), iris.build_activity(__version__)
+    rules = {r.id: r for r in load_theme_rules()}
+    by_session: dict[tuple[str, str], set[URIRef]] = {}
+    for a in assignments:
+        node = iris.session(a.event_id, a.session_id) if a.session_id else iris.workshop(a.event_id)
+        if a.how == "stated":
+            g = ds.graph(iris.source_graph(a.source))
+        elif a.how == "curated":
+            g = ds.graph(iris.CURATED_THEMES_GRAPH)
+        else:
+            graph_iri = iris.inferred_themes_graph(a.rule or "")
+            g = ds.graph(graph_iri)
+            rule, rule_iri = rules[a.rule], iris.theme_rule(a.rule or "")
+            prov_graph.add((graph_iri, RDF.type, PROV.Entity))
+            prov_graph.add((graph_iri, PROV.wasGeneratedBy, activity))
+            prov_graph.add((graph_iri, PROV.wasAttributedTo, agent))
+            prov_graph.add((graph_iri, PROV.wasDerivedFrom, rule_iri))
+            prov_graph.add((rule_iri, RDF.type, PROV.Plan))
+            prov_graph.add((rule_iri, RDFS.label, Literal(f"theme rule {rule.id}")))
+            prov_graph.add(
+                (
+                    rule_iri,
+                    RDFS.comment,
+                    Literal(
+                        f"keyword rule from data/reference/theme-rules.yml: {rule.theme} when the folded text matches "
+                        + " | ".join(p.pattern for p in rule.patterns)
+                    ),
+                )
+            )
+        g.add((node, DCTERMS.subject, a.theme))
+        if a.session_id:
+            by_session.setdefault((a.event_id, a.session_id), set()).add(a.theme)
+    if any(a.how == "curated" for a in assignments):
+        prov_graph.add((iris.CURATED_THEMES_GRAPH, RDF.type, PROV.Entity))
+        prov_graph.add((iris.CURATED_THEMES_GRAPH, PROV.wasAttributedTo, editors))
+        prov_graph.add(
+            (iris.CURATED_THEMES_GRAPH, DCTERMS.source, Literal("data/curation/session-themes.yml"))
+        )
+    derived = ds.graph(iris.DERIVED_GRAPH)
+    for p in res.participations:
+        person = iris.person(p.person)
+        for theme in by_session.get((p.event_id, p.session.id), ()):
+            derived.add((person, IDM.spokeOn, theme))
+        actor = _actor_type(res, p)
+        if actor:
+            derived.add(
+                (
+                    iris.participation(p.event_id, p.session.id, p.role, p.person),
+                    IDM.actorType,
+                    ORG_TYPE[actor],
+                )
+            )
 
 
 def _add_reference(g: Graph, res: Resolution) -> None:

@@ -112,6 +112,7 @@ class Agenda:
     event: Event
     sessions: tuple[Session, ...]
     warnings: tuple[Warning_, ...] = field(default=())
+    context: str = ""  # the text before the agenda proper (context, overview); themes read it
 
     def to_json(self) -> dict:
         return {

@@ -66,6 +66,7 @@ def render_headline(console: Console, result: BuildResult) -> None:
     for agenda in result.agendas:
         console.print()
         render_agenda(console, agenda)
+    render_themes(console, result)
     warnings = result.resolution.warnings
     console.print()
     console.print(Text(f"{len(warnings)} warning(s) for curation:", style="bold yellow"))
@@ -76,6 +77,23 @@ def render_headline(console: Console, result: BuildResult) -> None:
         console.print(Text("outputs:", style="bold"))
         for path in result.files.values():
             console.print(Text(f"  {_rel(path)}"))
+
+
+def render_themes(console: Console, result: BuildResult) -> None:
+    """Who spoke on which theme: each session theme with its sessions and people."""
+    from .themes import speakers_by_theme, theme_labels
+
+    labels = theme_labels("en")
+    rows = speakers_by_theme(result.themes, result.agendas)
+    console.print()
+    console.print(
+        Text("who spoke on which theme (session themes from keyword rules and curation):", style="bold")
+    )
+    for theme, sessions in rows:
+        console.print(Text(f"  {labels.get(theme, str(theme))}", style="bold"))
+        for label, names in sessions:
+            short = label if len(label) <= 40 else label[:37] + "..."
+            console.print(Text(f"    {short}: {', '.join(names)}"))
 
 
 def render_frame(console: Console, frame, title: str | None = None) -> None:

@@ -25,6 +25,11 @@ class Source:
     expected: dict = field(default_factory=dict)
 
     @property
+    def themes(self) -> tuple[str, ...]:
+        """Themes the source states for its workshop (CURIEs in source.yml, reviewed)."""
+        return tuple((self.meta.get("event") or {}).get("themes") or ())
+
+    @property
     def hints(self) -> EventHints:
         ev = self.meta.get("event") or {}
         return EventHints(

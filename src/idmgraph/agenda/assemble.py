@@ -326,5 +326,10 @@ def assemble_agenda(
         id=event_id, title=title, city=city, start_date=start_date, end_date=end_date, language=language
     )
     return Agenda(
-        source=source, path=str(path), event=event, sessions=tuple(sessions), warnings=tuple(asm.warnings)
+        source=source,
+        path=str(path),
+        event=event,
+        sessions=tuple(sessions),
+        warnings=tuple(asm.warnings),
+        context="\n".join(ln.text for ln in header),
     )

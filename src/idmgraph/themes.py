@@ -1,0 +1,214 @@
+"""Stage 2b: agenda records -> theme assignments (stated, curated, inferred by keyword rules).
+
+A source states its workshop's themes in source.yml (reviewed by whoever added the source);
+a curator adds or removes session themes in ``data/curation/session-themes.yml``; keyword
+rules in ``data/reference/theme-rules.yml`` infer the rest. The three are kept apart in the
+graph so that a consumer can choose what to trust.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from .curation import CURATION_DIR
+from .lexicon import REFERENCE_DIR, read_yaml
+from .records import Agenda
+from .text import fold
+
+__all__ = [
+    "THEMES_DIR",
+    "ThemeRule",
+    "ThemeAssignment",
+    "load_theme_rules",
+    "assign_themes",
+    "expand_curie",
+    "load_theme_graph",
+    "theme_iris",
+    "load_theme_curation",
+    "MAPPINGS_FILE",
+    "theme_labels",
+    "speakers_by_theme",
+]
+
+THEMES_DIR = Path(__file__).resolve().parent.parent.parent / "ontology" / "themes"
+MAPPINGS_FILE = "mappings.ttl"
+
+CURIES = {
+    "sdg": "http://metadata.un.org/sdg/",
+    "gcm": "https://w3id.org/idmgraph/vocab/gcm/",
+    "topic": "https://w3id.org/idmgraph/vocab/topic/",
+}
+
+
+def expand_curie(curie: str) -> URIRef:
+    """Expand a theme CURIE such as ``sdg:10.7`` or ``topic:whole-of-society``.
+
+    >>> str(expand_curie("sdg:10.7"))
+    'http://metadata.un.org/sdg/10.7'
+    """
+    prefix, _, local = curie.partition(":")
+    if prefix not in CURIES or not local:
+        raise ValueError(f"unknown theme '{curie}': write sdg:..., gcm:... or topic:...")
+    return URIRef(CURIES[prefix] + local)
+
+
+@cache
+def load_theme_graph(include_mappings: bool = True) -> Graph:
+    """The theme vocabularies (SDG, GCM, IDM topics, documents), optionally with the mappings."""
+    g = Graph()
+    for path in sorted(THEMES_DIR.glob("*.ttl")):
+        if include_mappings or path.name != MAPPINGS_FILE:
+            g.parse(path, format="turtle")
+    return g
+
+
+@cache
+def theme_iris() -> frozenset[URIRef]:
+    from rdflib.namespace import RDF, SKOS
+
+    return frozenset(
+        s for s in load_theme_graph(False).subjects(RDF.type, SKOS.Concept) if isinstance(s, URIRef)
+    )
+
+
+@dataclass(frozen=True)
+class ThemeRule:
+    id: str
+    theme: str  # CURIE, possibly with a {1} placeholder for the pattern's first group
+    scope: frozenset[str]
+    patterns: tuple[re.Pattern, ...]
+
+    def themes_in(self, text: str) -> list[tuple[URIRef, str]]:
+        """(theme IRI, matched text) for each match of the rule in folded text."""
+        found = []
+        for pattern in self.patterns:
+            for m in pattern.finditer(text):
+                curie = self.theme.replace("{1}", m.group(1)) if "{1}" in self.theme else self.theme
+                found.append((expand_curie(curie), m.group(0)))
+        return found
+
+
+@dataclass(frozen=True)
+class ThemeAssignment:
+    source: str
+    event_id: str
+    session_id: str | None  # None: the workshop itself
+    theme: URIRef
+    how: str  # stated | curated | inferred
+    rule: str | None = None
+    evidence: str | None = field(default=None, compare=False, hash=False)
+
+
+@cache
+def load_theme_rules(path: Path | None = None) -> tuple[ThemeRule, ...]:
+    """Rules from theme-rules.yml; a rule naming a theme the vocabularies lack is an error."""
+    path = path or REFERENCE_DIR / "theme-rules.yml"
+    known = theme_iris()
+    rules = []
+    for raw in read_yaml(path)["rules"]:
+        rule = ThemeRule(
+            raw["id"], raw["theme"], frozenset(raw["scope"]), tuple(re.compile(p) for p in raw["patterns"])
+        )
+        if "{1}" not in rule.theme and expand_curie(rule.theme) not in known:
+            raise ValueError(f"{path}: rule {rule.id}: theme {rule.theme} is not in ontology/themes/")
+        rules.append(rule)
+    ids = [r.id for r in rules]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"{path}: duplicate rule ids")
+    return tuple(rules)
+
+
+def load_theme_curation(path: Path | None = None) -> list[dict]:
+    path = path or CURATION_DIR / "session-themes.yml"
+    if not path.exists():
+        return []
+    rows = read_yaml(path).get("sessions") or []
+    for i, row in enumerate(rows, start=1):
+        missing = {"source", "session"} - set(row)
+        if missing:
+            raise ValueError(f"{path}: entry {i} lacks {', '.join(sorted(missing))}")
+        for curie in (row.get("add") or []) + (row.get("remove") or []):
+            if expand_curie(curie) not in theme_iris():
+                raise ValueError(f"{path}: entry {i}: unknown theme {curie}")
+    return rows
+
+
+def assign_themes(
+    agendas: list[Agenda],
+    stated: dict[str, list[str]] | None = None,
+    curation: list[dict] | None = None,
+    rules: tuple[ThemeRule, ...] | None = None,
+) -> list[ThemeAssignment]:
+    """Every theme assignment for the agendas, sorted; curated removals suppress inferences."""
+    rules = load_theme_rules() if rules is None else rules
+    curation = load_theme_curation() if curation is None else curation
+    stated = stated or {}
+    known = theme_iris()
+    out: dict[ThemeAssignment, ThemeAssignment] = {}  # first evidence kept
+    removed = {
+        (row["source"], row["session"], expand_curie(c)) for row in curation for c in row.get("remove") or []
+    }
+    for agenda in agendas:
+        ev = agenda.event.id
+        for curie in stated.get(agenda.source, []):
+            a = ThemeAssignment(agenda.source, ev, None, expand_curie(curie), "stated")
+            out.setdefault(a, a)
+        targets: list[tuple[str | None, str, str]] = [(None, "workshop", agenda.context)]
+        targets += [(s.id, "session", s.title) for s in agenda.sessions if s.kind != "break"]
+        for session_id, scope, text in targets:
+            folded = fold(text)
+            for rule in rules:
+                if scope not in rule.scope:
+                    continue
+                for theme, evidence in rule.themes_in(folded):
+                    if theme not in known or (agenda.source, session_id, theme) in removed:
+                        continue
+                    a = ThemeAssignment(agenda.source, ev, session_id, theme, "inferred", rule.id, evidence)
+                    out.setdefault(a, a)
+        for row in curation:
+            if row["source"] != agenda.source:
+                continue
+            ids = {s.id for s in agenda.sessions}
+            if row["session"] not in ids:
+                raise ValueError(f"session-themes.yml: {agenda.source} has no session {row['session']}")
+            for curie in row.get("add") or []:
+                a = ThemeAssignment(agenda.source, ev, row["session"], expand_curie(curie), "curated")
+                out.setdefault(a, a)
+    return sorted(
+        out.values(), key=lambda a: (a.source, a.session_id or "", str(a.theme), a.how, a.rule or "")
+    )
+
+
+@cache
+def theme_labels(lang: str = "en") -> dict[URIRef, str]:
+    """Theme IRI -> preferred label in a language."""
+    from rdflib.namespace import SKOS
+
+    out = {}
+    for concept, label in load_theme_graph(False).subject_objects(SKOS.prefLabel):
+        if getattr(label, "language", None) == lang:
+            out[concept] = str(label)
+    return out
+
+
+def speakers_by_theme(
+    assignments: list[ThemeAssignment], agendas: list[Agenda]
+) -> list[tuple[URIRef, list[tuple[str, list[str]]]]]:
+    """For each theme given to sessions: (theme, [(session label, [names, moderators marked])])."""
+    sessions = {(a.event.id, s.id): s for a in agendas for s in a.sessions}
+    by_theme: dict[URIRef, list[tuple[str, list[str]]]] = {}
+    for a in assignments:
+        if a.session_id is None:
+            continue
+        s = sessions[(a.event_id, a.session_id)]
+        names = [f"{p.name} (moderator)" for p in s.moderators] + [p.name for p in s.speakers]
+        entry = (s.label, names)
+        if entry not in by_theme.setdefault(a.theme, []):
+            by_theme[a.theme].append(entry)
+    labels = theme_labels("en")
+    return sorted(by_theme.items(), key=lambda kv: labels.get(kv[0], str(kv[0])))
