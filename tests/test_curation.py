@@ -2,6 +2,7 @@
 
 import pytest
 
+from conftest import BAD
 from idmgraph.agenda.assemble import assemble_agenda
 from idmgraph.agenda.segment import read_agenda_text
 from idmgraph.curation import load_assignments
@@ -9,8 +10,6 @@ from idmgraph.lexicon import load_lexicon
 from idmgraph.organizations import load_organizations
 from idmgraph.records import AgendaError
 from idmgraph.states import load_states
-
-from conftest import BAD
 
 
 def _assemble(assignments):

@@ -116,7 +116,8 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
             iris.MAPPINGS_GRAPH,
             DCTERMS.description,
             Literal(
-                "Editorial mappings between theme schemes, made by the idmgraph editors; not UN or IOM statements.",
+                "Editorial mappings between theme schemes, made by the idmgraph editors; "
+                "not UN or IOM statements.",
                 lang="en",
             ),
         )
@@ -145,7 +146,8 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
                     rule_iri,
                     RDFS.comment,
                     Literal(
-                        f"keyword rule from data/reference/theme-rules.yml: {rule.theme} when the folded text matches "
+                        f"keyword rule from data/reference/theme-rules.yml: {rule.theme} "
+                        "when the folded text matches "
                         + " | ".join(p.pattern for p in rule.patterns)
                     ),
                 )
