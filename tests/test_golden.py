@@ -1,5 +1,5 @@
-"""Golden files per stage for the small test agendas: records (ingest JSON) and the source graph
-(Turtle, compared by isomorphism). Rewrite them only on purpose: ``pytest --update-golden``."""
+"""Golden files per stage for the small test agendas: records (ingest JSON) and the source and
+entities graphs (Turtle, compared by isomorphism). Rewrite them only on purpose: ``pytest --update-golden``."""
 
 import json
 
@@ -29,9 +29,10 @@ def test_records(stem, update_golden):
 def test_source_graph(stem, update_golden, tmp_path):
     result = run_build([AGENDAS / f"{stem}.txt"], None)
     got = Graph()
-    for t in result.dataset.graph(iris.source_graph(stem)):
-        got.add(t)
-    path = GOLDEN / f"{stem}.source.ttl"
+    for graph in (iris.source_graph(stem), iris.ENTITIES_GRAPH):
+        for t in result.dataset.graph(graph):
+            got.add(t)
+    path = GOLDEN / f"{stem}.graph.ttl"
     if update_golden:
         path.write_text(got.serialize(format="turtle"), encoding="utf-8")
     want = Graph().parse(path, format="turtle")

@@ -176,6 +176,7 @@ def test_named_graphs(store_2017):
     fixed = [g for g in graphs if "/inferred/" not in g]
     assert fixed == [
         base + "derived",
+        base + "entities",
         base + "ontology",
         base + "reference",
         base + "source/idm-2017-new-york-fr",

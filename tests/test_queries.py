@@ -72,7 +72,7 @@ def test_people_at_several_events(store_all):
     assert set(df.name) == {
         "Laura Thompson",
         "Ahmed Hussen",
-        "Antonio Vitorino",
+        "António Vitorino",
         "Juan José Gómez Camacho",
         "Jürg Lauber",
     }

@@ -245,6 +245,13 @@ def _write_atomically(out_dir: Path, files: dict[str, bytes]) -> dict[str, Path]
     return {name: out_dir / name for name in files}
 
 
+def dataset_from_agendas(agendas: list[Agenda], near_miss: bool = True) -> tuple[Resolution, Dataset]:
+    """Resolution and graph for agenda records that have no source files (synthetic ones)."""
+    res = resolve_agendas(agendas, near_miss=near_miss)
+    sources = {a.source: Source(id=a.source, path=Path(a.path)) for a in agendas}
+    return res, build_dataset(res, sources, assign_themes(agendas))
+
+
 def run_build(
     paths: list[Path] | None = None,
     out_dir: Path | None = DEFAULT_OUT,

@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 REFERENCE_GRAPH = GRAPH["reference"]
+ENTITIES_GRAPH = GRAPH["entities"]
 THEMES_GRAPH = GRAPH["themes"]
 MAPPINGS_GRAPH = GRAPH["theme-mappings"]
 CURATED_THEMES_GRAPH = GRAPH["curated-themes"]

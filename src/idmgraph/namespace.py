@@ -63,6 +63,7 @@ class IDM(DefinedNamespace):
     hasModerator: URIRef
     hasSpeaker: URIRef
     spokeOn: URIRef
+    tookPartIn: URIRef
     actorType: URIRef
     # datatype properties
     statedAs: URIRef

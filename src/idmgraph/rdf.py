@@ -1,12 +1,19 @@
-"""Stage 3: resolved entities -> RDF: one named graph per source, plus reference, ontology, derived.
+"""Stage 3: resolved entities -> RDF: one named graph per source, plus entities, reference,
+ontology, themes and derived.
 
-Default graph: what each source graph is and where it came from (PROV-O). Nothing here
-reads the clock, so the same inputs give the same graph.
+A source graph holds what that agenda alone states: its workshop, days and sessions, the
+participations with their verbatim text, contributions and stated themes. People, posts,
+holdings and organisations are resolved across sources, so they are described once, in the
+entities graph (holdings keep every attesting source): a triple repeated in several graphs
+would be counted once per graph by queries over the union. Default graph: what each source
+graph is and where it came from (PROV-O). Nothing here reads the clock, so the same inputs give
+the same graph.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
@@ -63,14 +70,15 @@ def build_dataset(
     for t in read_ontology():
         onto.add(t)
     ref = ds.graph(iris.REFERENCE_GRAPH)
+    ent = ds.graph(iris.ENTITIES_GRAPH)
     derived = ds.graph(iris.DERIVED_GRAPH)
     _add_reference(ref, res)
     _add_provenance(ds.default_graph, res, sources)
     for agenda in res.agendas:
         g = ds.graph(iris.source_graph(agenda.source))
-        _add_event(g, derived, agenda)
+        _add_event(g, ent, derived, agenda)
     for p in res.participations:
-        _add_participation(ds.graph(iris.source_graph(p.source)), derived, res, p)
+        _add_participation(ds.graph(iris.source_graph(p.source)), ent, derived, res, p)
     _add_themes(ds, res, themes or [])
     return ds
 
@@ -240,7 +248,10 @@ def _add_provenance(g: Graph, res: Resolution, sources: dict[str, Source]) -> No
             )
         )
         g.add((doc, DCTERMS.language, Literal(agenda.event.language)))
-        g.add((doc, IDM.contentSha256, Literal(hashlib.sha256(src.path.read_bytes()).hexdigest())))
+        # a synthetic agenda has no file: its digest is that of its records
+        content = (src.path.read_bytes() if src.path.exists()
+                   else json.dumps(agenda.to_json(), sort_keys=True).encode())
+        g.add((doc, IDM.contentSha256, Literal(hashlib.sha256(content).hexdigest())))
         g.add((doc, SDO.encodingFormat, Literal("text/plain")))
         g.add((doc, RDFS.label, Literal(f"source {agenda.source}")))
         if src.meta.get("url"):
@@ -258,7 +269,7 @@ def _add_provenance(g: Graph, res: Resolution, sources: dict[str, Source]) -> No
         g.add((graph, PROV.wasAttributedTo, agent))
 
 
-def _add_event(g: Graph, derived: Graph, agenda) -> None:
+def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
     ev, lang = agenda.event, agenda.event.language
     doc = iris.source_document(agenda.source)
     workshop = iris.workshop(ev.id)
@@ -266,12 +277,12 @@ def _add_event(g: Graph, derived: Graph, agenda) -> None:
     parent = iris.series()
     if year:
         parent = iris.edition(year)
-        g.add((parent, RDF.type, IDM.Edition))
-        g.add((parent, RDF.type, SDO.Event))
-        g.add((parent, SDO.superEvent, iris.series()))
+        ent.add((parent, RDF.type, IDM.Edition))  # an edition groups workshops of several sources
+        ent.add((parent, RDF.type, SDO.Event))
+        ent.add((parent, SDO.superEvent, iris.series()))
         for lg, name in SERIES_NAMES.items():
-            g.add((parent, SDO.name, Literal(f"{name} {year}", lang=lg)))
-            g.add((parent, RDFS.label, Literal(f"{name} {year}", lang=lg)))
+            ent.add((parent, SDO.name, Literal(f"{name} {year}", lang=lg)))
+            ent.add((parent, RDFS.label, Literal(f"{name} {year}", lang=lg)))
         derived.add((iris.series(), SDO.subEvent, parent))
     g.add((workshop, RDF.type, IDM.Workshop))
     g.add((workshop, RDF.type, SDO.Event))
@@ -315,23 +326,28 @@ def _add_event(g: Graph, derived: Graph, agenda) -> None:
             g.add((node, IDM.sessionNumber, Literal(s.number)))
 
 
-def _add_participation(g: Graph, derived: Graph, res: Resolution, p: ResolvedParticipation) -> None:
+def _add_participation(g: Graph, ent: Graph, derived: Graph, res: Resolution, p: ResolvedParticipation) -> None:
+    """The participation (and contribution) in the source graph; the person, posts, holdings
+    and organisations it names in the entities graph, once for all sources."""
     lang = next(a.event.language for a in res.agendas if a.source == p.source)
     doc = iris.source_document(p.source)
     person = iris.person(p.person)
     entry = p.entry
-    g.add((person, RDF.type, FOAF.Person))
-    g.add((person, RDF.type, SDO.Person))
-    g.add((person, FOAF.name, Literal(entry.name)))
-    g.add((person, RDFS.label, Literal(entry.name)))
+    canonical = res.persons[p.person].name
+    ent.add((person, RDF.type, FOAF.Person))
+    ent.add((person, RDF.type, SDO.Person))
+    ent.add((person, FOAF.name, Literal(canonical)))
+    ent.add((person, RDFS.label, Literal(canonical)))
+    if entry.name != canonical:
+        ent.add((person, SDO.alternateName, Literal(entry.name)))
     if entry.honorific:
-        g.add((person, SDO.honorificPrefix, Literal(entry.honorific)))
+        ent.add((person, SDO.honorificPrefix, Literal(entry.honorific)))
     for key in p.organizations:
         org = res.organizations[key]
         if not org.known:
             node = iris.organization(key)
-            _org_common(g, node, org)
-            _label(g, node, org.name, org.lang)
+            _org_common(ent, node, org)
+            _label(ent, node, org.name, org.lang)
     session = iris.session(p.event_id, p.session.id)
     part = iris.participation(p.event_id, p.session.id, p.role, p.person)
     g.add((part, RDF.type, IDM.Participation))
@@ -342,7 +358,7 @@ def _add_participation(g: Graph, derived: Graph, res: Resolution, p: ResolvedPar
     g.add((part, IDM.statedAs, Literal(entry.text, lang=lang)))
     g.add((part, IDM.sourceLine, Literal(entry.line)))
     g.add((part, PROV.wasDerivedFrom, doc))
-    g.add((part, RDFS.label, Literal(f"{entry.name} — {p.role} — {p.session.label[:50]}", lang=lang)))
+    g.add((part, RDFS.label, Literal(f"{canonical} — {p.role} — {p.session.label[:50]}", lang=lang)))
     if p.on_behalf_of:
         kind, key = p.on_behalf_of
         g.add((part, IDM.onBehalfOf, iris.state(key) if kind == "state" else iris.organization(key)))
@@ -356,19 +372,19 @@ def _add_participation(g: Graph, derived: Graph, res: Resolution, p: ResolvedPar
             if post.state
             else None
         )
-        g.add((post_node, RDF.type, ORG.Post))
-        _label(g, post_node, post.title, post.lang)
+        ent.add((post_node, RDF.type, ORG.Post))
+        _label(ent, post_node, post.title, post.lang)
         if owner is not None:
-            g.add((post_node, ORG.postIn, owner))
-            g.add((hold, ORG.organization, owner))
-        g.add((hold, RDF.type, IDM.PostHolding))
-        g.add((hold, RDF.type, ORG.Membership))
-        g.add((hold, ORG.member, person))
-        g.add((hold, IDM.post, post_node))
-        g.add((hold, RDFS.label, Literal(f"{entry.name} — {post.title}", lang=post.lang)))
+            ent.add((post_node, ORG.postIn, owner))
+            ent.add((hold, ORG.organization, owner))
+        ent.add((hold, RDF.type, IDM.PostHolding))
+        ent.add((hold, RDF.type, ORG.Membership))
+        ent.add((hold, ORG.member, person))
+        ent.add((hold, IDM.post, post_node))
+        ent.add((hold, RDFS.label, Literal(f"{canonical} — {post.title}", lang=post.lang)))
         if p.session.day:
-            g.add((hold, IDM.attestedOn, _date(p.session.day)))
-        g.add((hold, PROV.wasDerivedFrom, doc))
+            ent.add((hold, IDM.attestedOn, _date(p.session.day)))
+        ent.add((hold, PROV.wasDerivedFrom, doc))
         g.add((part, IDM.inCapacityOf, hold))
         derived.add((person, ORG.holds, post_node))
     if entry.contribution:
@@ -379,5 +395,6 @@ def _add_participation(g: Graph, derived: Graph, res: Resolution, p: ResolvedPar
         g.add((c, IDM.deliveredIn, session))
         g.add((c, IDM.viaParticipation, part))
         g.add((c, PROV.wasDerivedFrom, doc))
-        g.add((c, RDFS.label, Literal(f"{entry.contribution} — {entry.name}", lang=lang)))
+        g.add((c, RDFS.label, Literal(f"{entry.contribution} — {canonical}", lang=lang)))
     derived.add((session, IDM.hasModerator if p.role == "moderator" else IDM.hasSpeaker, person))
+    derived.add((person, IDM.tookPartIn, iris.workshop(p.event_id)))

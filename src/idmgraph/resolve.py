@@ -217,7 +217,8 @@ class _Resolver:
         )
 
 
-def resolve_agendas(agendas: list[Agenda], roles: dict[str, str] | None = None) -> Resolution:
+def resolve_agendas(agendas: list[Agenda], roles: dict[str, str] | None = None,
+                    near_miss: bool = True) -> Resolution:
     """Resolve the people, organisations, posts and holdings of several agendas together."""
     from .lexicon import load_lexicon
 
@@ -232,7 +233,8 @@ def resolve_agendas(agendas: list[Agenda], roles: dict[str, str] | None = None) 
             for order, entry in enumerate(session.speakers, start=1):
                 role = roles.get(entry.contribution or "", "speaker")
                 resolver.participation(res, agenda, session, entry, role, order)
-    for a, b, why in near_misses({k: p.name for k, p in res.persons.items()}):
+    pairs = near_misses({k: p.name for k, p in res.persons.items()}) if near_miss else []
+    for a, b, why in pairs:
         res.warnings.append(
             Warning_(
                 "resolution",
@@ -255,8 +257,8 @@ def near_misses(names: dict[str, str], threshold: float = 0.85) -> list[tuple[st
     """Pairs of distinct people whose names are close enough to be one person misspelt.
 
     Two tests, each blocked so that large graphs stay fast: whole names at least
-    ``threshold`` similar (blocked by the first letter of the family name), and family names
-    one edit apart (blocked by length).
+    ``threshold`` similar (blocked by the first two letters of the family name and the first
+    letter of the name), and family names one edit apart (blocked by length).
 
     >>> near_misses({"laura-thompson": "Laura Thompson", "peter-thomson": "Peter Thomson"})
     [('Laura Thompson', 'Peter Thomson', "family names 'thompson' and 'thomson' differ by one letter")]
@@ -268,7 +270,8 @@ def near_misses(names: dict[str, str], threshold: float = 0.85) -> list[tuple[st
     by_length: dict[int, list[str]] = defaultdict(list)
     for key in sorted(names):
         fam = _family(names[key])
-        by_initial[fam[:1]].append(key)
+        given = fold(names[key])[:1]
+        by_initial[fam[:2] + given].append(key)
         by_length[len(fam)].append(key)
     for keys in by_initial.values():
         for i, a in enumerate(keys):

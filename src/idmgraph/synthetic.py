@@ -1,0 +1,126 @@
+"""Seeded synthetic agendas with the shape of real ones, for benchmarks and scale tests.
+
+Events of 8 sessions (opening, six panels, closing) plus two breaks; a moderator and 4-6
+speakers per panel; people drawn with heavy-tailed reuse (a few appear at many events, most at
+one); posts in organisations in about 200 states; session titles that name 1-3 themes in the
+words the keyword rules know, so themes are inferred exactly as for real agendas.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from itertools import accumulate
+
+import pycountry
+
+from .records import Agenda, Event, Person, Session
+
+__all__ = ["synthetic_agendas", "events_for_triples", "TRIPLES_PER_EVENT"]
+
+# measured on builds of synthetic agendas: about 1,160 triples per event, plus about 1,800 for
+# the ontology, theme vocabularies and reference data
+TRIPLES_PER_EVENT = 1160
+FIXED_TRIPLES = 1800
+
+_GIVEN = ("Ana Maria Jean Ahmed Fatima Li Olga Kwame Sofia Pedro Amina Yusuf Elena Raj Mei Omar "
+          "Laura Peter Grace Samuel Nadia Ivan Chloe Diego Aisha Tomas Ingrid Hassan Lucia Kofi "
+          "Marta Felix Zara Hugo Noor Pablo Irina Jonas Leila Mateo Anya Karim Rosa Emil Dina").split()
+_FAMILY = ("Santos Dubois Okafor Chen Haddad Novak Silva Mensah Rossi Kowalski Haddou Garcia Ivanova "
+           "Nguyen Diallo Schmidt Moreau Tanaka Costa Ali Jensen Rahman Petrov Lopez Mwangi Kim "
+           "Fischer Sato Ortiz Nasser Varga Berg Cruz Ahmadi Lind Ramos Abebe Horvat Keller Osei").split()
+_TOPICS = [
+    ("whole-of-society approaches to migration governance", 3),
+    ("whole-of-government approaches", 3),
+    ("implementing the Sustainable Development Goals", 3),
+    ("SDG target 10.7", 2),
+    ("SDG target 8.8", 1),
+    ("SDG target 17.18 and migration data", 1),
+    ("labour migration and skills", 2),
+    ("return and reintegration", 2),
+    ("the Global Compact and follow-up mechanisms", 2),
+    ("the global compact as a governance tool", 1),
+    ("protection of migrants at risk", 2),
+    ("migrants' rights", 1),
+    ("GCM objective 21", 1),
+    ("GCM objective 23", 1),
+    ("mobility dimensions of crises", 1),
+]
+_POSTS = [("Minister of the Interior", None), ("Director General", "Ministry of Foreign Affairs"),
+          ("Permanent Representative to the United Nations", None), ("Director", "National Migration Service"),
+          ("Mayor", "City Council"), ("Executive Director", "Migrant Workers Network"),
+          ("Professor", "University of Migration Studies"), ("Director General", "International Organization for Migration"),
+          ("Head of Office", "United Nations Department of Economic and Social Affairs"),
+          ("President", "GFMD Business Mechanism")]
+_STATELESS = {"International Organization for Migration", "United Nations Department of Economic and Social Affairs",
+              "GFMD Business Mechanism"}
+
+
+def events_for_triples(triples: int) -> int:
+    """How many synthetic events give about that many triples."""
+    return max(1, round((triples - FIXED_TRIPLES) / TRIPLES_PER_EVENT))
+
+
+def synthetic_agendas(n_events: int, seed: int = 2017) -> list[Agenda]:
+    """``n_events`` synthetic agendas, the same for the same seed."""
+    rng = random.Random(seed)
+    states = sorted(c.alpha_3 for c in pycountry.countries)[:200]
+    pool = max(50, n_events * 20)
+    # heavy tail: person i is drawn with weight 1/(i+1); a few recur at many events
+    cum = list(accumulate(1.0 / (i + 1) for i in range(pool)))
+    people = []
+    for i in range(pool):
+        name = f"{_GIVEN[i % len(_GIVEN)]} {chr(65 + (i // len(_GIVEN)) % 26)}. {_FAMILY[(i // (26 * len(_GIVEN))) % len(_FAMILY)]}"
+        if i >= 26 * len(_GIVEN) * len(_FAMILY):
+            name += f" {i}"
+        post, org = _POSTS[rng.randrange(len(_POSTS))]
+        state = None if org in _STATELESS else states[rng.randrange(len(states))]
+        people.append((name, post, org, state))
+    topics = [t for t, w in _TOPICS for _ in range(w)]
+    agendas = []
+    start = date(2001, 3, 1)
+    for e in range(n_events):
+        day1 = start + timedelta(days=30 * e)
+        day2 = day1 + timedelta(days=1)
+        event = Event(id=f"synthetic-{e:05d}", title=f"Synthetic IDM workshop {e}", city="Geneva",
+                      start_date=day1.isoformat(), end_date=day2.isoformat(), language="en")
+        slots = [("10:00", "11:30", "opening", None, "Opening session"), ("11:30", "13:00", "panel", 1, None),
+                 ("13:00", "14:00", "break", None, "Lunch break"), ("14:00", "15:30", "panel", 2, None),
+                 ("15:30", "17:00", "panel", 3, None), ("10:00", "11:30", "panel", 4, None),
+                 ("11:30", "13:00", "panel", 5, None), ("13:00", "14:00", "break", None, "Lunch break"),
+                 ("14:00", "15:30", "panel", 6, None), ("15:30", "16:00", "closing", None, "Closing session")]
+        sessions = []
+        line = 1
+        for k, (st, en, kind, number, label) in enumerate(slots):
+            day = (day1 if k < 5 else day2).isoformat()
+            if kind == "panel":
+                chosen = rng.sample(topics, rng.randint(1, 3))
+                title = " and ".join(dict.fromkeys(chosen))
+                label = f"Panel {number} – {title[:1].upper()}{title[1:]}"
+            else:
+                title = label
+            mods, speakers = [], []
+            if kind != "break":
+                n_speakers = 2 if kind in ("opening", "closing") else rng.randint(4, 6)
+                picked: list[int] = []
+                while len(picked) < n_speakers + (kind == "panel"):
+                    i = rng.choices(range(pool), cum_weights=cum)[0]
+                    if i not in picked:
+                        picked.append(i)
+                for j, i in enumerate(picked):
+                    name, post, org, state = people[i]
+                    contribution = {"opening": "opening-remarks", "closing": "conclusions"}.get(kind, "statement")
+                    is_mod = kind == "panel" and j == 0
+                    person = Person(name=name, honorific=None, posts=(post,),
+                                    organizations=(org,) if org else (), state=state,
+                                    contribution=None if is_mod else contribution,
+                                    text=f"{name}, {post}" + (f", {org}" if org else ""), line=line,
+                                    post_organizations=(0,) if org else (None,))
+                    line += 1
+                    (mods if is_mod else speakers).append(person)
+            sessions.append(Session(id=f"{day}T{st}", day=day, start=st, end=en, kind=kind, number=number,
+                                    title=title, label=label, line=line, moderators=tuple(mods),
+                                    speakers=tuple(speakers)))
+        agendas.append(Agenda(source=f"synthetic-{e:05d}", path=f"synthetic-{e:05d}.txt", event=event,
+                              sessions=tuple(sessions), context=event.title))
+    return agendas
