@@ -142,7 +142,7 @@ def test_broader_expansion_finds_narrower_targets(store_all):
     assert g.query("who-spoke-on-theme", theme="SDG 10").empty
     df = g.query("who-spoke-on-theme", theme="SDG 10", broader="true")
     assert set(df.name) == {"Laura Thompson", "Ahmed Hussen", "Paul Smith"}
-    assert set(df.subject) == {SDG + "10.7"}
+    assert set(df.subjects) == {SDG + "10.7"}
     assert set(g.query("who-spoke-on-theme", theme="10.7").name) == set(df.name)
     assert set(g.query("who-spoke-on-theme", theme="GCM 1").name) == set(df.name)
 

@@ -144,7 +144,7 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
         return node
     if param.kind == "theme":
         return find_theme(store, value)
-    if param.kind == "bool":
+    if param.kind in ("bool", "broader"):
         truth = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
         if value.lower() not in truth:
             raise QueryError(f"parameter {param.name} takes true or false, not '{value}'")
@@ -156,6 +156,8 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
     return ox.Literal(value)
 
 
+VIA_EXACT = "http://purl.org/dc/terms/subject"
+VIA_BROADER = "https://w3id.org/idmgraph/ontology#addresses"
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 THEME_SCHEMES = {
     "sdg": "https://w3id.org/idmgraph/vocab/theme/sdg",
@@ -282,10 +284,16 @@ def run_query(
             bindings[p.name] = _resolve_value(store, p, str(params[p.name]))
         elif p.required:
             raise QueryError(f"query '{name}' needs --param {p.name}=VALUE ({p.help})")
+    if any(p.kind == "broader" for p in spec.params):
+        # the predicate that links a session to a theme: its own themes, or the derived
+        # shortcut that also holds every broader theme of them
+        wide = bindings.get("broader") is not None and bindings["broader"].value == "true"
+        bindings["via"] = ox.NamedNode(VIA_BROADER if wide else VIA_EXACT)
     columns, rows = select(store, spec.text, bindings)
     frame = _frame(columns, rows)
     # the language is a setting, not an answer
-    return frame.drop(columns=[p.name for p in spec.params if p.kind == "lang" and p.name in frame.columns])
+    hidden = [p.name for p in spec.params if p.kind == "lang"] + ["via"]
+    return frame.drop(columns=[c for c in hidden if c in frame.columns])
 
 
 def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path = DEFAULT_OUT):

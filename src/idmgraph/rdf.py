@@ -132,6 +132,12 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
     )
     agent, activity = iris.software_agent(__version__), iris.build_activity(__version__)
     rules = {r.id: r for r in load_theme_rules()}
+    derived = ds.graph(iris.DERIVED_GRAPH)
+    # each theme with all its broader themes: "SDG 10 with narrower" finds sessions on 10.7
+    ancestors: dict[URIRef, set[URIRef]] = {}
+    for a in assignments:
+        if a.theme not in ancestors:
+            ancestors[a.theme] = set(vocab.transitive_objects(a.theme, SKOS.broader))
     by_session: dict[tuple[str, str], set[URIRef]] = {}
     for a in assignments:
         node = iris.session(a.event_id, a.session_id) if a.session_id else iris.workshop(a.event_id)
@@ -155,12 +161,13 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
                     RDFS.comment,
                     Literal(
                         f"keyword rule from data/reference/theme-rules.yml: {rule.theme} "
-                        "when the folded text matches "
-                        + " | ".join(p.pattern for p in rule.patterns)
+                        "when the folded text matches " + " | ".join(p.pattern for p in rule.patterns)
                     ),
                 )
             )
         g.add((node, DCTERMS.subject, a.theme))
+        for concept in ancestors[a.theme]:
+            derived.add((node, IDM.addresses, concept))
         if a.session_id:
             by_session.setdefault((a.event_id, a.session_id), set()).add(a.theme)
     if any(a.how == "curated" for a in assignments):
@@ -169,7 +176,6 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
         prov_graph.add(
             (iris.CURATED_THEMES_GRAPH, DCTERMS.source, Literal("data/curation/session-themes.yml"))
         )
-    derived = ds.graph(iris.DERIVED_GRAPH)
     for p in res.participations:
         person = iris.person(p.person)
         for theme in by_session.get((p.event_id, p.session.id), ()):
@@ -249,8 +255,11 @@ def _add_provenance(g: Graph, res: Resolution, sources: dict[str, Source]) -> No
         )
         g.add((doc, DCTERMS.language, Literal(agenda.event.language)))
         # a synthetic agenda has no file: its digest is that of its records
-        content = (src.path.read_bytes() if src.path.exists()
-                   else json.dumps(agenda.to_json(), sort_keys=True).encode())
+        content = (
+            src.path.read_bytes()
+            if src.path.exists()
+            else json.dumps(agenda.to_json(), sort_keys=True).encode()
+        )
         g.add((doc, IDM.contentSha256, Literal(hashlib.sha256(content).hexdigest())))
         g.add((doc, SDO.encodingFormat, Literal("text/plain")))
         g.add((doc, RDFS.label, Literal(f"source {agenda.source}")))
@@ -326,7 +335,9 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
             g.add((node, IDM.sessionNumber, Literal(s.number)))
 
 
-def _add_participation(g: Graph, ent: Graph, derived: Graph, res: Resolution, p: ResolvedParticipation) -> None:
+def _add_participation(
+    g: Graph, ent: Graph, derived: Graph, res: Resolution, p: ResolvedParticipation
+) -> None:
     """The participation (and contribution) in the source graph; the person, posts, holdings
     and organisations it names in the entities graph, once for all sources."""
     lang = next(a.event.language for a in res.agendas if a.source == p.source)

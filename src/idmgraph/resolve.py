@@ -217,8 +217,9 @@ class _Resolver:
         )
 
 
-def resolve_agendas(agendas: list[Agenda], roles: dict[str, str] | None = None,
-                    near_miss: bool = True) -> Resolution:
+def resolve_agendas(
+    agendas: list[Agenda], roles: dict[str, str] | None = None, near_miss: bool = True
+) -> Resolution:
     """Resolve the people, organisations, posts and holdings of several agendas together."""
     from .lexicon import load_lexicon
 

@@ -23,12 +23,95 @@ __all__ = ["synthetic_agendas", "events_for_triples", "TRIPLES_PER_EVENT"]
 TRIPLES_PER_EVENT = 1160
 FIXED_TRIPLES = 1800
 
-_GIVEN = ("Ana Maria Jean Ahmed Fatima Li Olga Kwame Sofia Pedro Amina Yusuf Elena Raj Mei Omar "
-          "Laura Peter Grace Samuel Nadia Ivan Chloe Diego Aisha Tomas Ingrid Hassan Lucia Kofi "
-          "Marta Felix Zara Hugo Noor Pablo Irina Jonas Leila Mateo Anya Karim Rosa Emil Dina").split()
-_FAMILY = ("Santos Dubois Okafor Chen Haddad Novak Silva Mensah Rossi Kowalski Haddou Garcia Ivanova "
-           "Nguyen Diallo Schmidt Moreau Tanaka Costa Ali Jensen Rahman Petrov Lopez Mwangi Kim "
-           "Fischer Sato Ortiz Nasser Varga Berg Cruz Ahmadi Lind Ramos Abebe Horvat Keller Osei").split()
+_GIVEN = [
+    "Ana",
+    "Maria",
+    "Jean",
+    "Ahmed",
+    "Fatima",
+    "Li",
+    "Olga",
+    "Kwame",
+    "Sofia",
+    "Pedro",
+    "Amina",
+    "Yusuf",
+    "Elena",
+    "Raj",
+    "Mei",
+    "Omar",
+    "Laura",
+    "Peter",
+    "Grace",
+    "Samuel",
+    "Nadia",
+    "Ivan",
+    "Chloe",
+    "Diego",
+    "Aisha",
+    "Tomas",
+    "Ingrid",
+    "Hassan",
+    "Lucia",
+    "Kofi",
+    "Marta",
+    "Felix",
+    "Zara",
+    "Hugo",
+    "Noor",
+    "Pablo",
+    "Irina",
+    "Jonas",
+    "Leila",
+    "Mateo",
+    "Anya",
+    "Karim",
+    "Rosa",
+    "Emil",
+    "Dina",
+]
+_FAMILY = [
+    "Santos",
+    "Dubois",
+    "Okafor",
+    "Chen",
+    "Haddad",
+    "Novak",
+    "Silva",
+    "Mensah",
+    "Rossi",
+    "Kowalski",
+    "Haddou",
+    "Garcia",
+    "Ivanova",
+    "Nguyen",
+    "Diallo",
+    "Schmidt",
+    "Moreau",
+    "Tanaka",
+    "Costa",
+    "Ali",
+    "Jensen",
+    "Rahman",
+    "Petrov",
+    "Lopez",
+    "Mwangi",
+    "Kim",
+    "Fischer",
+    "Sato",
+    "Ortiz",
+    "Nasser",
+    "Varga",
+    "Berg",
+    "Cruz",
+    "Ahmadi",
+    "Lind",
+    "Ramos",
+    "Abebe",
+    "Horvat",
+    "Keller",
+    "Osei",
+]
 _TOPICS = [
     ("whole-of-society approaches to migration governance", 3),
     ("whole-of-government approaches", 3),
@@ -46,14 +129,23 @@ _TOPICS = [
     ("GCM objective 23", 1),
     ("mobility dimensions of crises", 1),
 ]
-_POSTS = [("Minister of the Interior", None), ("Director General", "Ministry of Foreign Affairs"),
-          ("Permanent Representative to the United Nations", None), ("Director", "National Migration Service"),
-          ("Mayor", "City Council"), ("Executive Director", "Migrant Workers Network"),
-          ("Professor", "University of Migration Studies"), ("Director General", "International Organization for Migration"),
-          ("Head of Office", "United Nations Department of Economic and Social Affairs"),
-          ("President", "GFMD Business Mechanism")]
-_STATELESS = {"International Organization for Migration", "United Nations Department of Economic and Social Affairs",
-              "GFMD Business Mechanism"}
+_POSTS = [
+    ("Minister of the Interior", None),
+    ("Director General", "Ministry of Foreign Affairs"),
+    ("Permanent Representative to the United Nations", None),
+    ("Director", "National Migration Service"),
+    ("Mayor", "City Council"),
+    ("Executive Director", "Migrant Workers Network"),
+    ("Professor", "University of Migration Studies"),
+    ("Director General", "International Organization for Migration"),
+    ("Head of Office", "United Nations Department of Economic and Social Affairs"),
+    ("President", "GFMD Business Mechanism"),
+]
+_STATELESS = {
+    "International Organization for Migration",
+    "United Nations Department of Economic and Social Affairs",
+    "GFMD Business Mechanism",
+}
 
 
 def events_for_triples(triples: int) -> int:
@@ -82,13 +174,26 @@ def synthetic_agendas(n_events: int, seed: int = 2017) -> list[Agenda]:
     for e in range(n_events):
         day1 = start + timedelta(days=30 * e)
         day2 = day1 + timedelta(days=1)
-        event = Event(id=f"synthetic-{e:05d}", title=f"Synthetic IDM workshop {e}", city="Geneva",
-                      start_date=day1.isoformat(), end_date=day2.isoformat(), language="en")
-        slots = [("10:00", "11:30", "opening", None, "Opening session"), ("11:30", "13:00", "panel", 1, None),
-                 ("13:00", "14:00", "break", None, "Lunch break"), ("14:00", "15:30", "panel", 2, None),
-                 ("15:30", "17:00", "panel", 3, None), ("10:00", "11:30", "panel", 4, None),
-                 ("11:30", "13:00", "panel", 5, None), ("13:00", "14:00", "break", None, "Lunch break"),
-                 ("14:00", "15:30", "panel", 6, None), ("15:30", "16:00", "closing", None, "Closing session")]
+        event = Event(
+            id=f"synthetic-{e:05d}",
+            title=f"Synthetic IDM workshop {e}",
+            city="Geneva",
+            start_date=day1.isoformat(),
+            end_date=day2.isoformat(),
+            language="en",
+        )
+        slots = [
+            ("10:00", "11:30", "opening", None, "Opening session"),
+            ("11:30", "13:00", "panel", 1, None),
+            ("13:00", "14:00", "break", None, "Lunch break"),
+            ("14:00", "15:30", "panel", 2, None),
+            ("15:30", "17:00", "panel", 3, None),
+            ("10:00", "11:30", "panel", 4, None),
+            ("11:30", "13:00", "panel", 5, None),
+            ("13:00", "14:00", "break", None, "Lunch break"),
+            ("14:00", "15:30", "panel", 6, None),
+            ("15:30", "16:00", "closing", None, "Closing session"),
+        ]
         sessions = []
         line = 1
         for k, (st, en, kind, number, label) in enumerate(slots):
@@ -109,18 +214,45 @@ def synthetic_agendas(n_events: int, seed: int = 2017) -> list[Agenda]:
                         picked.append(i)
                 for j, i in enumerate(picked):
                     name, post, org, state = people[i]
-                    contribution = {"opening": "opening-remarks", "closing": "conclusions"}.get(kind, "statement")
+                    contribution = {"opening": "opening-remarks", "closing": "conclusions"}.get(
+                        kind, "statement"
+                    )
                     is_mod = kind == "panel" and j == 0
-                    person = Person(name=name, honorific=None, posts=(post,),
-                                    organizations=(org,) if org else (), state=state,
-                                    contribution=None if is_mod else contribution,
-                                    text=f"{name}, {post}" + (f", {org}" if org else ""), line=line,
-                                    post_organizations=(0,) if org else (None,))
+                    person = Person(
+                        name=name,
+                        honorific=None,
+                        posts=(post,),
+                        organizations=(org,) if org else (),
+                        state=state,
+                        contribution=None if is_mod else contribution,
+                        text=f"{name}, {post}" + (f", {org}" if org else ""),
+                        line=line,
+                        post_organizations=(0,) if org else (None,),
+                    )
                     line += 1
                     (mods if is_mod else speakers).append(person)
-            sessions.append(Session(id=f"{day}T{st}", day=day, start=st, end=en, kind=kind, number=number,
-                                    title=title, label=label, line=line, moderators=tuple(mods),
-                                    speakers=tuple(speakers)))
-        agendas.append(Agenda(source=f"synthetic-{e:05d}", path=f"synthetic-{e:05d}.txt", event=event,
-                              sessions=tuple(sessions), context=event.title))
+            sessions.append(
+                Session(
+                    id=f"{day}T{st}",
+                    day=day,
+                    start=st,
+                    end=en,
+                    kind=kind,
+                    number=number,
+                    title=title,
+                    label=label,
+                    line=line,
+                    moderators=tuple(mods),
+                    speakers=tuple(speakers),
+                )
+            )
+        agendas.append(
+            Agenda(
+                source=f"synthetic-{e:05d}",
+                path=f"synthetic-{e:05d}.txt",
+                event=event,
+                sessions=tuple(sessions),
+                context=event.title,
+            )
+        )
     return agendas
