@@ -23,95 +23,16 @@ __all__ = ["synthetic_agendas", "events_for_triples", "TRIPLES_PER_EVENT"]
 TRIPLES_PER_EVENT = 1160
 FIXED_TRIPLES = 1800
 
-_GIVEN = [
-    "Ana",
-    "Maria",
-    "Jean",
-    "Ahmed",
-    "Fatima",
-    "Li",
-    "Olga",
-    "Kwame",
-    "Sofia",
-    "Pedro",
-    "Amina",
-    "Yusuf",
-    "Elena",
-    "Raj",
-    "Mei",
-    "Omar",
-    "Laura",
-    "Peter",
-    "Grace",
-    "Samuel",
-    "Nadia",
-    "Ivan",
-    "Chloe",
-    "Diego",
-    "Aisha",
-    "Tomas",
-    "Ingrid",
-    "Hassan",
-    "Lucia",
-    "Kofi",
-    "Marta",
-    "Felix",
-    "Zara",
-    "Hugo",
-    "Noor",
-    "Pablo",
-    "Irina",
-    "Jonas",
-    "Leila",
-    "Mateo",
-    "Anya",
-    "Karim",
-    "Rosa",
-    "Emil",
-    "Dina",
-]
-_FAMILY = [
-    "Santos",
-    "Dubois",
-    "Okafor",
-    "Chen",
-    "Haddad",
-    "Novak",
-    "Silva",
-    "Mensah",
-    "Rossi",
-    "Kowalski",
-    "Haddou",
-    "Garcia",
-    "Ivanova",
-    "Nguyen",
-    "Diallo",
-    "Schmidt",
-    "Moreau",
-    "Tanaka",
-    "Costa",
-    "Ali",
-    "Jensen",
-    "Rahman",
-    "Petrov",
-    "Lopez",
-    "Mwangi",
-    "Kim",
-    "Fischer",
-    "Sato",
-    "Ortiz",
-    "Nasser",
-    "Varga",
-    "Berg",
-    "Cruz",
-    "Ahmadi",
-    "Lind",
-    "Ramos",
-    "Abebe",
-    "Horvat",
-    "Keller",
-    "Osei",
-]
+_GIVEN = (
+    "Ana Maria Jean Ahmed Fatima Li Olga Kwame Sofia Pedro Amina Yusuf Elena Raj Mei Omar Laura Peter "
+    "Grace Samuel Nadia Ivan Chloe Diego Aisha Tomas Ingrid Hassan Lucia Kofi Marta Felix Zara Hugo "
+    "Noor Pablo Irina Jonas Leila Mateo Anya Karim Rosa Emil Dina"
+).split()
+_FAMILY = (
+    "Santos Dubois Okafor Chen Haddad Novak Silva Mensah Rossi Kowalski Haddou Garcia Ivanova Nguyen "
+    "Diallo Schmidt Moreau Tanaka Costa Ali Jensen Rahman Petrov Lopez Mwangi Kim Fischer Sato Ortiz "
+    "Nasser Varga Berg Cruz Ahmadi Lind Ramos Abebe Horvat Keller Osei"
+).split()
 _TOPICS = [
     ("whole-of-society approaches to migration governance", 3),
     ("whole-of-government approaches", 3),
@@ -162,7 +83,9 @@ def synthetic_agendas(n_events: int, seed: int = 2017) -> list[Agenda]:
     cum = list(accumulate(1.0 / (i + 1) for i in range(pool)))
     people = []
     for i in range(pool):
-        name = f"{_GIVEN[i % len(_GIVEN)]} {chr(65 + (i // len(_GIVEN)) % 26)}. {_FAMILY[(i // (26 * len(_GIVEN))) % len(_FAMILY)]}"
+        given, initial = _GIVEN[i % len(_GIVEN)], chr(65 + (i // len(_GIVEN)) % 26)
+        family = _FAMILY[(i // (26 * len(_GIVEN))) % len(_FAMILY)]
+        name = f"{given} {initial}. {family}"
         if i >= 26 * len(_GIVEN) * len(_FAMILY):
             name += f" {i}"
         post, org = _POSTS[rng.randrange(len(_POSTS))]
