@@ -20,8 +20,10 @@ $(TSTAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-run: $(STAMP)  ## create the environment, build the graph from data/sources/, print the headline
+run: $(STAMP)  ## create the environment, build the graph from data/sources/, print the headline, networks, views
 	$(BIN)/idmgraph build
+	$(BIN)/idmgraph analyze
+	$(BIN)/idmgraph viz
 
 build: run  ## same as run
 

@@ -10,8 +10,6 @@ import csv
 import io
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from rdflib import Dataset
 
 from . import __version__, iris
 from .agenda import parse_source
+from .files import write_folder_atomically
 from .lexicon import PROJECT_DIR
 from .namespace import PREFIXES
 from .rdf import build_dataset
@@ -225,26 +224,6 @@ def graph_counts(res: Resolution) -> dict[str, int]:
     }
 
 
-def _write_atomically(out_dir: Path, files: dict[str, bytes]) -> dict[str, Path]:
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        old = None
-        if out_dir.exists():
-            old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return {name: out_dir / name for name in files}
-
-
 def dataset_from_agendas(agendas: list[Agenda], near_miss: bool = True) -> tuple[Resolution, Dataset]:
     """Resolution and graph for agenda records that have no source files (synthetic ones)."""
     res = resolve_agendas(agendas, near_miss=near_miss)
@@ -293,7 +272,7 @@ def run_build(
     if out_dir is not None:
         step("writing files")
         trig, ttl = _serialise(ds)
-        result.files = _write_atomically(
+        result.files = write_folder_atomically(
             out_dir,
             {
                 "idm.trig": trig,

@@ -45,6 +45,25 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("validate", help="validate a built graph again", epilog=_EPILOG)
     s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
 
+    s = sub.add_parser(
+        "analyze", help="participation networks: measures, report, Gephi exports", epilog=_EPILOG
+    )
+    s.add_argument("--out", type=Path, default=None, help="output folder (default: data/build/analysis/)")
+    s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
+    s.add_argument("--endpoint", default=None, help="read the graph from this SPARQL endpoint instead")
+    s.add_argument("--seed", type=int, default=42, help="seed of the community detection (default 42)")
+
+    s = sub.add_parser("viz", help="interactive offline HTML views of the networks", epilog=_EPILOG)
+    s.add_argument("--out", type=Path, default=None, help="output folder (default: data/build/views/)")
+    s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
+    s.add_argument("--endpoint", default=None, help="read the graph from this SPARQL endpoint instead")
+    s.add_argument(
+        "--size-by",
+        choices=("degree", "strength", "betweenness", "eigenvector"),
+        default="degree",
+        help="node size (default degree)",
+    )
+
     for name, helptext in (
         ("query", "run a named research query"),
         ("sparql", "run a SPARQL query on the built graph"),
@@ -168,6 +187,54 @@ def _sparql(args, console: Console) -> int:
     return EXIT_OK
 
 
+def _network_data(args):
+    from .build import DEFAULT_OUT
+    from .network import read_network_data
+
+    build = args.build or DEFAULT_OUT
+    if not args.endpoint and not (build / "idm.trig").exists():
+        raise FileNotFoundError(f"{build / 'idm.trig'}: no built graph; run 'idmgraph build' first")
+    return read_network_data(endpoint=args.endpoint, build_dir=build), build
+
+
+def _analyze(args, console: Console) -> int:
+    from .network.export import analyze, write_analysis
+
+    data, build = _network_data(args)
+    result = analyze(data, seed=args.seed)
+    files = write_analysis(result, args.out or build / "analysis")
+    s = result.summary
+    console.print(
+        f"networks: {s['people']} people, {s['sessions']} sessions, {s['co_panel_edges']} co-panel ties "
+        f"in {s['co_panel_components']} components, {s['communities']} communities",
+        markup=False,
+    )
+    console.print(
+        f"report: {_rel(files['report.md'])} ({len(files)} files: CSV tables, GEXF, GraphML, JSON)",
+        markup=False,
+    )
+    return EXIT_OK
+
+
+def _viz(args, console: Console) -> int:
+    from .viz import write_views
+
+    data, build = _network_data(args)
+    files = write_views(data, args.out or build / "views", size_by=args.size_by)
+    for path in files.values():
+        console.print(f"view: {_rel(path)}", markup=False)
+    return EXIT_OK
+
+
+def _rel(path: Path) -> str:
+    import os
+
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     from .build import BuildFailed
     from .query import QueryError
@@ -176,7 +243,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
     err = Console(stderr=True, soft_wrap=True)
-    handlers = {"ingest": _ingest, "build": _build, "validate": _validate, "query": _query, "sparql": _sparql}
+    handlers = {
+        "ingest": _ingest,
+        "build": _build,
+        "validate": _validate,
+        "query": _query,
+        "sparql": _sparql,
+        "analyze": _analyze,
+        "viz": _viz,
+    }
     try:
         return handlers[args.command](args, console)
     except AgendaError as exc:

@@ -122,7 +122,9 @@ def _person_attrs(data: NetworkData) -> dict[str, dict]:
         a["themes"].update(data.session_themes.get(r["session"], ()))
     for a in people.values():
         # one value per attribute for grouping (brokerage by actor type, colouring by state)
-        a["state"] = sorted(a["states"])[0] if a["states"] else ""
+        state = sorted(a["states"])[0] if a["states"] else ""
+        a["state_iri"] = state
+        a["state"] = data.labels.get(state, {}).get("iso3", "") if state else ""
         a["actor_type"] = sorted(a["actor_types"])[0] if a["actor_types"] else "unknown"
     return people
 

@@ -1,0 +1,173 @@
+"""Stage 6b: networks -> interactive, self-contained HTML views (pyvis + vis-network, offline).
+
+pyvis assembles the nodes, edges and vis-network options; the page is rendered from our own
+template with vis-network's script and style inlined from the copy pyvis ships, so the file
+opens from disk with no request anywhere (its Content-Security-Policy forbids any). Every label
+and tooltip reaches the page as JSON data and is shown with textContent: a name containing
+``<script>`` is displayed as text.
+
+Layout: vis-network's force layout with a fixed random seed, stabilised once, then frozen
+(physics off), so a view opens the same way every time and stays still at thousands of nodes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+
+from .files import write_folder_atomically
+from .network import NetworkData, co_panel_graph, full_graph, state_theme_graph, two_mode_graph
+from .network.measures import centrality_table
+
+__all__ = ["render_view", "build_views", "write_views", "NODE_STYLE", "SIZE_MEASURES"]
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "view.html"
+
+# colour-blind-safe palette (Okabe-Ito) and a shape per node type
+NODE_STYLE = {
+    "person": {"color": "#0072B2", "shape": "dot", "label": "person"},
+    "session": {"color": "#E69F00", "shape": "square", "label": "session"},
+    "theme": {"color": "#009E73", "shape": "diamond", "label": "theme"},
+    "state": {"color": "#CC79A7", "shape": "triangle", "label": "state"},
+    "organization": {"color": "#56B4E9", "shape": "hexagon", "label": "organisation"},
+    "actor-type": {"color": "#D55E00", "shape": "star", "label": "actor type"},
+}
+SIZE_MEASURES = ("degree", "strength", "betweenness", "eigenvector")
+
+
+def _vis_assets() -> tuple[str, str]:
+    import pyvis
+
+    lib = Path(pyvis.__file__).resolve().parent / "templates" / "lib"
+    folder = sorted(lib.glob("vis-9*"))[-1]
+    js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (folder / "vis-network.css").read_text(encoding="utf-8")
+    # nothing in an inline script may close the script element early
+    return js.replace("</script", "<\\/script"), css.replace("</style", "<\\/style")
+
+
+def _script_json(value) -> str:
+    """JSON that is safe inside <script>: no '<', '>' or '&' survives unescaped."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _tooltip(d: dict, data: NetworkData | None) -> list[str]:
+    lines = [str(d.get("label", ""))]
+    kind = d.get("type", "")
+    lines.append(NODE_STYLE.get(kind, {}).get("label", kind))
+    label = data.label if data else (lambda iri: iri)
+    if d.get("state"):
+        lines.append(f"state: {d['state']}")
+    if d.get("posts"):
+        lines.append("posts: " + "; ".join(sorted(d["posts"])))
+    if kind == "person" and d.get("sessions"):
+        lines.append(f"sessions: {len(d['sessions'])}")
+    if d.get("themes"):
+        lines.append("themes: " + "; ".join(sorted(label(t) for t in d["themes"])))
+    if d.get("org_type"):
+        lines.append(f"type: {d['org_type']}")
+    return lines
+
+
+def render_view(
+    g: nx.Graph, title: str, data: NetworkData | None = None, size_by: str = "degree", seed: int = 42
+) -> str:
+    """A self-contained HTML page drawing g; nodes need ``type`` and ``label`` attributes."""
+    from jinja2 import Environment
+    from markupsafe import Markup
+    from pyvis.network import Network
+
+    if size_by not in SIZE_MEASURES:
+        raise ValueError(f"size_by must be one of {', '.join(SIZE_MEASURES)}")
+    measure = {r["node"]: r[size_by] for r in centrality_table(g)} if g.number_of_nodes() else {}
+    top = max((v for v in measure.values() if v == v), default=0) or 1
+    net = Network(directed=False)
+    facets: dict[str, dict[str, str]] = {"type": {}, "theme": {}, "state": {}, "event": {}}
+    label = data.label if data else (lambda iri: iri)
+    for n in sorted(g.nodes):
+        d = g.nodes[n]
+        kind = d.get("type", "other")
+        style = NODE_STYLE.get(kind, {"color": "#999999", "shape": "dot"})
+        value = measure.get(n, 0)
+        themes = sorted(d.get("themes") or ())
+        states = sorted({d["state_iri"]} if d.get("state_iri") else ()) or ([n] if kind == "state" else [])
+        events = sorted(d.get("events") or ({d["event"]} if d.get("event") else ()))
+        facets["type"][kind] = NODE_STYLE.get(kind, {}).get("label", kind)
+        for t in themes + ([n] if kind == "theme" else []):
+            facets["theme"][t] = label(t)
+        for s in states:
+            facets["state"][s] = label(s)
+        for e in events:
+            facets["event"][e] = label(e)
+        net.add_node(
+            str(n),
+            label=str(d.get("label", n)),
+            shape=style["shape"],
+            color=style["color"],
+            size=float(8 + 24 * (value / top if value == value else 0)),
+            kind=kind,
+            themes=themes,
+            states=states,
+            events=events,
+            tooltip=_tooltip(d, data),
+        )
+    for u, v, d in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        net.add_edge(str(u), str(v), value=float(d.get("weight", 1.0)), color="#bbbbbb")
+    big = g.number_of_nodes() > 1000
+    options = {
+        "layout": {"randomSeed": seed, "improvedLayout": not big},
+        "physics": {
+            "solver": "forceAtlas2Based",
+            "stabilization": {"enabled": True, "iterations": 150 if big else 400, "updateInterval": 50},
+            "forceAtlas2Based": {"gravitationalConstant": -40, "springLength": 90},
+        },
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big},
+        "nodes": {"font": {"size": 12}},
+        "edges": {"smooth": False, "scaling": {"min": 1, "max": 6}},
+    }
+    nodes, edges = net.nodes, net.edges
+    present = {n["kind"] for n in nodes}
+    payload = {
+        "title": title,
+        "size_by": size_by,
+        "nodes": nodes,
+        "edges": edges,
+        "options": options,
+        "legend": [dict(NODE_STYLE[k]) for k in NODE_STYLE if k in present],
+        "facets": {k: sorted(v.items(), key=lambda kv: kv[1].lower()) for k, v in facets.items()},
+    }
+    js, css = _vis_assets()
+    env = Environment(autoescape=True)
+    template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
+    return template.render(
+        title=title,
+        n_nodes=g.number_of_nodes(),
+        vis_js=Markup(js),
+        vis_css=Markup(css),
+        data_json=Markup(_script_json(payload)),
+    )
+
+
+def build_views(data: NetworkData, size_by: str = "degree") -> dict[str, tuple[nx.Graph, str]]:
+    """The three standard views: the whole participation graph, co-panel, states x themes."""
+    two_mode = two_mode_graph(data)
+    return {
+        "participation": (
+            full_graph(data),
+            "IDM participation graph: people, sessions, themes, states, organisations",
+        ),
+        "co-panel": (co_panel_graph(two_mode, "count"), "IDM co-panel network: people who shared a session"),
+        "state-theme": (state_theme_graph(data), "IDM states x themes"),
+    }
+
+
+def write_views(data: NetworkData, out_dir: Path, size_by: str = "degree") -> dict[str, Path]:
+    """Render every view into out_dir (atomically); returns the files written."""
+    files = {
+        f"{name}.html": render_view(g, title, data, size_by).encode("utf-8")
+        for name, (g, title) in build_views(data, size_by).items()
+    }
+    return write_folder_atomically(out_dir, files)

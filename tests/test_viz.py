@@ -1,0 +1,95 @@
+"""The HTML views, opened from disk in headless Chromium: offline, complete, drawn, escaped."""
+
+import io
+import re
+
+import pytest
+
+from browser import browser_page, needs_chromium
+from conftest import BAD
+from idmgraph.build import run_build
+from idmgraph.network import read_network_data
+from idmgraph.store import open_store
+from idmgraph.viz import render_view, write_views
+
+
+@pytest.fixture(scope="module")
+def views(build_2017, tmp_path_factory):
+    return write_views(read_network_data(build_dir=build_2017.out_dir), tmp_path_factory.mktemp("views"))
+
+
+def _open(page, path):
+    page.goto(path.as_uri())
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=60_000)
+
+
+def test_views_are_self_contained(views):
+    for path in views.values():
+        html = path.read_text(encoding="utf-8")
+        assert "<script src" not in html and "<link" not in html
+        # no resource named by URL: no src= or href= pointing outside the file
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+        assert "default-src 'none'" in html
+
+
+@needs_chromium
+@pytest.mark.parametrize("name, nodes", [("participation", 98), ("co-panel", 35), ("state-theme", 26)])
+def test_view_draws_every_node_offline(views, name, nodes):
+    from PIL import Image
+
+    with browser_page() as (page, requests):
+        _open(page, views[f"{name}.html"])
+        assert page.evaluate("document.body.dataset.drawnNodes") == str(nodes)
+        assert page.evaluate("document.body.dataset.graphNodes") == str(nodes)
+        png = page.screenshot()
+    assert [u for u in requests if not u.startswith("file://")] == []
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20)
+    assert len(colours) > 50  # not blank: nodes, edges and labels in many shades
+
+
+@needs_chromium
+def test_filter_by_type_and_search(views):
+    with browser_page() as (page, _):
+        _open(page, views["participation.html"])
+        page.select_option("#f-type", "person")
+        page.wait_for_function("document.body.dataset.drawnNodes === '35'")
+        page.select_option("#f-type", "")
+        page.select_option("#f-state", "https://w3id.org/idmgraph/id/state/MEX")
+        page.wait_for_function("Number(document.body.dataset.drawnNodes) < 98")
+        page.select_option("#f-state", "")
+        page.fill("#search", "Thompson")
+        page.press("#search", "Enter")
+        selected = page.evaluate("window.idmView.network.getSelectedNodes()")
+    assert selected == ["https://w3id.org/idmgraph/id/person/laura-thompson"]
+
+
+@needs_chromium
+def test_hostile_names_stay_text(tmp_path):
+    result = run_build([BAD / "hostile.txt"], tmp_path / "build")
+    data = read_network_data(store=open_store(result.out_dir))
+    files = write_views(data, tmp_path / "views")
+    html = files["participation.html"].read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    with browser_page() as (page, _):
+        _open(page, files["participation.html"])
+        assert page.evaluate("document.querySelectorAll('script').length") == 3
+        assert page.evaluate("window.__xss") is None
+        node = "https://w3id.org/idmgraph/id/person/jane-script-alert-1-script-roe"
+        pos = page.evaluate(
+            "(node) => { const n = window.idmView.network; return n.canvasToDOM(n.getPosition(node)); }", node
+        )
+        box = page.locator("#graph").bounding_box()
+        page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"])
+        page.wait_for_selector(".vis-tooltip", state="visible", timeout=10_000)
+        tooltip = page.evaluate("document.querySelector('.vis-tooltip').textContent")
+        assert "Jane <script>alert(1)</script> Roe" in tooltip
+        assert page.evaluate("document.querySelectorAll('.vis-tooltip script, .vis-tooltip img').length") == 0
+        assert page.evaluate("window.__xss") is None
+
+
+def test_render_rejects_unknown_size_measure(views):
+    import networkx as nx
+
+    with pytest.raises(ValueError):
+        render_view(nx.Graph(), "x", size_by="pagerank")
