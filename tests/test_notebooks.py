@@ -1,0 +1,23 @@
+"""Notebooks are kept without outputs and only call the package (they run under --nbmake)."""
+
+import json
+from pathlib import Path
+
+NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+
+
+def test_three_notebooks_stripped_of_outputs():
+    assert [p.stem for p in NOTEBOOKS] == ["01-who-spoke-on-which-theme", "02-participation-network",
+                                           "03-careers-across-events"]
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
+
+
+def test_notebooks_define_no_functions_or_classes():
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+        assert "\ndef " not in "\n" + code and "\nclass " not in "\n" + code, path.name
