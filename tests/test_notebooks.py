@@ -7,8 +7,11 @@ NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 
 def test_three_notebooks_stripped_of_outputs():
-    assert [p.stem for p in NOTEBOOKS] == ["01-who-spoke-on-which-theme", "02-participation-network",
-                                           "03-careers-across-events"]
+    assert [p.stem for p in NOTEBOOKS] == [
+        "01-who-spoke-on-which-theme",
+        "02-participation-network",
+        "03-careers-across-events",
+    ]
     for path in NOTEBOOKS:
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:

@@ -30,6 +30,8 @@ from .graphs import (
 )
 from .measures import (
     BROKERAGE_ROLES,
+    EXACT_LIMIT,
+    PIVOTS,
     brokerage_roles,
     centrality_table,
     communities,
@@ -187,6 +189,12 @@ def analyze(data: NetworkData, seed: int = 42) -> Analysis:
         "communities": len(set(comm.values())),
         "share_at_several_events": pers["share_at_several_events"],
         "seed": seed,
+        "betweenness": "exact"
+        if co.number_of_nodes() <= EXACT_LIMIT
+        else f"estimated from {PIVOTS} seeded pivots",
+        "two_mode_betweenness": "exact"
+        if b.number_of_nodes() <= EXACT_LIMIT
+        else "not computed (graph too large)",
     }
     return a
 

@@ -7,6 +7,9 @@ Conventions, so that results can be compared and reproduced:
 - eigenvector centrality is computed per connected component (it is undefined across
   components) and normalised within each;
 - communities are Louvain's with a fixed seed on a graph whose nodes were added in sorted order;
+- on graphs larger than ``EXACT_LIMIT`` nodes, betweenness is estimated from ``PIVOTS`` source
+  nodes drawn with a fixed seed (Brandes and Pich), and the two-mode betweenness and closeness,
+  whose exact cost grows with nodes x edges, are left out (NaN) and said so in the report;
 - every table is sorted, so the same graph gives the same rows.
 """
 
@@ -29,6 +32,16 @@ __all__ = [
 ]
 
 BROKERAGE_ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
+EXACT_LIMIT = 2000
+PIVOTS = 300
+
+
+def betweenness(g: nx.Graph, weight: str | None = "weight", seed: int = 42) -> dict:
+    """Betweenness on distances 1/weight; exact up to EXACT_LIMIT nodes, else estimated from
+    PIVOTS seeded sources."""
+    dist = _with_distance(g, weight)
+    k = None if g.number_of_nodes() <= EXACT_LIMIT else PIVOTS
+    return nx.betweenness_centrality(dist, k=k, weight="distance", normalized=True, seed=seed)
 
 
 def _with_distance(g: nx.Graph, weight: str | None) -> nx.Graph:
@@ -65,8 +78,7 @@ def centrality_table(g: nx.Graph, weight: str | None = "weight") -> list[dict]:
     """
     if g.number_of_nodes() == 0:
         return []
-    dist = _with_distance(g, weight)
-    btw = nx.betweenness_centrality(dist, weight="distance", normalized=True)
+    btw = betweenness(g, weight)
     eig = _eigenvector(g, weight)
     rows = []
     for n in sorted(g.nodes):
@@ -101,8 +113,11 @@ def two_mode_centrality(b: nx.Graph) -> list[dict]:
         return []
     top = sorted(n for n, d in b.nodes(data=True) if d.get("bipartite") == 0)
     deg = bipartite.degree_centrality(b, top)
-    btw = bipartite.betweenness_centrality(b, top)
-    clo = bipartite.closeness_centrality(b, top)
+    if b.number_of_nodes() <= EXACT_LIMIT:
+        btw = bipartite.betweenness_centrality(b, top)
+        clo = bipartite.closeness_centrality(b, top)
+    else:
+        btw = clo = dict.fromkeys(b.nodes, float("nan"))
     return [
         {
             "node": n,
