@@ -189,7 +189,7 @@ def query_params(meta: dict) -> dict[str, dict[str, str]]:
 def bench_queries(path: Path, meta: dict, repeat: int) -> dict:
     import pyoxigraph as ox
 
-    from idmgraph.query import _resolve_value, list_queries, load_query, run_query
+    from idmgraph.query import list_queries, load_query, query_bindings, run_query
 
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
@@ -201,8 +201,7 @@ def bench_queries(path: Path, meta: dict, repeat: int) -> dict:
     for name, p in params.items():
         spec = load_query(name)
         ours, direct = [], []
-        subs = {ox.Variable(k): _resolve_value(store, next(x for x in spec.params if x.name == k), v)
-                for k, v in p.items()}
+        subs = {ox.Variable(k): v for k, v in query_bindings(spec, dict(p), store).items()}
         rows = 0
         for _ in range(repeat):
             t = time.perf_counter()

@@ -254,23 +254,9 @@ def _frame(columns: list[str], rows: list[tuple]):
     return pd.DataFrame([[_python(t) for t in row] for row in rows], columns=columns)
 
 
-def run_query(
-    name: str,
-    params: dict[str, str] | None = None,
-    store: ox.Store | None = None,
-    build_dir: Path = DEFAULT_OUT,
-    lang: str | None = None,
-):
-    """Run a named research query and return a pandas DataFrame.
-
-    Values are bound to the query's variables (SEP-0007 substitution in Oxigraph): a value
-    such as ``} DROP ALL {`` is just a string that matches nothing.
-    """
-    spec = load_query(name)
-    params = dict(params or {})
-    if lang is not None:
-        params["lang"] = lang
-    store = store or open_store(build_dir)
+def query_bindings(spec: QuerySpec, params: dict[str, str], store: ox.Store) -> dict:
+    """The RDF terms a query's variables are bound to, from a user's parameter values."""
+    name = spec.name
     declared = {p.name: p for p in spec.params}
     unknown = set(params) - set(declared)
     if unknown:
@@ -289,6 +275,27 @@ def run_query(
         # shortcut that also holds every broader theme of them
         wide = bindings.get("broader") is not None and bindings["broader"].value == "true"
         bindings["via"] = ox.NamedNode(VIA_BROADER if wide else VIA_EXACT)
+    return bindings
+
+
+def run_query(
+    name: str,
+    params: dict[str, str] | None = None,
+    store: ox.Store | None = None,
+    build_dir: Path = DEFAULT_OUT,
+    lang: str | None = None,
+):
+    """Run a named research query and return a pandas DataFrame.
+
+    Values are bound to the query's variables (SEP-0007 substitution in Oxigraph): a value
+    such as ``} DROP ALL {`` is just a string that matches nothing.
+    """
+    spec = load_query(name)
+    params = dict(params or {})
+    if lang is not None:
+        params["lang"] = lang
+    store = store or open_store(build_dir)
+    bindings = query_bindings(spec, params, store)
     columns, rows = select(store, spec.text, bindings)
     frame = _frame(columns, rows)
     # the language is a setting, not an answer
