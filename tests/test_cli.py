@@ -125,6 +125,31 @@ def test_query_and_sparql_commands(tmp_path, capsys):
     )
     assert capsys.readouterr().out.splitlines() == ["n", "37"]
     assert main(["sparql", "SELECT WHERE {", "--build", str(out)]) == 2
+    assert main(["query", "who-spoke-on-theme", "--param", "theme=no such theme", "--build", str(out)]) == 2
+    assert main(["query", "who-spoke-on-theme", "--param", "theme=} DROP ALL {", "--build", str(out)]) == 2
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "query",
+                "who-spoke-on-theme",
+                "--param",
+                "theme=whole-of-society",
+                "--format",
+                "json",
+                "--build",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert {r["name"] for r in json.loads(capsys.readouterr().out)} == {
+        "Ashley William Gois",
+        "Carmen Muñoz Quesada",
+        "Firudin Nabiyev",
+        "Hisham Badr",
+        "Gordon Kihalangwa",
+    }
     assert main(["validate", "--build", str(out)]) == 0
 
 

@@ -216,3 +216,15 @@ def test_clean_for_export_leaves_scalars_of_one_type():
     path = "/dev/null"
     nx.write_gexf(h, path)
     nx.write_graphml(h, path)
+
+
+def test_brokerage_fast_undirected_path_equals_the_definition():
+    import random
+
+    rng = random.Random(3)
+    for trial in range(20):
+        g = nx.gnp_random_graph(25, 0.2, seed=trial)
+        nx.set_node_attributes(g, {n: rng.choice("xyz") for n in g.nodes}, "group")
+        fast = brokerage_roles(g, "group")
+        slow = brokerage_roles(g.to_directed(), "group")
+        assert fast == slow, trial

@@ -27,7 +27,8 @@ def open_store(path: str | Path) -> ox.Store:
     if not path.exists():
         raise FileNotFoundError(f"{path}: no built graph; run 'idmgraph build' first")
     store = ox.Store()
-    store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+    # load, not bulk_load: measured on 1M triples, 2.4 s and 381 MB against 2.9 s and 592 MB
+    store.load(path=str(path), format=ox.RdfFormat.TRIG)
     return store
 
 

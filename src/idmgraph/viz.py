@@ -64,8 +64,10 @@ def _tooltip(d: dict, data: NetworkData | None) -> list[str]:
         lines.append(f"state: {d['state']}")
     if d.get("posts"):
         lines.append("posts: " + "; ".join(sorted(d["posts"])))
-    if kind == "person" and d.get("sessions"):
-        lines.append(f"sessions: {len(d['sessions'])}")
+    if kind == "person" and d.get("session_labels"):
+        shown = sorted(d["session_labels"])
+        more = f" (+{len(shown) - 5} more)" if len(shown) > 5 else ""
+        lines.append("sessions: " + "; ".join(shown[:5]) + more)
     if d.get("themes"):
         lines.append("themes: " + "; ".join(sorted(label(t) for t in d["themes"])))
     if d.get("org_type"):

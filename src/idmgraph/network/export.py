@@ -30,12 +30,11 @@ from .graphs import (
 )
 from .measures import (
     BROKERAGE_ROLES,
-    EXACT_LIMIT,
-    PIVOTS,
     brokerage_roles,
     centrality_table,
     communities,
     persistence,
+    pivots,
     theme_bridges,
     two_mode_centrality,
 )
@@ -106,12 +105,14 @@ def analyze(data: NetworkData, seed: int = 42) -> Analysis:
     a = Analysis()
     b = two_mode_graph(data)
     co = co_panel_graph(b, "count")
+    # one co-panel graph carries the three weightings, so Gephi users pick one as the weight
+    for name in ("newman", "jaccard"):
+        for u, v, d in co_panel_graph(b, name).edges(data=True):
+            co[u][v][f"weight_{name}"] = d["weight"]
     a.graphs = {
         "participation": full_graph(data),
         "person-session": b,
         "co-panel": co,
-        "co-panel-newman": co_panel_graph(b, "newman"),
-        "co-panel-jaccard": co_panel_graph(b, "jaccard"),
         "state-state": state_graph(data),
         "organization-organization": organization_graph(data),
         "state-theme": state_theme_graph(data),
@@ -189,12 +190,8 @@ def analyze(data: NetworkData, seed: int = 42) -> Analysis:
         "communities": len(set(comm.values())),
         "share_at_several_events": pers["share_at_several_events"],
         "seed": seed,
-        "betweenness": "exact"
-        if co.number_of_nodes() <= EXACT_LIMIT
-        else f"estimated from {PIVOTS} seeded pivots",
-        "two_mode_betweenness": "exact"
-        if b.number_of_nodes() <= EXACT_LIMIT
-        else "not computed (graph too large)",
+        "betweenness": "exact" if pivots(co) is None else f"estimated from {pivots(co)} seeded pivots",
+        "two_mode_betweenness": "exact" if pivots(b) is None else "not computed (graph too large)",
     }
     return a
 

@@ -69,6 +69,12 @@ class NetworkData:
 def read_network_data(store=None, endpoint: str | None = None, build_dir: Path | None = None) -> NetworkData:
     """Read participations, session themes and labels from a store, a build or an endpoint."""
 
+    if store is None and endpoint is None:
+        from ..build import DEFAULT_OUT
+        from ..store import open_store
+
+        store = open_store(build_dir or DEFAULT_OUT)  # once, not once per query
+
     def rows(name: str) -> list[dict]:
         text = (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
         return select_rows(text, store=store, endpoint=endpoint, build_dir=build_dir)
@@ -117,6 +123,7 @@ def _person_attrs(data: NetworkData) -> dict[str, dict]:
         if r.get("actor_type"):
             a["actor_types"].add(r["actor_type"])
         a["sessions"].add(r["session"])
+        a.setdefault("session_labels", set()).add(r["session_label"])
         a["events"].add(r["event"])
         a["posts"].update(r.get("posts") or [])
         a["themes"].update(data.session_themes.get(r["session"], ()))

@@ -7,9 +7,10 @@ Conventions, so that results can be compared and reproduced:
 - eigenvector centrality is computed per connected component (it is undefined across
   components) and normalised within each;
 - communities are Louvain's with a fixed seed on a graph whose nodes were added in sorted order;
-- on graphs larger than ``EXACT_LIMIT`` nodes, betweenness is estimated from ``PIVOTS`` source
-  nodes drawn with a fixed seed (Brandes and Pich), and the two-mode betweenness and closeness,
-  whose exact cost grows with nodes x edges, are left out (NaN) and said so in the report;
+- betweenness is exact while nodes x edges stays under ``EXACT_WORK`` (one million); beyond,
+  it is estimated from ``max(50, EXACT_WORK / edges)`` source nodes drawn with a fixed seed
+  (Brandes and Pich), and the two-mode betweenness and closeness, which have no sampled form in
+  NetworkX, are left out (NaN); the report says which was done;
 - every table is sorted, so the same graph gives the same rows.
 """
 
@@ -32,16 +33,22 @@ __all__ = [
 ]
 
 BROKERAGE_ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
-EXACT_LIMIT = 2000
-PIVOTS = 300
+EXACT_WORK = 1_000_000
+MIN_PIVOTS = 50
+
+
+def pivots(g: nx.Graph) -> int | None:
+    """None when exact betweenness is affordable, else the number of seeded pivots to use."""
+    work = g.number_of_nodes() * max(g.number_of_edges(), 1)
+    if work <= EXACT_WORK:
+        return None
+    return min(g.number_of_nodes(), max(MIN_PIVOTS, EXACT_WORK // max(g.number_of_edges(), 1)))
 
 
 def betweenness(g: nx.Graph, weight: str | None = "weight", seed: int = 42) -> dict:
-    """Betweenness on distances 1/weight; exact up to EXACT_LIMIT nodes, else estimated from
-    PIVOTS seeded sources."""
+    """Betweenness on distances 1/weight; exact, or estimated from seeded pivots (see ``pivots``)."""
     dist = _with_distance(g, weight)
-    k = None if g.number_of_nodes() <= EXACT_LIMIT else PIVOTS
-    return nx.betweenness_centrality(dist, k=k, weight="distance", normalized=True, seed=seed)
+    return nx.betweenness_centrality(dist, k=pivots(g), weight="distance", normalized=True, seed=seed)
 
 
 def _with_distance(g: nx.Graph, weight: str | None) -> nx.Graph:
@@ -61,7 +68,7 @@ def _eigenvector(g: nx.Graph, weight: str | None) -> dict:
             continue
         sub = g.subgraph(nodes)
         try:
-            out.update(nx.eigenvector_centrality(sub, weight=weight, max_iter=2000, tol=1e-9))
+            out.update(nx.eigenvector_centrality(sub, weight=weight, max_iter=1000, tol=1e-6))
         except nx.PowerIterationFailedConvergence:
             out.update(dict.fromkeys(nodes, float("nan")))
     return out
@@ -113,7 +120,7 @@ def two_mode_centrality(b: nx.Graph) -> list[dict]:
         return []
     top = sorted(n for n, d in b.nodes(data=True) if d.get("bipartite") == 0)
     deg = bipartite.degree_centrality(b, top)
-    if b.number_of_nodes() <= EXACT_LIMIT:
+    if pivots(b) is None:
         btw = bipartite.betweenness_centrality(b, top)
         clo = bipartite.closeness_centrality(b, top)
     else:
@@ -174,7 +181,9 @@ def brokerage_roles(g: nx.Graph | nx.DiGraph, group: str) -> dict:
     >>> brokerage_roles(g, "group")["b"]["representative"]
     1
     """
-    d = g if g.is_directed() else g.to_directed()
+    if not g.is_directed():
+        return _brokerage_undirected(g, group)
+    d = g
     groups = nx.get_node_attributes(d, group)
     out = {n: dict.fromkeys(BROKERAGE_ROLES, 0) for n in sorted(d.nodes)}
     for b in sorted(d.nodes):
@@ -183,20 +192,50 @@ def brokerage_roles(g: nx.Graph | nx.DiGraph, group: str) -> dict:
             for c in sorted(d.successors(b)):
                 if a == c or d.has_edge(a, c):
                     continue
-                ga, gc = groups.get(a), groups.get(c)
-                if ga == gb == gc:
-                    role = "coordinator"
-                elif ga == gc:
-                    role = "itinerant"
-                elif gb == gc:
-                    role = "gatekeeper"
-                elif ga == gb:
-                    role = "representative"
-                else:
-                    role = "liaison"
-                out[b][role] += 1
+                out[b][_role(groups.get(a), gb, groups.get(c))] += 1
     for counts in out.values():
         counts["total"] = sum(counts[r] for r in BROKERAGE_ROLES)
+    return out
+
+
+def _role(ga, gb, gc) -> str:
+    if ga == gb == gc:
+        return "coordinator"
+    if ga == gc:
+        return "itinerant"
+    if gb == gc:
+        return "gatekeeper"
+    if ga == gb:
+        return "representative"
+    return "liaison"
+
+
+def _brokerage_undirected(g: nx.Graph, group: str) -> dict:
+    """Same counts as the directed definition on both directions of every tie, without listing
+    pairs: per broker, all ordered pairs of its neighbours by group, minus the tied ones (found
+    from the smaller side of each tie)."""
+    groups = nx.get_node_attributes(g, group)
+    adj = {n: set(g.adj[n]) - {n} for n in g.nodes}
+    out = {}
+    for b in sorted(g.nodes):
+        nb = adj[b]
+        count: Counter = Counter(groups.get(a) for a in nb)
+        tied: Counter = Counter()
+        for a in nb:
+            small, large = (adj[a], nb) if len(adj[a]) < len(nb) else (nb, adj[a])
+            ga = groups.get(a)
+            for c in small:
+                if c != a and c in large:  # c is a neighbour of both a and b
+                    tied[(ga, groups.get(c))] += 1
+        roles = dict.fromkeys(BROKERAGE_ROLES, 0)
+        gb = groups.get(b)
+        for ga, na in count.items():
+            for gc, nc in count.items():
+                pairs = na * nc - (na if ga == gc else 0) - tied[(ga, gc)]
+                if pairs:
+                    roles[_role(ga, gb, gc)] += pairs
+        roles["total"] = sum(roles[r] for r in BROKERAGE_ROLES)
+        out[b] = roles
     return out
 
 
