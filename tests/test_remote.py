@@ -1,0 +1,69 @@
+"""The networks and views read from a remote SPARQL 1.1 endpoint: the oxigraph server from PyPI,
+started on loopback, serving the built graph. Same answers as the local build."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from idmgraph.cli import main
+from idmgraph.network import read_network_data, two_mode_graph
+from idmgraph.remote import select_rows
+
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def endpoint(build_2017, tmp_path_factory):
+    if not OXIGRAPH.exists():
+        pytest.skip("the oxigraph server (PyPI package oxigraph) is not installed")
+    location = tmp_path_factory.mktemp("oxigraph")
+    subprocess.run([str(OXIGRAPH), "load", "--location", str(location), "--file",
+                    str(build_2017.files["idm.trig"])], check=True, capture_output=True, timeout=120)
+    port = _free_port()
+    proc = subprocess.Popen([str(OXIGRAPH), "serve-read-only", "--location", str(location), "--bind",
+                             f"127.0.0.1:{port}", "--union-default-graph"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("oxigraph server did not start")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_rows_from_the_endpoint_equal_local_rows(endpoint, store_2017):
+    q = "SELECT ?s ?o WHERE { ?s <http://purl.org/dc/terms/subject> ?o } ORDER BY ?s ?o"
+    assert select_rows(q, endpoint=endpoint) == select_rows(q, store=store_2017)
+
+
+def test_network_from_the_endpoint(endpoint, store_2017):
+    remote = two_mode_graph(read_network_data(endpoint=endpoint))
+    local = two_mode_graph(read_network_data(store=store_2017))
+    assert sorted(remote.nodes) == sorted(local.nodes)
+    assert sorted(remote.edges) == sorted(local.edges)
+
+
+def test_analyze_and_viz_with_endpoint(endpoint, tmp_path, capsys):
+    assert main(["analyze", "--endpoint", endpoint, "--out", str(tmp_path / "analysis")]) == 0
+    assert "35 people, 8 sessions, 74 co-panel ties in 6 components" in capsys.readouterr().out
+    assert main(["viz", "--endpoint", endpoint, "--out", str(tmp_path / "views")]) == 0
+    assert (tmp_path / "views" / "co-panel.html").exists()
