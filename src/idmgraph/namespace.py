@@ -64,6 +64,7 @@ class IDM(DefinedNamespace):
     hasSpeaker: URIRef
     spokeOn: URIRef
     tookPartIn: URIRef
+    capacityPost: URIRef
     addresses: URIRef
     actorType: URIRef
     # datatype properties

@@ -398,6 +398,7 @@ def _add_participation(
         ent.add((hold, PROV.wasDerivedFrom, doc))
         g.add((part, IDM.inCapacityOf, hold))
         derived.add((person, ORG.holds, post_node))
+        derived.add((part, IDM.capacityPost, post_node))
     if entry.contribution:
         c = iris.contribution(part)
         g.add((c, RDF.type, IDM.Contribution))
