@@ -28,12 +28,26 @@ def endpoint(build_2017, tmp_path_factory):
     if not OXIGRAPH.exists():
         pytest.skip("the oxigraph server (PyPI package oxigraph) is not installed")
     location = tmp_path_factory.mktemp("oxigraph")
-    subprocess.run([str(OXIGRAPH), "load", "--location", str(location), "--file",
-                    str(build_2017.files["idm.trig"])], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [str(OXIGRAPH), "load", "--location", str(location), "--file", str(build_2017.files["idm.trig"])],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     port = _free_port()
-    proc = subprocess.Popen([str(OXIGRAPH), "serve-read-only", "--location", str(location), "--bind",
-                             f"127.0.0.1:{port}", "--union-default-graph"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            str(OXIGRAPH),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/query"
     deadline = time.time() + 30
     while True:

@@ -64,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
         help="node size (default degree)",
     )
 
+    s = sub.add_parser("serve", help="a read-only SPARQL 1.1 endpoint on the built graph", epilog=_EPILOG)
+    s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
+    s.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    s.add_argument("--port", type=int, default=7878)
+    s.add_argument("--max-rows", type=int, default=100_000, help="refuse SELECT answers longer than this")
+
     for name, helptext in (
         ("query", "run a named research query"),
         ("sparql", "run a SPARQL query on the built graph"),
@@ -226,6 +234,23 @@ def _viz(args, console: Console) -> int:
     return EXIT_OK
 
 
+def _serve(args, console: Console) -> int:
+    import uvicorn
+
+    from .build import DEFAULT_OUT
+    from .serve import create_app
+    from .store import open_store
+
+    store = open_store(args.build or DEFAULT_OUT)
+    console.print(
+        f"SPARQL endpoint: http://{args.host}:{args.port}/sparql ({len(store)} quads)", markup=False
+    )
+    uvicorn.run(
+        create_app(store, max_rows=args.max_rows), host=args.host, port=args.port, log_level="warning"
+    )
+    return EXIT_OK
+
+
 def _rel(path: Path) -> str:
     import os
 
@@ -251,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         "sparql": _sparql,
         "analyze": _analyze,
         "viz": _viz,
+        "serve": _serve,
     }
     try:
         return handlers[args.command](args, console)

@@ -310,18 +310,8 @@ def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path = DEFAU
         result = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
-    if isinstance(result, bool):
-        return _frame(
-            ["ask"],
-            [
-                (
-                    ox.Literal(
-                        "true" if result else "false",
-                        datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
-                    ),
-                )
-            ],
-        )
+    if isinstance(result, (bool, ox.QueryBoolean)):
+        return _frame(["ask"], [(ox.Literal("true" if bool(result) else "false", datatype=XSD_BOOLEAN),)])
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         return _frame(columns, [tuple(sol[c] for c in columns) for sol in result])
@@ -330,10 +320,10 @@ def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path = DEFAU
 
 
 class IDMGraph:
-    """The built graph, opened once, for Python and notebooks.
+    """The built graph, opened once, for Python and notebooks::
 
-    >>> g = open_graph()                                   # doctest: +SKIP
-    >>> g.query("session-speakers").head()                 # doctest: +SKIP
+    g = open_graph()                      # data/build/ by default
+    g.query("session-speakers").head()
     """
 
     def __init__(self, store: ox.Store):

@@ -1,0 +1,179 @@
+"""The read-only SPARQL 1.1 endpoint: a Starlette (ASGI) app on a pyoxigraph store.
+
+``create_app(store)`` is a factory with no work at import; request logic lives in
+``protocol.py`` (tested directly). Queries run in Starlette's thread pool, so one slow query does
+not block the others.
+
+Not yet here (issue 5, later sessions): query timeouts that stop the engine, VoID, the query page
+with YASGUI, dereferenceable IRIs, pushing to other stores.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from .. import __version__
+from .protocol import GRAPH_FORMATS, RESULT_FORMATS, ProtocolError, negotiate, read_request
+
+__all__ = ["create_app", "execute", "service_description", "DEFAULT_MAX_ROWS"]
+
+DEFAULT_MAX_ROWS = 100_000
+ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+
+
+def _graphs(iris: list[str]) -> list[ox.NamedNode]:
+    try:
+        return [ox.NamedNode(i) for i in iris]
+    except ValueError as exc:
+        raise ProtocolError(400, f"invalid graph IRI: {exc}") from exc
+
+
+def execute(
+    store: ox.Store,
+    query: str,
+    accept: str | None,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    hint: str | None = None,
+) -> tuple[str, bytes]:
+    """Run a query and serialise its answer: (media type, bytes), or ProtocolError.
+
+    Without default-graph-uri the default graph is the union of all graphs. A SELECT with more
+    than ``max_rows`` rows is refused (422) rather than cut silently.
+    """
+    kwargs: dict = {}
+    if default_graphs:
+        kwargs["default_graph"] = _graphs(default_graphs)
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if named_graphs:
+        kwargs["named_graphs"] = _graphs(named_graphs)
+
+    def run():
+        try:
+            return store.query(query, **kwargs)
+        except SyntaxError as exc:
+            raise ProtocolError(400, f"malformed query: {exc}") from exc
+
+    result = run()
+    kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
+    try:
+        media = negotiate(accept, kind, hint)
+    except ProtocolError:
+        # pyoxigraph's results must be freed on the thread that made them: drop the answer
+        # here, before the exception's traceback could carry it to another thread
+        del result
+        raise
+    if isinstance(result, ox.QueryBoolean):
+        return media, result.serialize(format=RESULT_FORMATS[media])
+    if isinstance(result, ox.QuerySolutions):
+        rows = 0
+        for _ in result:
+            rows += 1
+            if rows > max_rows:
+                break
+        del result  # as above
+        if rows > max_rows:
+            raise ProtocolError(
+                422,
+                f"the result has more than {max_rows} rows, the limit of this "
+                "service: add LIMIT/OFFSET to page through it",
+            )
+        return media, run().serialize(format=RESULT_FORMATS[media])  # second pass: within the limit
+    return media, result.serialize(format=GRAPH_FORMATS[media])
+
+
+def service_description(endpoint: str, store: ox.Store) -> str:
+    """A SPARQL 1.1 service description (Turtle) that says what this server really does."""
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    results = " ,\n        ".join(
+        f"<http://www.w3.org/ns/formats/{n}>"
+        for n in (
+            "SPARQL_Results_JSON",
+            "SPARQL_Results_XML",
+            "SPARQL_Results_CSV",
+            "SPARQL_Results_TSV",
+            "Turtle",
+            "N-Triples",
+            "JSON-LD",
+            "RDF_XML",
+        )
+    )
+    named = "".join(f"\n    sd:namedGraph [ sd:name <{g}> ] ;" for g in graphs)
+    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+
+<{endpoint}> a sd:Service ;
+    sd:endpoint <{endpoint}> ;
+    dcterms:title "idmgraph {__version__}: IOM International Dialogue on Migration knowledge graph" ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:resultFormat {results} ;
+    sd:defaultDataset [ a sd:Dataset ;
+        sd:defaultGraph [ a sd:Graph ] ;{named}
+    ] .
+"""
+
+
+_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>idmgraph SPARQL</title></head>
+<body><h1>idmgraph SPARQL endpoint</h1>
+<p>SPARQL 1.1 Protocol at <code>/sparql</code> (GET, or POST form or <code>application/sparql-query</code>).
+Read-only; the default graph is the union of all named graphs.</p>
+<form method="get" action="/sparql"><textarea name="query" rows="12" cols="90">SELECT ?session ?name WHERE {
+  ?p a &lt;https://w3id.org/idmgraph/ontology#Participation&gt; ;
+     &lt;https://w3id.org/idmgraph/ontology#session&gt; ?session ;
+     &lt;https://w3id.org/idmgraph/ontology#participant&gt;/&lt;http://xmlns.com/foaf/0.1/name&gt; ?name .
+} LIMIT 50</textarea><br>
+<select name="format"><option>json</option><option>xml</option><option>csv</option>
+<option>tsv</option></select>
+<button>Run</button></form></body></html>"""
+
+
+def create_app(store: ox.Store, max_rows: int = DEFAULT_MAX_ROWS) -> Starlette:
+    """The endpoint app for a store (read-only)."""
+
+    async def sparql(request: Request) -> Response:
+        body = await request.body()
+        try:
+            req = read_request(request.method, request.url.query, request.headers.get("content-type"), body)
+            if req.query is None:
+                return Response(
+                    service_description(str(request.url_for("sparql")), store), media_type="text/turtle"
+                )
+            media, payload = await run_in_threadpool(
+                execute,
+                store,
+                req.query,
+                request.headers.get("accept"),
+                req.default_graphs,
+                req.named_graphs,
+                max_rows,
+                req.format_hint,
+            )
+        except ProtocolError as exc:
+            return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
+        return Response(payload, media_type=media, headers={"Vary": "Accept"})
+
+    async def home(_: Request) -> Response:
+        return HTMLResponse(_PAGE)
+
+    return Starlette(
+        routes=[Route("/sparql", sparql, methods=ALL_METHODS, name="sparql"), Route("/", home)],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST"],
+                allow_headers=["*"],
+                expose_headers=["Content-Type"],
+            )
+        ],
+    )

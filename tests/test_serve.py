@@ -1,0 +1,233 @@
+"""The SPARQL endpoint (first part of issue 5): protocol, content negotiation, honest errors.
+Request handling is tested as plain functions, then through the ASGI app, then with
+SPARQLWrapper against a live server on loopback."""
+
+import json
+import socket
+import threading
+import time
+
+import pytest
+
+from idmgraph.serve import ProtocolError, create_app, negotiate, read_request
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/idmgraph/ontology#Participation> }"
+PANEL2 = """PREFIX idm: <https://w3id.org/idmgraph/ontology#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+SELECT ?name WHERE { ?p idm:session <https://w3id.org/idmgraph/id/event/idm-2017-04-18-new-york/2017-04-18T15-00> ;
+  idm:participant/foaf:name ?name } ORDER BY ?name"""
+
+
+# ---- protocol as functions ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, qs, ctype, body, status",
+    [
+        ("GET", "query=a&query=b", None, b"", 400),
+        ("GET", "update=DELETE+WHERE+%7B%3Fs+%3Fp+%3Fo%7D", None, b"", 403),
+        ("POST", "", "application/sparql-update", b"DROP ALL", 403),
+        ("POST", "", "application/x-www-form-urlencoded", b"update=DROP+ALL", 403),
+        ("POST", "", "text/plain", b"SELECT * {}", 415),
+        ("POST", "", None, b"SELECT * {}", 415),
+        ("POST", "", "application/x-www-form-urlencoded", b"other=1", 400),
+        ("POST", "query=x", "application/sparql-query", b"SELECT * {}", 400),
+        ("PUT", "", None, b"", 405),
+        ("POST", "", "application/sparql-query", b"\xff\xfe", 400),
+    ],
+)
+def test_bad_requests_get_the_protocols_status(method, qs, ctype, body, status):
+    with pytest.raises(ProtocolError) as err:
+        read_request(method, qs, ctype, body)
+    assert err.value.status == status
+
+
+def test_good_requests():
+    r = read_request(
+        "GET", "query=ASK%7B%7D&default-graph-uri=http%3A%2F%2Fa&named-graph-uri=http%3A%2F%2Fb", None, b""
+    )
+    assert (r.query, r.default_graphs, r.named_graphs) == ("ASK{}", ["http://a"], ["http://b"])
+    r = read_request(
+        "POST", "", "application/x-www-form-urlencoded; charset=UTF-8", b"query=ASK%7B%7D&format=json"
+    )
+    assert (r.query, r.format_hint) == ("ASK{}", "application/sparql-results+json")
+    assert read_request("POST", "", "application/sparql-query", b"ASK{}").query == "ASK{}"
+    assert read_request("GET", "", None, b"").query is None  # the service description
+
+
+def test_negotiation():
+    assert negotiate("application/sparql-results+json", "results") == "application/sparql-results+json"
+    assert negotiate("text/tab-separated-values", "results") == "text/tab-separated-values"
+    assert negotiate("application/json", "results") == "application/sparql-results+json"
+    assert negotiate("application/ld+json, text/turtle;q=0.5", "graph") == "application/ld+json"
+    assert negotiate("*/*", "results", hint="text/csv") == "text/csv"
+    assert negotiate("text/*", "graph") == "text/turtle"
+    with pytest.raises(ProtocolError) as err:
+        negotiate("image/png", "results")
+    assert err.value.status == 406
+
+
+# ---- the app -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client(store_2017):
+    from starlette.testclient import TestClient
+
+    return TestClient(create_app(store_2017, max_rows=100))
+
+
+def test_select_in_every_result_format(client):
+    r = client.get("/sparql", params={"query": COUNT}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/sparql-results+json")
+    assert r.json()["results"]["bindings"][0]["n"]["value"] == "37"
+    assert (
+        "<literal datatype"
+        in client.get(
+            "/sparql", params={"query": COUNT}, headers={"Accept": "application/sparql-results+xml"}
+        ).text
+    )
+    assert client.get("/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"}).text.split() == [
+        "n",
+        "37",
+    ]
+    assert (
+        client.get(
+            "/sparql", params={"query": COUNT}, headers={"Accept": "text/tab-separated-values"}
+        ).text.split()[0]
+        == "?n"
+    )
+
+
+def test_post_forms_and_cors(client):
+    r = client.post(
+        "/sparql", data={"query": PANEL2}, headers={"Accept": "text/csv", "Origin": "http://example.org"}
+    )
+    assert r.text.split("\r\n")[1:6] == [
+        "Alex Zalami",
+        "El Habib Nadir",
+        "Ildegarde Niyonzima",
+        "Luigi Maria Vignali",
+        "Paddy Torsney",
+    ]
+    assert r.headers["access-control-allow-origin"] == "*"
+    r = client.post("/sparql", content=PANEL2.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 5
+
+
+def test_construct_in_rdf_formats(client):
+    q = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t . FILTER(?t = <https://w3id.org/idmgraph/ontology#State>) }"
+    turtle = client.get("/sparql", params={"query": q}, headers={"Accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle") and "state/MEX" in turtle.text
+    nt = client.get("/sparql", params={"query": q}, headers={"Accept": "application/n-triples"}).text
+    assert len(nt.strip().splitlines()) == 20
+    jsonld = client.get("/sparql", params={"query": q}, headers={"Accept": "application/ld+json"})
+    assert len(json.loads(jsonld.text)) == 20
+    assert (
+        "rdf:RDF"
+        in client.get("/sparql", params={"query": q}, headers={"Accept": "application/rdf+xml"}).text
+    )
+
+
+def test_honest_errors(client):
+    bad = client.get("/sparql", params={"query": "SELECT WHERE {"})
+    assert bad.status_code == 400 and "malformed query" in bad.text
+    assert client.get("/sparql", params={"query": COUNT}, headers={"Accept": "image/png"}).status_code == 406
+    assert client.request("DELETE", "/sparql").status_code == 405
+    assert client.post("/sparql", data={"update": "DROP ALL"}).status_code == 403
+    big = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert big.status_code == 422 and "more than 100 rows" in big.text  # never a silent cut
+    assert (
+        client.get("/sparql", params={"query": COUNT}).json()["results"]["bindings"][0]["n"]["value"] == "37"
+    )
+
+
+def test_dataset_parameters(client):
+    source = "https://w3id.org/idmgraph/graph/source/idm-2017-new-york-fr"
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }"
+    entities = client.get(
+        "/sparql", params={"query": q, "default-graph-uri": "https://w3id.org/idmgraph/graph/entities"}
+    )
+    assert entities.json()["results"]["bindings"][0]["n"]["value"] == "35"
+    only_source = client.get("/sparql", params={"query": q, "default-graph-uri": source})
+    assert (
+        only_source.json()["results"]["bindings"][0]["n"]["value"] == "0"
+    )  # people live in the entities graph
+    q2 = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    named = client.get("/sparql", params={"query": q2, "named-graph-uri": source})
+    assert named.json()["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_service_description(client):
+    r = client.get("/sparql")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    from rdflib import Graph
+
+    g = Graph().parse(data=r.text, format="turtle")
+    assert len(list(g.objects(None, g.namespace_manager.expand_curie("sd:resultFormat")))) == 8
+    assert "sd:SPARQL11Query" in r.text and "SPARQL11Update" not in r.text
+
+
+# ---- a live server and SPARQLWrapper -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live(store_2017):
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(store_2017), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started:
+        assert time.time() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/sparql"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("fmt", ["JSON", "XML", "CSV", "TSV"])
+def test_sparqlwrapper_every_result_format(live, fmt):
+    import SPARQLWrapper as sw
+
+    client = sw.SPARQLWrapper(live, agent="idmgraph-tests")
+    client.setQuery(PANEL2)
+    client.setReturnFormat(getattr(sw, fmt))
+    result = client.query().convert()
+    if fmt == "JSON":
+        names = [b["name"]["value"] for b in result["results"]["bindings"]]
+    elif fmt == "XML":
+        names = [n.firstChild.data for n in result.getElementsByTagName("literal")]
+    else:
+        text = result.decode() if isinstance(result, bytes) else result
+        names = [line.strip('"') for line in text.splitlines()[1:] if line]
+    assert names == [
+        "Alex Zalami",
+        "El Habib Nadir",
+        "Ildegarde Niyonzima",
+        "Luigi Maria Vignali",
+        "Paddy Torsney",
+    ]
+
+
+def test_sparqlwrapper_post_and_construct(live):
+    import SPARQLWrapper as sw
+
+    client = sw.SPARQLWrapper(live, agent="idmgraph-tests")
+    client.setMethod(sw.POST)
+    client.setQuery(
+        "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t . FILTER(?t = <https://w3id.org/idmgraph/ontology#State>) }"
+    )
+    client.setReturnFormat(sw.TURTLE)
+    text = client.query().convert()
+    assert b"state/CHE" in text or "state/CHE" in str(text)
+    bad = sw.SPARQLWrapper(live, agent="idmgraph-tests")
+    bad.setQuery("SELECT WHERE {")
+    with pytest.raises(sw.SPARQLExceptions.QueryBadFormed):
+        bad.query()
