@@ -231,3 +231,31 @@ def test_sparqlwrapper_post_and_construct(live):
     bad.setQuery("SELECT WHERE {")
     with pytest.raises(sw.SPARQLExceptions.QueryBadFormed):
         bad.query()
+
+
+# ---- timeouts that stop the query -----------------------------------------------------------
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 3,000^3 rows to count
+
+
+def test_a_query_past_the_timeout_is_stopped_and_others_still_answer(build_2017, store_2017):
+    from starlette.testclient import TestClient
+
+    from idmgraph.serve.workers import QueryPool
+
+    pool = QueryPool(build_2017.files["idm.trig"], size=2, timeout_s=1.0)
+    try:
+        client = TestClient(create_app(store_2017, pool=pool))
+        before = set(pool.pids())
+        started = time.time()
+        slow = client.get("/sparql", params={"query": SLOW})
+        assert slow.status_code == 503 and "was stopped" in slow.text
+        assert time.time() - started < 10
+        after = set(pool.pids())
+        assert len(after) == 2 and len(before - after) == 1  # the busy worker was killed and replaced
+        ok = client.get("/sparql", params={"query": COUNT})
+        assert ok.status_code == 200 and ok.json()["results"]["bindings"][0]["n"]["value"] == "37"
+        bad = client.get("/sparql", params={"query": "SELECT WHERE {"})
+        assert bad.status_code == 400  # errors inside a worker keep their status
+    finally:
+        pool.close()

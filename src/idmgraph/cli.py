@@ -71,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--port", type=int, default=7878)
     s.add_argument("--max-rows", type=int, default=100_000, help="refuse SELECT answers longer than this")
+    s.add_argument("--timeout-s", type=float, default=30.0, help="stop queries running longer (default 30)")
+    s.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
 
     for name, helptext in (
         ("query", "run a named research query"),
@@ -239,15 +241,22 @@ def _serve(args, console: Console) -> int:
 
     from .build import DEFAULT_OUT
     from .serve import create_app
+    from .serve.workers import QueryPool
     from .store import open_store
 
-    store = open_store(args.build or DEFAULT_OUT)
+    build = args.build or DEFAULT_OUT
+    store = open_store(build)
+    pool = QueryPool(build / "idm.trig", size=args.workers, timeout_s=args.timeout_s)
     console.print(
-        f"SPARQL endpoint: http://{args.host}:{args.port}/sparql ({len(store)} quads)", markup=False
+        f"SPARQL endpoint: http://{args.host}:{args.port}/sparql ({len(store)} quads, "
+        f"{args.workers} query workers, timeout {args.timeout_s:g} s)",
+        markup=False,
     )
-    uvicorn.run(
-        create_app(store, max_rows=args.max_rows), host=args.host, port=args.port, log_level="warning"
-    )
+    try:
+        app = create_app(store, max_rows=args.max_rows, pool=pool)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    finally:
+        pool.close()
     return EXIT_OK
 
 

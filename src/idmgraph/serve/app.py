@@ -4,8 +4,8 @@
 ``protocol.py`` (tested directly). Queries run in Starlette's thread pool, so one slow query does
 not block the others.
 
-Not yet here (issue 5, later sessions): query timeouts that stop the engine, VoID, the query page
-with YASGUI, dereferenceable IRIs, pushing to other stores.
+Not yet here (issue 5, later sessions): the query page with YASGUI, pushing to other stores,
+``--endpoint`` for ``query`` and ``sparql``, the W3C protocol test suite, Virtuoso.
 """
 
 from __future__ import annotations
@@ -137,8 +137,9 @@ Read-only; the default graph is the union of all named graphs.</p>
 <button>Run</button></form></body></html>"""
 
 
-def create_app(store: ox.Store, max_rows: int = DEFAULT_MAX_ROWS) -> Starlette:
-    """The endpoint app for a store (read-only)."""
+def create_app(store: ox.Store, max_rows: int = DEFAULT_MAX_ROWS, pool=None) -> Starlette:
+    """The endpoint app for a store (read-only). With a ``QueryPool``, queries run in worker
+    processes that are stopped at the pool's timeout; without, in this process's threads."""
 
     async def sparql(request: Request) -> Response:
         body = await request.body()
@@ -148,16 +149,18 @@ def create_app(store: ox.Store, max_rows: int = DEFAULT_MAX_ROWS) -> Starlette:
                 return Response(
                     service_description(str(request.url_for("sparql")), store), media_type="text/turtle"
                 )
-            media, payload = await run_in_threadpool(
-                execute,
-                store,
-                req.query,
-                request.headers.get("accept"),
-                req.default_graphs,
-                req.named_graphs,
-                max_rows,
-                req.format_hint,
-            )
+            job = {
+                "query": req.query,
+                "accept": request.headers.get("accept"),
+                "default_graphs": req.default_graphs,
+                "named_graphs": req.named_graphs,
+                "max_rows": max_rows,
+                "hint": req.format_hint,
+            }
+            if pool is not None:
+                media, payload = await run_in_threadpool(pool.run, job)
+            else:
+                media, payload = await run_in_threadpool(execute, store, **job)
         except ProtocolError as exc:
             return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
         return Response(payload, media_type=media, headers={"Vary": "Accept"})
