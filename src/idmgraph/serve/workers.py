@@ -9,6 +9,7 @@ one worker and the others keep answering.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import queue
 import threading
@@ -115,9 +116,7 @@ class QueryPool:
     def close(self) -> None:
         with self._lock:
             for w in self._all:
-                try:
+                with contextlib.suppress(OSError):  # a dead worker has no pipe left
                     w.conn.send(None)
-                except (OSError, BrokenPipeError):
-                    pass
                 w.kill()
             self._all = []
