@@ -259,3 +259,76 @@ def test_a_query_past_the_timeout_is_stopped_and_others_still_answer(build_2017,
         assert bad.status_code == 400  # errors inside a worker keep their status
     finally:
         pool.close()
+
+
+# ---- Linked Data pages and VoID ------------------------------------------------------------
+
+
+def test_person_iri_resolves_to_html_turtle_and_json_ld(client):
+    from rdflib import Graph, URIRef
+
+    path = "/id/person/william-lacy-swing"
+    page = client.get(path, headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<h1>William Lacy Swing</h1>" in page.text
+    assert "Session d’ouverture" in page.text and "Panel 1" in page.text  # his two participations
+    turtle = client.get(path, headers={"Accept": "text/turtle"})
+    g = Graph().parse(data=turtle.text, format="turtle")
+    swing = URIRef("https://w3id.org/idmgraph/id/person/william-lacy-swing")
+    assert str(g.value(swing, URIRef("http://xmlns.com/foaf/0.1/name"))) == "William Lacy Swing"
+    jsonld = client.get(path, headers={"Accept": "application/ld+json"})
+    assert (
+        jsonld.headers["content-type"].startswith("application/ld+json")
+        and "William Lacy Swing" in jsonld.text
+    )
+    assert (
+        client.get(path + "?format=turtle", headers={"Accept": "text/html"})
+        .headers["content-type"]
+        .startswith("text/turtle")
+    )
+
+
+def test_session_page_lists_its_people(client):
+    page = client.get("/id/event/idm-2017-04-18-new-york/2017-04-18T15-00", headers={"Accept": "text/html"})
+    for name in (
+        "El Habib Nadir",
+        "Luigi Maria Vignali",
+        "Paddy Torsney",
+        "Ildegarde Niyonzima",
+        "Alex Zalami",
+    ):
+        assert name in page.text
+
+
+def test_unknown_and_escaping_paths(client):
+    assert client.get("/id/person/nobody").status_code == 404
+    assert client.get("/id/../../etc/passwd").status_code == 404
+    assert client.get("/id/%2e%2e/%2e%2e/etc/passwd").status_code == 404
+
+
+def test_hostile_names_are_escaped_on_pages(tmp_path):
+    from starlette.testclient import TestClient
+
+    from conftest import BAD
+    from idmgraph.build import run_build
+    from idmgraph.store import open_store
+
+    result = run_build([BAD / "hostile.txt"], tmp_path / "build")
+    c = TestClient(create_app(open_store(result.out_dir)))
+    page = c.get("/id/person/jane-script-alert-1-script-roe", headers={"Accept": "text/html"}).text
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    session = c.get("/id/event/idm-2018-10-08/2018-10-08T10-00", headers={"Accept": "text/html"})
+    assert "<b>Data</b>" not in session.text
+
+
+def test_void_has_the_real_statistics(client, build_2017):
+    from rdflib import Graph, Namespace
+
+    r = client.get("/void")
+    g = Graph().parse(data=r.text, format="turtle")
+    VOID = Namespace("http://rdfs.org/ns/void#")
+    ds = next(g.subjects(VOID.sparqlEndpoint, None))
+    distinct = {(s, p, o) for s, p, o, _ in build_2017.dataset.quads((None, None, None, None))}
+    assert int(g.value(ds, VOID.triples)) == len(distinct)
+    assert int(g.value(next(g.subjects(VOID.objectsTarget, None)), VOID.triples)) >= 1  # links to SDG IRIs
+    assert len(list(g.objects(ds, VOID.subset))) == len(list(build_2017.dataset.graphs())) - 1  # named graphs

@@ -4,6 +4,8 @@
 ``protocol.py`` (tested directly). Queries run in Starlette's thread pool, so one slow query does
 not block the others.
 
+Also VoID at ``/void`` and every minted IRI at ``/id/...`` (pages.py).
+
 Not yet here (issue 5, later sessions): the query page with YASGUI, pushing to other stores,
 ``--endpoint`` for ``query`` and ``sparql``, the W3C protocol test suite, Virtuoso.
 """
@@ -137,9 +139,41 @@ Read-only; the default graph is the union of all named graphs.</p>
 <button>Run</button></form></body></html>"""
 
 
-def create_app(store: ox.Store, max_rows: int = DEFAULT_MAX_ROWS, pool=None) -> Starlette:
+def create_app(
+    store: ox.Store, max_rows: int = DEFAULT_MAX_ROWS, pool=None, base: str = "https://w3id.org/idmgraph/"
+) -> Starlette:
     """The endpoint app for a store (read-only). With a ``QueryPool``, queries run in worker
-    processes that are stopped at the pool's timeout; without, in this process's threads."""
+    processes that are stopped at the pool's timeout; without, in this process's threads.
+    ``base`` is the IRI prefix the graph's IRIs start with: ``{base}id/x`` is served at ``/id/x``,
+    so a deployment on its own domain serves its own IRIs."""
+    from .pages import describe, rdf_response, render_page, void_description, wants_html
+    from .protocol import _FORMAT_PARAMS
+
+    void_cache: dict[str, str] = {}
+
+    async def void(request: Request) -> Response:
+        if "text" not in void_cache:
+            void_cache["text"] = await run_in_threadpool(
+                void_description, store, str(request.url_for("sparql")), str(request.url_for("void"))
+            )
+        return Response(void_cache["text"], media_type="text/turtle")
+
+    async def resource(request: Request) -> Response:
+        iri = base + "id/" + request.path_params["rest"]
+        triples = await run_in_threadpool(describe, store, iri)
+        if not triples:
+            return PlainTextResponse(f"nothing is known about <{iri}>\n", status_code=404)
+        fmt = request.query_params.get("format")
+        accept = _FORMAT_PARAMS.get(fmt or "", fmt) if fmt else request.headers.get("accept")
+        headers = {"Vary": "Accept"}
+        if not fmt and wants_html(accept):
+            page = await run_in_threadpool(render_page, store, iri, base)
+            return HTMLResponse(page, headers=headers)
+        try:
+            media, payload = rdf_response(triples, accept)
+        except ProtocolError as exc:
+            return PlainTextResponse(exc.message + "\n", status_code=exc.status)
+        return Response(payload, media_type=media, headers=headers)
 
     async def sparql(request: Request) -> Response:
         body = await request.body()
@@ -169,7 +203,12 @@ def create_app(store: ox.Store, max_rows: int = DEFAULT_MAX_ROWS, pool=None) -> 
         return HTMLResponse(_PAGE)
 
     return Starlette(
-        routes=[Route("/sparql", sparql, methods=ALL_METHODS, name="sparql"), Route("/", home)],
+        routes=[
+            Route("/sparql", sparql, methods=ALL_METHODS, name="sparql"),
+            Route("/", home),
+            Route("/void", void, name="void"),
+            Route("/id/{rest:path}", resource),
+        ],
         middleware=[
             Middleware(
                 CORSMiddleware,

@@ -1,0 +1,213 @@
+"""Linked Data: every IRI the graph mints resolves under the server (HTML for people, Turtle,
+N-Triples or JSON-LD by content negotiation), and a VoID description of the dataset.
+
+Pages are built from the store with bound queries; every value is escaped for HTML. A path only
+ever names an IRI to look up: nothing is read from disk, so ``/id/../`` reaches no file.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from .protocol import GRAPH_FORMATS, negotiate
+
+__all__ = ["describe", "render_page", "void_description", "wants_html"]
+
+_LABELS = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://xmlns.com/foaf/0.1/name",
+    "https://schema.org/name",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+)
+
+
+def wants_html(accept: str | None) -> bool:
+    """A browser asks for text/html before RDF; a bare or */* request gets Turtle."""
+    if not accept:
+        return False
+    first = accept.split(",")[0].split(";")[0].strip().lower()
+    return first in ("text/html", "application/xhtml+xml")
+
+
+def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
+    """The triples about an IRI (as subject), in every graph, without duplicates."""
+    node = ox.NamedNode(iri)
+    seen = set()
+    out = []
+    for q in store.quads_for_pattern(node, None, None, None):
+        t = ox.Triple(q.subject, q.predicate, q.object)
+        if t not in seen:
+            seen.add(t)
+            out.append(t)
+    return sorted(out, key=lambda t: (t.predicate.value, str(t.object)))
+
+
+def rdf_response(triples: list[ox.Triple], accept: str | None) -> tuple[str, bytes]:
+    media = negotiate(accept, "graph")
+    return media, ox.serialize(triples, format=GRAPH_FORMATS[media])
+
+
+def _label(store: ox.Store, term, lang: str = "en") -> str:
+    if not isinstance(term, ox.NamedNode):
+        return term.value
+    fallback = None
+    for prop in _LABELS:
+        for q in store.quads_for_pattern(term, ox.NamedNode(prop), None, None):
+            lit = q.object
+            if isinstance(lit, ox.Literal):
+                if lit.language in (lang, None):
+                    return lit.value
+                fallback = fallback or lit.value
+    return fallback or term.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _link(store: ox.Store, term, base: str) -> str:
+    if isinstance(term, ox.NamedNode):
+        text = html.escape(_label(store, term))
+        if term.value.startswith(base + "id/"):
+            href = "/id/" + quote(term.value[len(base) + 3 :], safe="/:")
+        else:
+            href = term.value
+        return f'<a href="{html.escape(href, quote=True)}">{text}</a>'
+    return html.escape(term.value)
+
+
+def render_page(store: ox.Store, iri: str, base: str) -> str:
+    """An HTML page about one resource: its properties, and what points to it."""
+    node = ox.NamedNode(iri)
+    title = html.escape(_label(store, node))
+    rows = []
+    for t in describe(store, iri):
+        rows.append(
+            f"<tr><th>{html.escape(_short(t.predicate.value))}</th>"
+            f"<td>{_link(store, t.object, base)}</td></tr>"
+        )
+    incoming = []
+    seen = set()
+    for q in store.quads_for_pattern(None, None, node, None):
+        key = (q.subject.value, q.predicate.value)
+        if key in seen or len(incoming) >= 200:
+            continue
+        seen.add(key)
+        incoming.append((q.predicate.value, q.subject))
+    inc_rows = [
+        f"<tr><th>{html.escape(_short(p))} of</th><td>{_link(store, s, base)}</td></tr>"
+        for p, s in sorted(incoming, key=lambda x: (x[0], x[1].value))
+    ]
+    # a person's participations, a session's people: follow the participation nodes one step
+    extra = []
+    part = "https://w3id.org/idmgraph/ontology#"
+    for q in store.quads_for_pattern(None, ox.NamedNode(part + "participant"), node, None):
+        p = q.subject
+        sessions = [x.object for x in store.quads_for_pattern(p, ox.NamedNode(part + "session"), None, None)]
+        roles = [x.object for x in store.quads_for_pattern(p, ox.NamedNode(part + "role"), None, None)]
+        extra.append(
+            f"<li>{_link(store, roles[0], base) if roles else ''} in "
+            f"{_link(store, sessions[0], base) if sessions else ''}</li>"
+        )
+    for q in store.quads_for_pattern(None, ox.NamedNode(part + "session"), node, None):
+        p = q.subject
+        people = [
+            x.object for x in store.quads_for_pattern(p, ox.NamedNode(part + "participant"), None, None)
+        ]
+        roles = [x.object for x in store.quads_for_pattern(p, ox.NamedNode(part + "role"), None, None)]
+        extra.append(
+            f"<li>{_link(store, people[0], base) if people else ''} "
+            f"({_link(store, roles[0], base) if roles else ''})</li>"
+        )
+    extra_html = f"<h2>Participations</h2><ul>{''.join(sorted(extra))}</ul>" if extra else ""
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:60em;margin:1em auto}}
+th{{text-align:left;padding-right:1em;vertical-align:top;font-weight:normal;color:#555}}</style></head><body>
+<h1>{title}</h1><p><code>{html.escape(iri)}</code> · <a href="?format=turtle">Turtle</a> ·
+<a href="/sparql">SPARQL</a></p>{extra_html}
+<table>{"".join(rows)}</table><h2>Referred to by</h2><table>{"".join(inc_rows)}</table></body></html>"""
+
+
+_PREFIXES = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "https://w3id.org/idmgraph/ontology#": "idm:",
+    "http://www.w3.org/ns/org#": "org:",
+    "https://schema.org/": "schema:",
+    "http://xmlns.com/foaf/0.1/": "foaf:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://www.w3.org/ns/prov#": "prov:",
+    "http://purl.org/dc/terms/": "dcterms:",
+}
+
+
+def _short(iri: str) -> str:
+    for ns, prefix in _PREFIXES.items():
+        if iri.startswith(ns):
+            return prefix + iri[len(ns) :]
+    return iri
+
+
+def void_description(store: ox.Store, endpoint: str, void_iri: str) -> str:
+    """VoID (Turtle) with the dataset's real statistics, computed from the store."""
+
+    def one(query: str) -> int:
+        sol = next(iter(store.query(query, use_default_graph_as_union=True)))
+        return int(sol["n"].value)
+
+    triples = one("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    subjects = one("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+    objects = one("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")
+    classes = [
+        (s["c"].value, int(s["n"].value))
+        for s in store.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
+            use_default_graph_as_union=True,
+        )
+    ]
+    props = [
+        (s["p"].value, int(s["n"].value))
+        for s in store.query(
+            "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } "
+            "GROUP BY ?p ORDER BY ?p",
+            use_default_graph_as_union=True,
+        )
+    ]
+    graphs = [
+        (s["g"].value, int(s["n"].value))
+        for s in store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
+    ]
+    # links into the UN's SDG IRIs from outside them: themes of sessions, editorial mappings
+    sdg_links = one(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o "
+        "FILTER(STRSTARTS(STR(?o), 'http://metadata.un.org/sdg/') "
+        "&& !STRSTARTS(STR(?s), 'http://metadata.un.org/sdg/')) } }"
+    )
+    cp = " ,\n        ".join(f"[ void:class <{c}> ; void:entities {n} ]" for c, n in classes)
+    pp = " ,\n        ".join(f"[ void:property <{p}> ; void:triples {n} ]" for p, n in props)
+    sub = " ,\n        ".join(f"[ a void:Dataset ; sd:name <{g}> ; void:triples {n} ]" for g, n in graphs)
+    return f"""@prefix void: <http://rdfs.org/ns/void#> .
+@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+
+<{void_iri}#dataset> a void:Dataset ;
+    dcterms:title "IOM International Dialogue on Migration knowledge graph (idmgraph)"@en ;
+    void:sparqlEndpoint <{endpoint}> ;
+    void:uriSpace "https://w3id.org/idmgraph/id/" ;
+    void:vocabulary <https://w3id.org/idmgraph/ontology#>, <http://www.w3.org/ns/org#>, <https://schema.org/>,
+        <http://xmlns.com/foaf/0.1/>, <http://www.w3.org/2004/02/skos/core#>, <http://www.w3.org/ns/prov#> ;
+    void:triples {triples} ;
+    void:distinctSubjects {subjects} ;
+    void:distinctObjects {objects} ;
+    void:classes {len(classes)} ;
+    void:properties {len(props)} ;
+    void:classPartition {cp} ;
+    void:propertyPartition {pp} ;
+    void:subset {sub} .
+
+<{void_iri}#sdg-links> a void:Linkset ;
+    void:subjectsTarget <{void_iri}#dataset> ;
+    void:objectsTarget <http://metadata.un.org/sdg/> ;
+    void:triples {sdg_links} .
+"""
