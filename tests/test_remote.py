@@ -81,3 +81,40 @@ def test_analyze_and_viz_with_endpoint(endpoint, tmp_path, capsys):
     assert "35 people, 8 sessions, 74 co-panel ties in 6 components" in capsys.readouterr().out
     assert main(["viz", "--endpoint", endpoint, "--out", str(tmp_path / "views")]) == 0
     assert (tmp_path / "views" / "co-panel.html").exists()
+
+
+def test_named_queries_and_sparql_on_the_endpoint(endpoint, store_2017, capsys):
+    from idmgraph.query import QueryError, run_query
+    from idmgraph.remote import RemoteStore
+
+    remote = RemoteStore(endpoint)
+    for name, params in [
+        ("who-spoke-on-theme", {"theme": "whole-of-society"}),
+        ("people-by-state", {"state": "Mexique", "lang": "fr"}),
+        ("person-participations", {"person": "William Lacy Swing"}),
+        ("sdg-coverage", {}),
+    ]:
+        here = run_query(name, params, store=store_2017)
+        there = run_query(name, params, store=remote)
+        assert there.to_dict("records") == here.to_dict("records"), name
+    with pytest.raises(QueryError, match="no person"):
+        run_query("person-participations", {"person": '} DROP ALL { "'}, store=remote)
+    assert (
+        main(["query", "people-by-state", "--param", "state=CHE", "--endpoint", endpoint, "--format", "csv"])
+        == 0
+    )
+    assert "Jürg Lauber" in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "sparql",
+                "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/idmgraph/ontology#Participation> }",
+                "--endpoint",
+                endpoint,
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out.split() == ["n", "37"]

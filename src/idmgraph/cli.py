@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
             s.add_argument("--file", type=Path, help="a .rq file")
         s.add_argument("--format", choices=("table", "csv", "json"), default="table")
         s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
+        s.add_argument("--endpoint", default=None, help="run on this SPARQL 1.1 endpoint instead")
     return p
 
 
@@ -174,7 +175,8 @@ def _query(args, console: Console) -> int:
         params[key.strip()] = value
     if args.broader:
         params["broader"] = "true"
-    frame = run_query(args.name, params, build_dir=args.build or DEFAULT_OUT, lang=args.lang)
+    store = _remote(args)
+    frame = run_query(args.name, params, store=store, build_dir=args.build or DEFAULT_OUT, lang=args.lang)
     _emit(console, frame, args.format, args.name)
     return EXIT_OK
 
@@ -192,9 +194,18 @@ def _sparql(args, console: Console) -> int:
         text = args.query
     else:
         raise QueryError("give a query, or --file F.rq")
-    frame = run_sparql(text, build_dir=args.build or DEFAULT_OUT)
+    frame = run_sparql(text, store=_remote(args), build_dir=args.build or DEFAULT_OUT)
     _emit(console, frame, args.format)
     return EXIT_OK
+
+
+def _remote(args):
+    """A remote endpoint standing in for the local store, or None."""
+    if not getattr(args, "endpoint", None):
+        return None
+    from .remote import RemoteStore
+
+    return RemoteStore(args.endpoint)
 
 
 def _network_data(args):

@@ -312,7 +312,7 @@ def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path = DEFAU
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
     if isinstance(result, (bool, ox.QueryBoolean)):
         return _frame(["ask"], [(ox.Literal("true" if bool(result) else "false", datatype=XSD_BOOLEAN),)])
-    if isinstance(result, ox.QuerySolutions):
+    if hasattr(result, "variables"):  # SELECT, local or remote
         columns = [v.value for v in result.variables]
         return _frame(columns, [tuple(sol[c] for c in columns) for sol in result])
     triples = [(t.subject, t.predicate, t.object) for t in result]

@@ -7,6 +7,7 @@ timeout, and retries on 429/503 that honour Retry-After).
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pyoxigraph as ox
 
 from . import __version__
 
-__all__ = ["select_rows", "endpoint_rows", "USER_AGENT"]
+__all__ = ["select_rows", "endpoint_rows", "RemoteStore", "bind_values", "USER_AGENT"]
 
 USER_AGENT = f"idmgraph/{__version__} (+https://w3id.org/idmgraph; research use)"
 
@@ -43,16 +44,16 @@ def select_rows(
     return [{n: _value(sol[n]) for n in names} for sol in result]
 
 
-def endpoint_rows(
-    url: str, query: str, timeout: float = 60.0, retries: int = 3
-) -> list[dict[str, str | None]]:
-    """Rows of a SELECT run on a remote SPARQL 1.1 endpoint."""
+def _endpoint_json(url: str, query: str, timeout: float = 60.0, retries: int = 3) -> dict:
+    """The SPARQL JSON results of a query on a remote endpoint (POST, conneg, retries)."""
     from urllib.error import HTTPError
 
     from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SPARQLWrapper
 
     client = SPARQLWrapper(url, agent=USER_AGENT)
-    client.setQuery(query)
+    # full-line comments are for people; SPARQLWrapper guesses the query form from the first
+    # keyword it meets and can take a word of a comment ("add") for an update
+    client.setQuery("\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#")))
     client.setMethod(POST)
     client.setRequestMethod(POSTDIRECTLY)
     client.setReturnFormat(JSON)
@@ -60,12 +61,88 @@ def endpoint_rows(
     client.setTimeout(int(timeout))
     for attempt in range(retries + 1):
         try:
-            data = client.queryAndConvert()
-            break
+            return client.queryAndConvert()
         except HTTPError as exc:
             if exc.code not in (429, 503) or attempt == retries:
                 raise
             wait = exc.headers.get("Retry-After") if exc.headers else None
             time.sleep(min(float(wait) if wait and wait.isdigit() else 2.0**attempt, 30.0))
+    raise AssertionError("unreachable")
+
+
+def endpoint_rows(
+    url: str, query: str, timeout: float = 60.0, retries: int = 3
+) -> list[dict[str, str | None]]:
+    """Rows of a SELECT run on a remote SPARQL 1.1 endpoint."""
+    data = _endpoint_json(url, query, timeout, retries)
     names = data["head"]["vars"]
     return [{n: (b[n]["value"] if n in b else None) for n in names} for b in data["results"]["bindings"]]
+
+
+def _term(binding: dict):
+    kind, value = binding["type"], binding["value"]
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if "xml:lang" in binding:
+        return ox.Literal(value, language=binding["xml:lang"])
+    if "datatype" in binding:
+        return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
+    return ox.Literal(value)
+
+
+_WHERE = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
+
+
+def bind_values(query: str, substitutions: dict) -> str:
+    r"""The query with its parameters bound by a VALUES block at the start of its WHERE clause.
+
+    A remote endpoint cannot take Oxigraph's substitutions; VALUES is SPARQL 1.1's own way to
+    bind variables. Every value is an RDF term serialised by pyoxigraph (IRIs validated, literals
+    escaped), so a parameter can never change the query's structure.
+
+    >>> bind_values("SELECT ?x WHERE { ?x ?p ?o }", {ox.Variable("p"): ox.Literal('a" } DROP ALL {')})
+    'SELECT ?x WHERE { VALUES (?p) { ("a\\" } DROP ALL {") } ?x ?p ?o }'
+    """
+    if not substitutions:
+        return query
+    m = _WHERE.search(query)
+    if m is None:
+        raise ValueError("cannot bind parameters: the query has no WHERE clause")
+    names = " ".join(f"?{v.value}" for v in substitutions)
+    values = " ".join(str(t) for t in substitutions.values())
+    return f"{query[: m.end()]} VALUES ({names}) {{ ({values}) }}{query[m.end() :]}"
+
+
+class _Row(dict):
+    """A solution: an unbound variable reads as None, as in pyoxigraph."""
+
+    def __missing__(self, key):
+        return None
+
+
+class _Solutions:
+    def __init__(self, names: list[str], rows: list[dict]):
+        self.variables = [ox.Variable(n) for n in names]
+        self._rows = rows
+
+    def __iter__(self):
+        return iter(self._rows)
+
+
+class RemoteStore:
+    """A remote SPARQL 1.1 endpoint with the part of pyoxigraph's Store API that queries use,
+    so named queries and free SPARQL run on it unchanged (``--endpoint``)."""
+
+    def __init__(self, url: str, timeout: float = 60.0):
+        self.url, self.timeout = url, timeout
+
+    def query(self, query: str, use_default_graph_as_union: bool = True, substitutions: dict | None = None):
+        # the endpoint decides its default graph (for oxigraph: serve --union-default-graph)
+        data = _endpoint_json(self.url, bind_values(query, substitutions or {}), self.timeout)
+        if "boolean" in data:
+            return bool(data["boolean"])
+        names = data["head"]["vars"]
+        rows = [_Row({n: _term(b[n]) for n in names if n in b}) for b in data["results"]["bindings"]]
+        return _Solutions(names, rows)
