@@ -332,3 +332,55 @@ def test_void_has_the_real_statistics(client, build_2017):
     assert int(g.value(ds, VOID.triples)) == len(distinct)
     assert int(g.value(next(g.subjects(VOID.objectsTarget, None)), VOID.triples)) >= 1  # links to SDG IRIs
     assert len(list(g.objects(ds, VOID.subset))) == len(list(build_2017.dataset.graphs())) - 1  # named graphs
+
+
+def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
+    """Bounded loopback load: only the intended answers (200, and 503 for queries past the
+    timeout, 400 for malformed ones), and the server still answers afterwards."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+    import uvicorn
+
+    from idmgraph.serve.workers import QueryPool
+
+    pool = QueryPool(build_2017.files["idm.trig"], size=2, timeout_s=1.0)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(store_2017, pool=pool), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    url = f"http://127.0.0.1:{port}/sparql"
+    mix = [
+        ({"query": COUNT}, "application/sparql-results+json", {200}),
+        ({"query": PANEL2}, "text/csv", {200}),
+        ({"query": "ASK { ?s a <https://w3id.org/idmgraph/ontology#State> }"}, "application/sparql-results+xml", {200}),
+        ({"query": "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 50"}, "text/turtle", {200}),
+        ({"query": "SELECT WHERE {"}, "application/sparql-results+json", {400}),
+    ]
+    jobs = [mix[i % len(mix)] for i in range(1990)] + [({"query": SLOW}, "text/csv", {503})] * 10
+    unexpected = []
+
+    def one(job):
+        params, accept, ok = job
+        with httpx.Client(timeout=30) as c:
+            r = c.post(url, data=params, headers={"Accept": accept})
+        if r.status_code not in ok:
+            unexpected.append((params["query"][:30], r.status_code, r.text[:80]))
+        return r.status_code
+
+    try:
+        with ThreadPoolExecutor(8) as ex:
+            statuses = list(ex.map(one, jobs))
+        assert unexpected == []
+        assert len(statuses) == 2000 and statuses.count(503) == 10
+        with httpx.Client() as c:
+            assert c.post(url, data={"query": COUNT}).status_code == 200
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        pool.close()
