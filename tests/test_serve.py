@@ -348,8 +348,9 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(store_2017, pool=pool), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(store_2017, pool=pool), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -358,7 +359,11 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
     mix = [
         ({"query": COUNT}, "application/sparql-results+json", {200}),
         ({"query": PANEL2}, "text/csv", {200}),
-        ({"query": "ASK { ?s a <https://w3id.org/idmgraph/ontology#State> }"}, "application/sparql-results+xml", {200}),
+        (
+            {"query": "ASK { ?s a <https://w3id.org/idmgraph/ontology#State> }"},
+            "application/sparql-results+xml",
+            {200},
+        ),
         ({"query": "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 50"}, "text/turtle", {200}),
         ({"query": "SELECT WHERE {"}, "application/sparql-results+json", {400}),
     ]
