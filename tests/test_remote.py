@@ -118,3 +118,52 @@ def test_named_queries_and_sparql_on_the_endpoint(endpoint, store_2017, capsys):
         == 0
     )
     assert capsys.readouterr().out.split() == ["n", "37"]
+
+
+def test_push_into_a_writable_oxigraph_keeps_every_named_graph(build_2017, store_2017, tmp_path):
+    if not OXIGRAPH.exists():
+        pytest.skip("the oxigraph server (PyPI package oxigraph) is not installed")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(OXIGRAPH), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except OSError:
+                assert time.time() < deadline and proc.poll() is None, "oxigraph server did not start"
+                time.sleep(0.2)
+        assert (
+            main(["push", "--store", f"http://127.0.0.1:{port}/store", "--build", str(build_2017.out_dir)])
+            == 0
+        )
+        q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        remote = select_rows(q, endpoint=f"http://127.0.0.1:{port}/query")
+        local = select_rows(q, store=store_2017)
+        assert remote == local and len(local) >= 6
+        # pushing again replaces, not duplicates
+        assert (
+            main(["push", "--store", f"http://127.0.0.1:{port}/store", "--build", str(build_2017.out_dir)])
+            == 0
+        )
+        assert select_rows(q, endpoint=f"http://127.0.0.1:{port}/query") == local
+        assert (
+            main(
+                [
+                    "push",
+                    "--store",
+                    f"http://127.0.0.1:{port}/nothing-here",
+                    "--build",
+                    str(build_2017.out_dir),
+                ]
+            )
+            == 2
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

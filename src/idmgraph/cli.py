@@ -74,6 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout-s", type=float, default=30.0, help="stop queries running longer (default 30)")
     s.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
 
+    s = sub.add_parser(
+        "push", help="load the build into another SPARQL 1.1 store (Graph Store Protocol)", epilog=_EPILOG
+    )
+    s.add_argument(
+        "--store", required=True, help="the store's Graph Store Protocol URL, e.g. http://host/store"
+    )
+    s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
+
     for name, helptext in (
         ("query", "run a named research query"),
         ("sparql", "run a SPARQL query on the built graph"),
@@ -271,6 +279,18 @@ def _serve(args, console: Console) -> int:
     return EXIT_OK
 
 
+def _push(args, console: Console) -> int:
+    from .build import DEFAULT_OUT
+    from .push import push_graphs
+
+    trig = (args.build or DEFAULT_OUT) / "idm.trig"
+    if not trig.exists():
+        raise FileNotFoundError(f"{trig}: no built graph; run 'idmgraph build' first")
+    sent = push_graphs(trig, args.store)
+    console.print(f"pushed {len(sent)} graphs, {sum(sent.values())} triples, to {args.store}", markup=False)
+    return EXIT_OK
+
+
 def _rel(path: Path) -> str:
     import os
 
@@ -282,6 +302,7 @@ def _rel(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     from .build import BuildFailed
+    from .push import PushError
     from .query import QueryError
     from .records import AgendaError
 
@@ -297,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         "analyze": _analyze,
         "viz": _viz,
         "serve": _serve,
+        "push": _push,
     }
     try:
         return handlers[args.command](args, console)
@@ -304,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"error: {exc}", markup=False)
         return EXIT_INPUT
     except (QueryError, FileNotFoundError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_INPUT
+    except PushError as exc:
         err.print(f"error: {exc}", markup=False)
         return EXIT_INPUT
     except BuildFailed as exc:
