@@ -389,3 +389,29 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
         server.should_exit = True
         thread.join(timeout=10)
         pool.close()
+
+
+def test_query_page_offers_the_research_queries_and_runs_offline(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "who-spoke-on-theme" in page.text and "people-at-several-events" in page.text
+    assert "<script src" not in page.text and "<link" not in page.text  # nothing fetched from elsewhere
+    example = client.get("/", params={"example": "session-speakers"}).text
+    assert "GROUP_CONCAT(DISTINCT ?post_label" in example
+    hostile = client.get("/", params={"example": "<script>alert(1)</script>"}).text
+    assert "<script>alert(1)</script>" not in hostile
+
+
+def test_query_page_in_chromium(live):
+    from browser import CHROMIUM, browser_page
+
+    if CHROMIUM is None:
+        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    with browser_page() as (page, requests):
+        page.goto(live.replace("/sparql", "/?example=people-by-state"))
+        page.click("#run")
+        page.wait_for_function("document.querySelectorAll('#out tr').length > 1", timeout=30_000)
+        rows = page.evaluate("document.querySelectorAll('#out tr').length")
+        page.screenshot(path="/tmp/query-page.png")
+    assert rows == 1 + 21  # header + the 21 people who spoke for a state (14 spoke for organisations)
+    assert all(u.startswith(live.replace("/sparql", "")) for u in requests)

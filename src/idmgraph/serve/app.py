@@ -12,6 +12,9 @@ Not yet here (issue 5, later sessions): the query page with YASGUI, pushing to o
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
 import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -125,18 +128,33 @@ def service_description(endpoint: str, store: ox.Store) -> str:
 """
 
 
-_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>idmgraph SPARQL</title></head>
-<body><h1>idmgraph SPARQL endpoint</h1>
-<p>SPARQL 1.1 Protocol at <code>/sparql</code> (GET, or POST form or <code>application/sparql-query</code>).
-Read-only; the default graph is the union of all named graphs.</p>
-<form method="get" action="/sparql"><textarea name="query" rows="12" cols="90">SELECT ?session ?name WHERE {
-  ?p a &lt;https://w3id.org/idmgraph/ontology#Participation&gt; ;
-     &lt;https://w3id.org/idmgraph/ontology#session&gt; ?session ;
-     &lt;https://w3id.org/idmgraph/ontology#participant&gt;/&lt;http://xmlns.com/foaf/0.1/name&gt; ?name .
-} LIMIT 50</textarea><br>
-<select name="format"><option>json</option><option>xml</option><option>csv</option>
-<option>tsv</option></select>
-<button>Run</button></form></body></html>"""
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+DEFAULT_QUERY = """SELECT ?session ?name WHERE {
+  ?p a <https://w3id.org/idmgraph/ontology#Participation> ;
+     <https://w3id.org/idmgraph/ontology#session> ?session ;
+     <https://w3id.org/idmgraph/ontology#participant>/<http://xmlns.com/foaf/0.1/name> ?name .
+} LIMIT 50"""
+
+
+def query_page(example: str | None = None) -> str:
+    """The query page: an editor, the research queries as examples, results drawn as a table
+    (no CDN, no framework; ``templates/query.html``, autoescaped)."""
+    from jinja2 import Environment
+
+    from ..query import QueryError, list_queries, load_query
+
+    text = DEFAULT_QUERY
+    if example:
+        with contextlib.suppress(QueryError):  # an unknown example shows the default query
+            text = load_query(example).text
+    queries = [
+        {"name": q.name, "description": q.description, "params": ", ".join("?" + p.name for p in q.params)}
+        for q in list_queries()
+    ]
+    template = Environment(autoescape=True).from_string(
+        (TEMPLATES / "query.html").read_text(encoding="utf-8")
+    )
+    return template.render(text=text, queries=queries)
 
 
 def create_app(
@@ -199,8 +217,8 @@ def create_app(
             return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
         return Response(payload, media_type=media, headers={"Vary": "Accept"})
 
-    async def home(_: Request) -> Response:
-        return HTMLResponse(_PAGE)
+    async def home(request: Request) -> Response:
+        return HTMLResponse(query_page(request.query_params.get("example")))
 
     return Starlette(
         routes=[
