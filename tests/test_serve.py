@@ -2,6 +2,7 @@
 Request handling is tested as plain functions, then through the ASGI app, then with
 SPARQLWrapper against a live server on loopback."""
 
+import io
 import json
 import socket
 import threading
@@ -414,4 +415,22 @@ def test_query_page_in_chromium(live):
         rows = page.evaluate("document.querySelectorAll('#out tr').length")
         page.screenshot(path="/tmp/query-page.png")
     assert rows == 1 + 21  # header + the 21 people who spoke for a state (14 spoke for organisations)
+    assert all(u.startswith(live.replace("/sparql", "")) for u in requests)
+
+
+def test_person_page_in_chromium(live):
+    from PIL import Image
+
+    from browser import CHROMIUM, browser_page
+
+    if CHROMIUM is None:
+        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    with browser_page() as (page, requests):
+        page.goto(live.replace("/sparql", "/id/person/laura-thompson"))
+        heading = page.text_content("h1")
+        items = page.evaluate("Array.from(document.querySelectorAll('li')).map(li => li.textContent)")
+        png = page.screenshot()
+    assert heading == "Laura Thompson"
+    assert len(items) == 2 and any("Panel 6" in i for i in items) and any("Session de clôture" in i for i in items)
+    assert len(Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 20)) > 10
     assert all(u.startswith(live.replace("/sparql", "")) for u in requests)
