@@ -17,6 +17,26 @@ from idmgraph.remote import select_rows
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 
 
+def _start_oxigraph(*args: str) -> tuple[subprocess.Popen, int]:
+    """Start the oxigraph server on a free loopback port; return it once it answers."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(OXIGRAPH), *args, "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return proc, port
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("oxigraph server did not start")
+            time.sleep(0.2)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -34,31 +54,8 @@ def endpoint(build_2017, tmp_path_factory):
         capture_output=True,
         timeout=120,
     )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            str(OXIGRAPH),
-            "serve-read-only",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc, port = _start_oxigraph("serve-read-only", "--location", str(location), "--union-default-graph")
     url = f"http://127.0.0.1:{port}/query"
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-            break
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("oxigraph server did not start")
-            time.sleep(0.2)
     yield url
     proc.terminate()
     proc.wait(timeout=10)
@@ -123,21 +120,8 @@ def test_named_queries_and_sparql_on_the_endpoint(endpoint, store_2017, capsys):
 def test_push_into_a_writable_oxigraph_keeps_every_named_graph(build_2017, store_2017, tmp_path):
     if not OXIGRAPH.exists():
         pytest.skip("the oxigraph server (PyPI package oxigraph) is not installed")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(OXIGRAPH), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc, port = _start_oxigraph("serve", "--location", str(tmp_path / "db"))
     try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except OSError:
-                assert time.time() < deadline and proc.poll() is None, "oxigraph server did not start"
-                time.sleep(0.2)
         assert (
             main(["push", "--store", f"http://127.0.0.1:{port}/store", "--build", str(build_2017.out_dir)])
             == 0

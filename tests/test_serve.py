@@ -431,6 +431,10 @@ def test_person_page_in_chromium(live):
         items = page.evaluate("Array.from(document.querySelectorAll('li')).map(li => li.textContent)")
         png = page.screenshot()
     assert heading == "Laura Thompson"
-    assert len(items) == 2 and any("Panel 6" in i for i in items) and any("Session de clôture" in i for i in items)
+    assert (
+        len(items) == 2
+        and any("Panel 6" in i for i in items)
+        and any("Session de clôture" in i for i in items)
+    )
     assert len(Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 20)) > 10
     assert all(u.startswith(live.replace("/sparql", "")) for u in requests)
