@@ -438,3 +438,42 @@ def test_person_page_in_chromium(live):
     )
     assert len(Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 20)) > 10
     assert all(u.startswith(live.replace("/sparql", "")) for u in requests)
+
+
+@pytest.mark.parametrize(
+    "media",
+    [
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ],
+)
+def test_one_pass_writer_agrees_with_pyoxigraph(store_2017, media):
+    """Our one-pass writer says the same as pyoxigraph's serialiser, on IRIs, typed, tagged and
+    plain literals."""
+    from xml.dom.minidom import parseString
+
+    from idmgraph.serve.protocol import RESULT_FORMATS
+    from idmgraph.serve.results import write_results
+
+    q = """SELECT ?s ?label ?n ?plain WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label .
+           OPTIONAL { ?s <https://w3id.org/idmgraph/ontology#sessionNumber> ?n }
+           OPTIONAL { ?s <http://xmlns.com/foaf/0.1/name> ?plain } } ORDER BY ?s ?label LIMIT 40"""
+    theirs = store_2017.query(q, use_default_graph_as_union=True).serialize(format=RESULT_FORMATS[media])
+    result = store_2017.query(q, use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    ours = write_results(names, [tuple(s[n] for n in names) for s in result], media)
+    if media.endswith("json"):
+        assert json.loads(ours) == json.loads(theirs)
+    elif media.endswith("xml"):
+
+        def rows(doc):
+            return [
+                [(b.getAttribute("name"), b.firstChild.toxml()) for b in r.getElementsByTagName("binding")]
+                for r in parseString(doc).getElementsByTagName("result")
+            ]
+
+        assert rows(ours) == rows(theirs)
+    else:
+        assert ours.decode().splitlines() == theirs.decode().splitlines()

@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from .. import __version__
 from .protocol import GRAPH_FORMATS, RESULT_FORMATS, ProtocolError, negotiate, read_request
+from .results import write_results
 
 __all__ = ["create_app", "execute", "service_description", "DEFAULT_MAX_ROWS"]
 
@@ -80,19 +81,19 @@ def execute(
     if isinstance(result, ox.QueryBoolean):
         return media, result.serialize(format=RESULT_FORMATS[media])
     if isinstance(result, ox.QuerySolutions):
-        rows = 0
-        for _ in result:
-            rows += 1
-            if rows > max_rows:
-                break
-        del result  # as above
-        if rows > max_rows:
-            raise ProtocolError(
-                422,
-                f"the result has more than {max_rows} rows, the limit of this "
-                "service: add LIMIT/OFFSET to page through it",
-            )
-        return media, run().serialize(format=RESULT_FORMATS[media])  # second pass: within the limit
+        names = [v.value for v in result.variables]
+        rows = []
+        for sol in result:
+            if len(rows) == max_rows:
+                del result, sol  # as above
+                raise ProtocolError(
+                    422,
+                    f"the result has more than {max_rows} rows, the limit of this "
+                    "service: add LIMIT/OFFSET to page through it",
+                )
+            rows.append(tuple(sol[n] for n in names))
+        del result
+        return media, write_results(names, rows, media)  # one pass: the rows are in hand
     return media, result.serialize(format=GRAPH_FORMATS[media])
 
 

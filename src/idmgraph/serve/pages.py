@@ -17,8 +17,12 @@ from .protocol import GRAPH_FORMATS, negotiate
 __all__ = ["describe", "render_page", "void_description", "wants_html"]
 
 # rdfs:label before schema:name: a session's rdfs:label is its full header ("Panel 6 – ...")
-_LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://xmlns.com/foaf/0.1/name",
-           "http://www.w3.org/2000/01/rdf-schema#label", "https://schema.org/name")
+_LABELS = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://xmlns.com/foaf/0.1/name",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "https://schema.org/name",
+)
 
 
 def wants_html(accept: str | None) -> bool:
