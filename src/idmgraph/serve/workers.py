@@ -26,7 +26,7 @@ def _worker_main(trig: str, conn) -> None:
     from .app import execute
 
     store = ox.Store()
-    store.load(path=trig, format=ox.RdfFormat.TRIG)
+    store.load(path=trig, format=ox.RdfFormat.N_QUADS if trig.endswith(".nq") else ox.RdfFormat.TRIG)
     conn.send(("ready", None, None))
     while True:
         job = conn.recv()

@@ -1,0 +1,134 @@
+"""Endpoint benchmark: `idmgraph serve` against a bare `oxigraph serve-read-only`, on the same
+synthetic graph (default about 1M triples), same research queries with the same bound values.
+
+Targets (issue 5): median latency of the research queries within 1.3x of Oxigraph's, and
+throughput (8 concurrent clients) at least 75% of it.
+Usage: python benchmarks/endpoint.py [--size 1000000] [--repeat 7] [--requests 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str) -> None:
+    import httpx
+
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not come up")
+
+
+def main() -> int:
+    import httpx
+    import pyoxigraph as ox
+    import uvicorn
+
+    from idmgraph.query import load_query, query_bindings
+    from idmgraph.remote import bind_values
+    from idmgraph.serve import create_app
+    from idmgraph.serve.workers import QueryPool
+    from run import query_params, synthetic_file
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--size", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--requests", type=int, default=400)
+    args = ap.parse_args()
+
+    path, meta = synthetic_file(args.size)
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    texts = {}
+    for name, params in query_params(meta).items():
+        spec = load_query(name)
+        subs = {ox.Variable(k): v for k, v in query_bindings(spec, dict(params), store).items()}
+        texts[name] = bind_values(spec.text, subs)
+
+    # the bare Oxigraph server
+    location = tempfile.mkdtemp()
+    subprocess.run([str(Path(sys.executable).parent / "oxigraph"), "load", "--location", location, "--file",
+                    str(path)], check=True, capture_output=True)
+    ox_port = _port()
+    oxi = subprocess.Popen([str(Path(sys.executable).parent / "oxigraph"), "serve-read-only", "--location",
+                            location, "--bind", f"127.0.0.1:{ox_port}", "--union-default-graph"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # ours, with its worker pool
+    pool = QueryPool(path, size=2, timeout_s=60)
+    our_port = _port()
+    server = uvicorn.Server(uvicorn.Config(create_app(store, pool=pool), host="127.0.0.1", port=our_port,
+                                           log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    urls = {"idmgraph serve": f"http://127.0.0.1:{our_port}/sparql",
+            "oxigraph serve-read-only": f"http://127.0.0.1:{ox_port}/query"}
+    try:
+        for url in urls.values():
+            _wait(url.rsplit("/", 1)[0] + "/")
+        headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+        latency: dict[str, dict[str, float]] = {k: {} for k in urls}
+        with httpx.Client(timeout=120) as c:
+            for name, text in texts.items():
+                for label, url in urls.items():
+                    times = []
+                    for _ in range(args.repeat):
+                        t = time.perf_counter()
+                        r = c.post(url, content=text.encode(), headers=headers)
+                        r.raise_for_status()
+                        times.append(time.perf_counter() - t)
+                    latency[label][name] = statistics.median(times)
+        throughput = {}
+        jobs = [texts[n] for n in sorted(texts)] * (args.requests // len(texts))
+        for label, url in urls.items():
+            def one(text, url=url):
+                with httpx.Client(timeout=120) as c:
+                    c.post(url, content=text.encode(), headers=headers).raise_for_status()
+            t = time.perf_counter()
+            with ThreadPoolExecutor(8) as ex:
+                list(ex.map(one, jobs))
+            throughput[label] = len(jobs) / (time.perf_counter() - t)
+    finally:
+        server.should_exit = True
+        oxi.terminate()
+        pool.close()
+    ours, theirs = latency["idmgraph serve"], latency["oxigraph serve-read-only"]
+    print(f"endpoint on {meta['triples']:,} triples; median latency of {args.repeat} runs per query")
+    print(f"  {'query':28} {'idmgraph':>10} {'oxigraph':>10} {'ratio':>6}")
+    ok = True
+    for name in texts:
+        ratio = ours[name] / theirs[name]
+        print(f"  {name:28} {ours[name] * 1000:8.1f}ms {theirs[name] * 1000:8.1f}ms {ratio:6.2f}")
+    med_ratio = statistics.median(ours[n] / theirs[n] for n in texts)
+    share = throughput["idmgraph serve"] / throughput["oxigraph serve-read-only"]
+    ok = med_ratio <= 1.3 and share >= 0.75
+    print(f"  median ratio {med_ratio:.2f} (target <= 1.3); throughput with 8 clients: "
+          f"{throughput['idmgraph serve']:.1f} vs {throughput['oxigraph serve-read-only']:.1f} queries/s "
+          f"= {share:.0%} (target >= 75%) {'OK' if ok else 'MISSED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
