@@ -34,8 +34,9 @@ check: $(TSTAMP)  ## lint (ruff) and validate the built graph
 	$(BIN)/ruff check src tests
 	$(BIN)/idmgraph validate
 
-bench: $(STAMP)  ## speed and memory figures (see benchmarks/)
+bench: $(TSTAMP)  ## speed and memory figures (see benchmarks/; needs the test extras for Chromium and oxigraph)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/endpoint.py
 
 clean:  ## remove the build and the environment
 	rm -rf data/build $(VENV)

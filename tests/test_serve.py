@@ -477,3 +477,20 @@ def test_one_pass_writer_agrees_with_pyoxigraph(store_2017, media):
         assert rows(ours) == rows(theirs)
     else:
         assert ours.decode().splitlines() == theirs.decode().splitlines()
+
+
+def test_research_queries_answer_the_same_through_idmgraph_serve(live, store_2017):
+    from idmgraph.query import run_query
+    from idmgraph.remote import RemoteStore
+
+    remote = RemoteStore(live)
+    for name, params in [
+        ("who-spoke-on-theme", {"theme": "cooperation-and-follow-up"}),
+        ("session-speakers", {}),
+        ("states-by-theme", {"theme": "GCM", "lang": "fr"}),
+        ("theme-cooccurrence", {}),
+        ("organizations-by-type", {"type": "un-system"}),
+    ]:
+        here = run_query(name, params, store=store_2017)
+        there = run_query(name, params, store=remote)
+        assert there.to_dict("records") == here.to_dict("records"), name
