@@ -158,27 +158,22 @@ def void_description(store: ox.Store, endpoint: str, void_iri: str) -> str:
     triples = one("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
     subjects = one("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
     objects = one("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")
-    classes = [
-        (s["c"].value, int(s["n"].value))
-        for s in store.query(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
-            use_default_graph_as_union=True,
-        )
-    ]
-    props = [
-        (s["p"].value, int(s["n"].value))
-        for s in store.query(
-            "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } "
-            "GROUP BY ?p ORDER BY ?p",
-            use_default_graph_as_union=True,
-        )
-    ]
-    graphs = [
-        (s["g"].value, int(s["n"].value))
-        for s in store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-        )
-    ]
+
+    def counts(query: str, union: bool = True) -> list[tuple[str, int]]:
+        """(IRI, count) rows of a query projecting ?key and ?n."""
+        return [
+            (s["key"].value, int(s["n"].value)) for s in store.query(query, use_default_graph_as_union=union)
+        ]
+
+    classes = counts("SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key ORDER BY ?key")
+    props = counts(
+        "SELECT ?key (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?key ?o WHERE { ?s ?key ?o } } "
+        "GROUP BY ?key ORDER BY ?key"
+    )
+    graphs = counts(
+        "SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?key { ?s ?p ?o } } GROUP BY ?key ORDER BY ?key",
+        union=False,
+    )
     # links into the UN's SDG IRIs from outside them: themes of sessions, editorial mappings
     sdg_links = one(
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o "
