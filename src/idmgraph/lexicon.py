@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -63,11 +63,15 @@ class Lexicon:
     places: dict[str, str]  # folded variant -> English place name
     name_particles: frozenset[str]
     name_suffixes: frozenset[str]
+    _unions: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def all(self, attribute: str) -> tuple[str, ...]:
-        """Union of one word list over every language, longest first."""
-        words = {w for lang in self.languages.values() for w in getattr(lang, attribute)}
-        return tuple(sorted(words, key=lambda w: (-len(w), w)))
+        """Union of one word list over every language, longest first (computed once per list:
+        the line classifier asks for it on every line)."""
+        if attribute not in self._unions:
+            words = {w for lang in self.languages.values() for w in getattr(lang, attribute)}
+            self._unions[attribute] = tuple(sorted(words, key=lambda w: (-len(w), w)))
+        return self._unions[attribute]
 
 
 @cache

@@ -77,8 +77,9 @@ def build_dataset(
     for agenda in res.agendas:
         g = ds.graph(iris.source_graph(agenda.source))
         _add_event(g, ent, derived, agenda)
+    languages = {a.source: a.event.language for a in res.agendas}
     for p in res.participations:
-        _add_participation(ds.graph(iris.source_graph(p.source)), ent, derived, res, p)
+        _add_participation(ds.graph(iris.source_graph(p.source)), ent, derived, res, p, languages[p.source])
     _add_themes(ds, res, themes or [])
     return ds
 
@@ -336,11 +337,10 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
 
 
 def _add_participation(
-    g: Graph, ent: Graph, derived: Graph, res: Resolution, p: ResolvedParticipation
+    g: Graph, ent: Graph, derived: Graph, res: Resolution, p: ResolvedParticipation, lang: str
 ) -> None:
     """The participation (and contribution) in the source graph; the person, posts, holdings
     and organisations it names in the entities graph, once for all sources."""
-    lang = next(a.event.language for a in res.agendas if a.source == p.source)
     doc = iris.source_document(p.source)
     person = iris.person(p.person)
     entry = p.entry

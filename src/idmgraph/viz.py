@@ -189,7 +189,7 @@ def render_view(
     )
 
 
-def build_views(data: NetworkData, size_by: str = "degree") -> dict[str, tuple[nx.Graph, str]]:
+def build_views(data: NetworkData) -> dict[str, tuple[nx.Graph, str]]:
     """The three standard views: the whole participation graph, co-panel, states x themes."""
     two_mode = two_mode_graph(data)
     return {
@@ -206,6 +206,6 @@ def write_views(data: NetworkData, out_dir: Path, size_by: str = "degree") -> di
     """Render every view into out_dir (atomically); returns the files written."""
     files = {
         f"{name}.html": render_view(g, title, data, size_by).encode("utf-8")
-        for name, (g, title) in build_views(data, size_by).items()
+        for name, (g, title) in build_views(data).items()
     }
     return write_folder_atomically(out_dir, files)
