@@ -10,6 +10,9 @@ variable in the SELECT projection (and GROUP BY); the language column is dropped
 answer. The kind in brackets says how a value given by a user becomes an RDF term (a name is
 turned into the person's IRI the way the build mints it; a state name or code into the
 state's IRI). A value that names nothing in the graph is an error, not an empty table.
+
+SPARQL leaves the order of the items a ``GROUP_CONCAT`` joins to the engine; the answer sorts
+them, so a query gives the same table from Oxigraph, Virtuoso or any other store.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ __all__ = [
 QUERIES_DIR = Path(__file__).resolve().parent.parent.parent / "ontology" / "queries"
 _PARAM = re.compile(r"^#\s*param\s+\?(\w+)\s+\((required|optional),\s*([\w-]+)\)\s*:\s*(.*)$")
 LANGS = ("en", "fr")
+# GROUP_CONCAT(... SEPARATOR="x") AS ?v, with at most one level of brackets inside
+_CONCAT = re.compile(
+    r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?SEPARATOR\s*=\s*"([^"]*)"\s*\)\s+AS\s+\?(\w+)', re.IGNORECASE
+)
 
 
 class QueryError(ValueError):
@@ -62,6 +69,22 @@ class QuerySpec:
     description: str
     params: tuple[Param, ...]
     text: str
+
+    @property
+    def joined(self) -> dict[str, str]:
+        """The columns a GROUP_CONCAT fills, with their separators."""
+        return {m.group(2): m.group(1) for m in _CONCAT.finditer(self.text)}
+
+
+def sort_joined(value, separator: str):
+    """The items of a GROUP_CONCAT in sorted order (engines join them in any order).
+
+    >>> sort_joined("b; a; c", "; ")
+    'a; b; c'
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    return separator.join(sorted(value.split(separator)))
 
 
 def _parse_spec(path: Path) -> QuerySpec:
@@ -298,6 +321,9 @@ def run_query(
     bindings = query_bindings(spec, params, store)
     columns, rows = select(store, spec.text, bindings)
     frame = _frame(columns, rows)
+    for column, separator in spec.joined.items():
+        if column in frame.columns:
+            frame[column] = frame[column].map(lambda v, sep=separator: sort_joined(v, sep))
     # the language is a setting, not an answer
     hidden = [p.name for p in spec.params if p.kind == "lang"] + ["via"]
     return frame.drop(columns=[c for c in hidden if c in frame.columns])

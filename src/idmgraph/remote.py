@@ -48,14 +48,16 @@ def _endpoint_json(url: str, query: str, timeout: float = 60.0, retries: int = 3
     """The SPARQL JSON results of a query on a remote endpoint (POST, conneg, retries)."""
     from urllib.error import HTTPError
 
-    from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SPARQLWrapper
+    from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 
     client = SPARQLWrapper(url, agent=USER_AGENT)
     # full-line comments are for people; SPARQLWrapper guesses the query form from the first
     # keyword it meets and can take a word of a comment ("add") for an update
     client.setQuery("\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#")))
     client.setMethod(POST)
-    client.setRequestMethod(POSTDIRECTLY)
+    # an HTML-form POST, the one request form every store answers: Virtuoso 7.2 never answers a
+    # POST of application/sparql-query (openlink/virtuoso-opensource#842) and spins on it
+    client.setRequestMethod(URLENCODED)
     client.setReturnFormat(JSON)
     client.setOnlyConneg(True)  # no vendor format= parameters: pure content negotiation
     client.setTimeout(int(timeout))
