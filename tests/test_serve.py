@@ -4,13 +4,12 @@ SPARQLWrapper against a live server on loopback."""
 
 import io
 import json
-import socket
-import threading
 import time
 
 import pytest
 
 from idmgraph.serve import ProtocolError, create_app, negotiate, read_request
+from stores import idmgraph_serving
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/idmgraph/ontology#Participation> }"
 PANEL2 = """PREFIX idm: <https://w3id.org/idmgraph/ontology#>
@@ -174,23 +173,8 @@ def test_service_description(client):
 
 @pytest.fixture(scope="module")
 def live(store_2017):
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(store_2017), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started:
-        assert time.time() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/sparql"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with idmgraph_serving(store_2017) as base:
+        yield f"{base}/sparql"
 
 
 @pytest.mark.parametrize("fmt", ["JSON", "XML", "CSV", "TSV"])
@@ -341,22 +325,10 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
     from concurrent.futures import ThreadPoolExecutor
 
     import httpx
-    import uvicorn
 
     from idmgraph.serve.workers import QueryPool
 
     pool = QueryPool(build_2017.files["idm.trig"], size=2, timeout_s=1.0)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(store_2017, pool=pool), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}/sparql"
     mix = [
         ({"query": COUNT}, "application/sparql-results+json", {200}),
         ({"query": PANEL2}, "text/csv", {200}),
@@ -371,7 +343,7 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
     jobs = [mix[i % len(mix)] for i in range(1990)] + [({"query": SLOW}, "text/csv", {503})] * 10
     unexpected = []
 
-    def one(job):
+    def one(url, job):
         params, accept, ok = job
         with httpx.Client(timeout=30) as c:
             r = c.post(url, data=params, headers={"Accept": accept})
@@ -380,15 +352,15 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
         return r.status_code
 
     try:
-        with ThreadPoolExecutor(8) as ex:
-            statuses = list(ex.map(one, jobs))
-        assert unexpected == []
-        assert len(statuses) == 2000 and statuses.count(503) == 10
-        with httpx.Client() as c:
-            assert c.post(url, data={"query": COUNT}).status_code == 200
+        with idmgraph_serving(store_2017, pool=pool) as base:
+            url = f"{base}/sparql"
+            with ThreadPoolExecutor(8) as ex:
+                statuses = list(ex.map(lambda job: one(url, job), jobs))
+            assert unexpected == []
+            assert len(statuses) == 2000 and statuses.count(503) == 10
+            with httpx.Client() as c:
+                assert c.post(url, data={"query": COUNT}).status_code == 200
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         pool.close()
 
 
@@ -477,20 +449,3 @@ def test_one_pass_writer_agrees_with_pyoxigraph(store_2017, media):
         assert rows(ours) == rows(theirs)
     else:
         assert ours.decode().splitlines() == theirs.decode().splitlines()
-
-
-def test_research_queries_answer_the_same_through_idmgraph_serve(live, store_2017):
-    from idmgraph.query import run_query
-    from idmgraph.remote import RemoteStore
-
-    remote = RemoteStore(live)
-    for name, params in [
-        ("who-spoke-on-theme", {"theme": "cooperation-and-follow-up"}),
-        ("session-speakers", {}),
-        ("states-by-theme", {"theme": "GCM", "lang": "fr"}),
-        ("theme-cooccurrence", {}),
-        ("organizations-by-type", {"type": "un-system"}),
-    ]:
-        here = run_query(name, params, store=store_2017)
-        there = run_query(name, params, store=remote)
-        assert there.to_dict("records") == here.to_dict("records"), name

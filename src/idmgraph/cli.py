@@ -81,6 +81,19 @@ def _parser() -> argparse.ArgumentParser:
         "--store", required=True, help="the store's Graph Store Protocol URL, e.g. http://host/store"
     )
     s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
+    s.add_argument(
+        "--user",
+        default=None,
+        help="log in as this user (HTTP Basic or Digest, as the store asks); "
+        "the password is read from IDMGRAPH_STORE_PASSWORD, else asked for",
+    )
+    s.add_argument(
+        "--default-graph",
+        default=None,
+        metavar="IRI",
+        help="send the build's default graph to this named graph (for stores with no default graph, "
+        "such as Virtuoso)",
+    )
 
     for name, helptext in (
         ("query", "run a named research query"),
@@ -281,12 +294,23 @@ def _serve(args, console: Console) -> int:
 
 def _push(args, console: Console) -> int:
     from .build import DEFAULT_OUT
-    from .push import push_graphs
+    from .push import PushError, push_graphs
 
     trig = (args.build or DEFAULT_OUT) / "idm.trig"
     if not trig.exists():
         raise FileNotFoundError(f"{trig}: no built graph; run 'idmgraph build' first")
-    sent = push_graphs(trig, args.store)
+    password = None
+    if args.user:
+        import os
+
+        password = os.environ.get("IDMGRAPH_STORE_PASSWORD")
+        if password is None:
+            if not sys.stdin.isatty():
+                raise PushError("--user needs a password: set IDMGRAPH_STORE_PASSWORD")
+            import getpass
+
+            password = getpass.getpass(f"password for {args.user} at {args.store}: ")
+    sent = push_graphs(trig, args.store, user=args.user, password=password, default_graph=args.default_graph)
     console.print(f"pushed {len(sent)} graphs, {sum(sent.values())} triples, to {args.store}", markup=False)
     return EXIT_OK
 
