@@ -285,6 +285,89 @@ def test_session_page_lists_its_people(client):
         assert name in page.text
 
 
+def _minted_iris(store) -> set[str]:
+    """Every IRI of ours in the graph: subjects, objects and graph names."""
+    q = """SELECT DISTINCT ?x WHERE {
+      { GRAPH ?x { ?s ?p ?o } } UNION { ?x ?p ?o } UNION { ?s ?p ?x }
+      FILTER (isIRI(?x) && STRSTARTS(STR(?x), "https://w3id.org/idmgraph/"))
+    }"""
+    return {r["x"].value for r in store.query(q, use_default_graph_as_union=True)}
+
+
+def test_every_iri_the_graph_mints_resolves(client, store_2017):
+    from rdflib import Graph, URIRef
+
+    from idmgraph.serve.pages import local_path
+
+    minted = _minted_iris(store_2017)
+    parts = [i.split("/") for i in minted]  # https: '' w3id.org idmgraph <space> <kind> ...
+    kinds = {p[5] if p[4] == "id" else p[4].split("#")[0] for p in parts}
+    assert {"person", "state", "organization", "post", "event"} <= kinds  # under /id/
+    assert {"graph", "vocab", "ontology"} <= kinds
+    unresolved = []
+    for iri in sorted(minted):
+        if iri.startswith("https://w3id.org/idmgraph/vocab/network/"):
+            continue  # the network exports' edge types: properties of GEXF/GraphML files, not of the graph
+        path = local_path(iri, "https://w3id.org/idmgraph/")
+        r = client.get(path.split("#")[0], headers={"Accept": "text/turtle"})
+        if r.status_code != 200 or URIRef(iri) not in set(
+            Graph().parse(data=r.text, format="turtle").subjects()
+        ):
+            unresolved.append((iri, r.status_code))
+    assert unresolved == [] and len(minted) > 400
+
+
+def test_theme_graph_and_ontology_pages(client):
+    topic = client.get("/vocab/topic/cooperation-and-follow-up", headers={"Accept": "text/html"})
+    assert topic.status_code == 200 and "Panel 6" in topic.text  # the session on this theme links back
+    gcm = client.get("/vocab/gcm/objective-23", headers={"Accept": "text/html"})
+    assert 'href="/vocab/topic/cooperation-and-follow-up"' in gcm.text  # the editorial mapping
+    graph = client.get("/graph/source/idm-2017-new-york-fr", headers={"Accept": "text/html"})
+    assert graph.status_code == 200 and "A named graph of 755 triples." in graph.text
+    onto = client.get("/ontology", headers={"Accept": "text/turtle"})
+    from rdflib import Graph, URIRef
+
+    g = Graph().parse(data=onto.text, format="turtle")
+    assert (URIRef("https://w3id.org/idmgraph/ontology#Participation"), None, None) in g
+    page = client.get("/ontology", headers={"Accept": "text/html"}).text
+    assert 'id="Participation"' in page and 'id="onBehalfOf"' in page
+    # a link to a term goes to its anchor on this server
+    swing = client.get("/id/person/william-lacy-swing", headers={"Accept": "text/html"}).text
+    assert 'href="/ontology#' in swing or 'href="/vocab/' in swing
+
+
+def test_a_build_on_its_own_base_is_served_under_it(tmp_path):
+    """build --base mints the instance IRIs under a deployment's domain; serve reads the base
+    from the build, answers those IRIs, and the research queries find people by name."""
+    from rdflib import Graph, URIRef
+    from starlette.testclient import TestClient
+
+    from conftest import SOURCES
+    from idmgraph.cli import main
+    from idmgraph.query import run_query
+    from idmgraph.store import open_store
+
+    base = "https://data.example.org/idm/"
+    assert main(["build", str(SOURCES), "--out", str(tmp_path / "b"), "--base", base, "--quiet"]) == 0
+    store = open_store(tmp_path / "b")
+    minted = {i for i in _minted_iris(store)}
+    assert not any("/id/" in i or "/graph/" in i for i in minted)  # only the vocabulary stays at w3id
+    client = TestClient(create_app(store))
+    r = client.get("/id/person/laura-thompson", headers={"Accept": "text/turtle"})
+    laura = URIRef(base + "id/person/laura-thompson")
+    assert r.status_code == 200 and (laura, None, None) in Graph().parse(data=r.text, format="turtle")
+    page = client.get("/id/person/laura-thompson", headers={"Accept": "text/html"}).text
+    assert 'href="/id/event/idm-2017-04-18-new-york/2017-04-19T15-00"' in page  # links stay on this server
+    assert f'void:uriSpace "{base}id/"' in client.get("/void").text
+    assert client.get("/vocab/gcm/objective-23", headers={"Accept": "text/turtle"}).status_code == 200
+    df = run_query("person-participations", {"person": "Laura Thompson"}, store=store)
+    assert set(df["person"]) == {str(laura)} and len(df) == 2
+    assert set(run_query("people-by-state", {"state": "CHE"}, store=store)["person"]) == {
+        base + "id/person/jurg-lauber"
+    }
+    assert main(["build", str(SOURCES), "--out", str(tmp_path / "c"), "--base", "data.example.org"]) == 2
+
+
 def test_unknown_and_escaping_paths(client):
     assert client.get("/id/person/nobody").status_code == 404
     assert client.get("/id/../../etc/passwd").status_code == 404

@@ -21,7 +21,7 @@ from . import __version__, iris
 from .agenda import parse_source
 from .files import write_folder_atomically
 from .lexicon import PROJECT_DIR
-from .namespace import PREFIXES
+from .namespace import BASE, PREFIXES, VOID, check_base, rebase
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
 from .resolve import Resolution, resolve_agendas
@@ -86,6 +86,7 @@ class BuildResult:
     themes: list[ThemeAssignment] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    base: str = BASE  # where the written files' instance and graph IRIs live
 
 
 def participation_rows(res: Resolution) -> list[dict[str, object]]:
@@ -167,11 +168,42 @@ def _check_expected(res: Resolution, sources: list[Source]) -> list[str]:
     return misses
 
 
-def _serialise(ds: Dataset) -> tuple[bytes, bytes]:
-    """(TriG, Turtle) bytes, deterministic: quads are sorted before Oxigraph writes them."""
+def _rebase_term(term, base: str):
+    if isinstance(term, ox.NamedNode):
+        moved = rebase(term.value, base)
+        return term if moved == term.value else ox.NamedNode(moved)
+    return term
+
+
+def _rebase_quads(quads: list[ox.Quad], base: str) -> list[ox.Quad]:
+    """Instance and graph IRIs moved from BASE to ``base``; so is the dataset's void:uriSpace."""
+    if base == BASE:
+        return quads
+    space = ox.NamedNode(str(VOID.uriSpace))
+    out = []
+    for q in quads:
+        obj = q.object
+        if q.predicate == space and isinstance(obj, ox.Literal):
+            obj = ox.Literal(rebase(obj.value, base))
+        out.append(
+            ox.Quad(
+                _rebase_term(q.subject, base),
+                q.predicate,
+                _rebase_term(obj, base),
+                _rebase_term(q.graph_name, base),
+            )
+        )
+    return out
+
+
+def _serialise(ds: Dataset, base: str = BASE) -> tuple[bytes, bytes]:
+    """(TriG, Turtle) bytes, deterministic: quads are sorted before Oxigraph writes them.
+    IRIs are minted under BASE and moved to ``base`` here, after validation (a renaming)."""
     nquads = ds.serialize(format="nquads", encoding="utf-8").decode("utf-8")
     lines = sorted({ln for ln in nquads.splitlines() if ln.strip()})
     quads = list(ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_QUADS))
+    if base != BASE:
+        quads = sorted(_rebase_quads(quads, base), key=str)
     # "id:" and "graph:" are left out: their local names hold slashes, which Turtle escapes
     prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
@@ -181,7 +213,12 @@ def _serialise(ds: Dataset) -> tuple[bytes, bytes]:
     return trig, ttl
 
 
-def _csv_bytes(rows: list[dict[str, object]]) -> bytes:
+def _csv_bytes(rows: list[dict[str, object]], base: str = BASE) -> bytes:
+    if base != BASE:
+        rows = [
+            {k: rebase(v, base) if isinstance(v, str) and k.endswith("_id") else v for k, v in r.items()}
+            for r in rows
+        ]
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -192,6 +229,7 @@ def _csv_bytes(rows: list[dict[str, object]]) -> bytes:
 def _report_json(result: BuildResult) -> bytes:
     data = {
         "tool": f"idmgraph {__version__}",
+        "iri_base": result.base,
         "sources": [
             {
                 "id": s.id,
@@ -235,12 +273,17 @@ def run_build(
     paths: list[Path] | None = None,
     out_dir: Path | None = DEFAULT_OUT,
     step: Callable[[str], None] | None = None,
+    base: str = BASE,
 ) -> BuildResult:
     """Build the graph from agenda files or folders and, if out_dir is given, write it there.
 
+    ``base`` is where the instance and graph IRIs live in the files written (default
+    ``https://w3id.org/idmgraph/``); a deployment on its own domain gives its own.
+
     Raises AgendaError on bad input (exit 2) and BuildFailed when checks fail (exit 1);
-    in both cases nothing in out_dir changes.
+    in both cases nothing in out_dir changes. A malformed base is a ValueError, before any work.
     """
+    base = check_base(base)
     step = step or (lambda _msg: None)
     step("reading sources")
     sources = find_sources(paths or [DEFAULT_SOURCES])
@@ -260,7 +303,7 @@ def run_build(
     ds = build_dataset(res, {s.id: s for s in sources}, themes)
     step("validating (SHACL shapes, SPARQL checks)")
     report = validate_dataset(ds)
-    result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, graph_counts(res))
+    result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, graph_counts(res), base=base)
     result.counts["triples"] = sum(1 for _ in ds.quads((None, None, None, None)))
     misses = _check_expected(res, sources)
     if misses:
@@ -271,13 +314,13 @@ def run_build(
         )
     if out_dir is not None:
         step("writing files")
-        trig, ttl = _serialise(ds)
+        trig, ttl = _serialise(ds, base)
         result.files = write_folder_atomically(
             out_dir,
             {
                 "idm.trig": trig,
                 "idm.ttl": ttl,
-                "participations.csv": _csv_bytes(participation_rows(res)),
+                "participations.csv": _csv_bytes(participation_rows(res), base),
                 "report.json": _report_json(result),
             },
         )

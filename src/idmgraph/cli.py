@@ -41,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--out", type=Path, default=None, help="output folder (default: data/build/)")
     s.add_argument("--quiet", action="store_true", help="print only errors")
+    s.add_argument(
+        "--base",
+        default=None,
+        metavar="IRI",
+        help="mint instance and graph IRIs under this base, for a deployment on its own domain "
+        "(default https://w3id.org/idmgraph/; the vocabulary stays there)",
+    )
 
     s = sub.add_parser("validate", help="validate a built graph again", epilog=_EPILOG)
     s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
@@ -146,11 +153,18 @@ def _ingest(args, console: Console) -> int:
 
 def _build(args, console: Console) -> int:
     from .build import DEFAULT_OUT, run_build
+    from .namespace import BASE, check_base
     from .report import render_headline
 
+    try:
+        base = check_base(args.base or BASE)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
     err = Console(stderr=True)
     with err.status("building", spinner="dots") as status:
-        result = run_build(args.sources or None, args.out or DEFAULT_OUT, step=lambda msg: status.update(msg))
+        result = run_build(
+            args.sources or None, args.out or DEFAULT_OUT, step=lambda msg: status.update(msg), base=base
+        )
     if not args.quiet:
         render_headline(console, result)
     return EXIT_OK
@@ -324,6 +338,10 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
+class UsageError(Exception):
+    """A command-line value that cannot be used (exit code 2)."""
+
+
 def main(argv: list[str] | None = None) -> int:
     from .build import BuildFailed
     from .push import PushError
@@ -349,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     except AgendaError as exc:
         err.print(f"error: {exc}", markup=False)
         return EXIT_INPUT
-    except (QueryError, FileNotFoundError) as exc:
+    except (QueryError, FileNotFoundError, UsageError) as exc:
         err.print(f"error: {exc}", markup=False)
         return EXIT_INPUT
     except PushError as exc:

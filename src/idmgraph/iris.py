@@ -27,6 +27,7 @@ __all__ = [
     "DERIVED_GRAPH",
     "build_activity",
     "software_agent",
+    "dataset",
 ]
 
 REFERENCE_GRAPH = GRAPH["reference"]
@@ -110,6 +111,11 @@ def source_graph(source_id: str) -> URIRef:
 
 def build_activity(version: str) -> URIRef:
     return ID[f"activity/idmgraph-build-{version}"]
+
+
+def dataset() -> URIRef:
+    """The dataset as a whole: the build describes it (VoID) in the default graph."""
+    return ID["dataset"]
 
 
 def software_agent(version: str) -> URIRef:

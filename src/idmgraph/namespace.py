@@ -17,6 +17,10 @@ __all__ = [
     "CONTRIBUTION",
     "ONTOLOGY_IRI",
     "PREFIXES",
+    "VOID",
+    "INSTANCE_SPACES",
+    "check_base",
+    "rebase",
 ]
 
 BASE = "https://w3id.org/idmgraph/"
@@ -28,6 +32,43 @@ SESSION_KIND = Namespace(VOCAB + "session-kind/")
 ORG_TYPE = Namespace(VOCAB + "organization-type/")
 CONTRIBUTION = Namespace(VOCAB + "contribution/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+# What a deployment may move to its own domain (``idmgraph build --base``): the instances and
+# the named graphs. The vocabulary (ontology, vocab/) stays at BASE, shared by every deployment,
+# as schema.org's terms are.
+INSTANCE_SPACES = ("id/", "graph/")
+
+
+def check_base(base: str) -> str:
+    """A base for instance IRIs: absolute http(s), ending with a slash; else ValueError.
+
+    >>> check_base("https://data.example.org/idm/")
+    'https://data.example.org/idm/'
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or not base.endswith("/"):
+        raise ValueError(f"IRI base {base!r}: give an absolute http(s) IRI ending with '/'")
+    if any(c in base for c in ' <>"{}|\\^`') or parts.query or parts.fragment:
+        raise ValueError(f"IRI base {base!r}: no spaces, brackets, query or fragment")
+    return base
+
+
+def rebase(iri: str, base: str) -> str:
+    """An IRI minted under BASE, moved to ``base`` if it is an instance or graph IRI.
+
+    >>> rebase("https://w3id.org/idmgraph/id/person/x", "https://data.example.org/idm/")
+    'https://data.example.org/idm/id/person/x'
+    >>> rebase("https://w3id.org/idmgraph/vocab/gcm/objective-1", "https://data.example.org/idm/")
+    'https://w3id.org/idmgraph/vocab/gcm/objective-1'
+    """
+    if base != BASE:
+        for space in INSTANCE_SPACES:
+            if iri.startswith(BASE + space):
+                return base + iri[len(BASE) :]
+    return iri
 
 
 class IDM(DefinedNamespace):
@@ -104,6 +145,7 @@ PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "sdg": "http://metadata.un.org/sdg/",
     "sdgo": "http://metadata.un.org/sdg/ontology#",
+    "void": str(VOID),
     "gcm": "https://w3id.org/idmgraph/vocab/gcm/",
     "topic": "https://w3id.org/idmgraph/vocab/topic/",
     "theme": "https://w3id.org/idmgraph/vocab/theme/",

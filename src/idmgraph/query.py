@@ -25,12 +25,13 @@ import pyoxigraph as ox
 
 from . import iris
 from .build import DEFAULT_OUT
-from .namespace import ORG_TYPE
+from .namespace import BASE, ORG_TYPE, rebase
 from .store import open_store, select
 from .text import fold
 
 __all__ = [
     "QuerySpec",
+    "iri_base",
     "QueryError",
     "list_queries",
     "load_query",
@@ -119,6 +120,27 @@ def _exists(store: ox.Store, node: ox.NamedNode, cls: str) -> bool:
     return bool(store.query(ask, use_default_graph_as_union=True, substitutions={ox.Variable("x"): node}))
 
 
+_BASE_QUERY = """SELECT ?space WHERE {
+  ?dataset <http://rdfs.org/ns/void#uriSpace> ?space .
+  FILTER (STR(?dataset) = CONCAT(STR(?space), "dataset"))
+} LIMIT 1"""
+
+
+def iri_base(store) -> str:
+    """The base the build minted its instance IRIs under (``idmgraph build --base``), read from
+    the dataset's own void:uriSpace; the default base for a graph that does not say."""
+    for row in store.query(_BASE_QUERY, use_default_graph_as_union=True):
+        space = row["space"].value
+        if space.endswith("/id/"):
+            return space[: -len("id/")]
+    return BASE
+
+
+def _minted(store, iri) -> ox.NamedNode:
+    """An IRI minted as the build mints it, under the store's own base."""
+    return ox.NamedNode(rebase(str(iri), iri_base(store)))
+
+
 def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | ox.Literal:
     """Turn a user's value into the RDF term the query expects, or raise QueryError."""
     value = value.strip()
@@ -133,7 +155,7 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
             raise QueryError(f"--lang must be one of {', '.join(LANGS)}, not '{value}'")
         return ox.Literal(value)
     if param.kind == "person":
-        node = ox.NamedNode(value) if is_iri else ox.NamedNode(str(iris.person(iris.person_key(value))))
+        node = ox.NamedNode(value) if is_iri else _minted(store, iris.person(iris.person_key(value)))
         if not _exists(store, node, "http://xmlns.com/foaf/0.1/Person"):
             raise QueryError(f"no person '{value}' in the graph")
         return node
@@ -145,11 +167,11 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
 
             state = load_states().lookup(value)
             if state is None and len(value) == 3 and value.isalpha():
-                node = ox.NamedNode(str(iris.state(value.upper())))
+                node = _minted(store, iris.state(value.upper()))
             elif state is None:
                 raise QueryError(f"'{value}' is not a state name or ISO 3166-1 alpha-3 code")
             else:
-                node = ox.NamedNode(str(iris.state(state.alpha_3)))
+                node = _minted(store, iris.state(state.alpha_3))
         if not _exists(store, node, "https://w3id.org/idmgraph/ontology#State"):
             raise QueryError(f"no state '{value}' in the graph")
         return node

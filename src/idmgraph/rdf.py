@@ -20,7 +20,7 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, Namespace
 
 from . import __version__, iris
-from .namespace import CONTRIBUTION, IDM, ORG_TYPE, PREFIXES, ROLE, SESSION_KIND
+from .namespace import CONTRIBUTION, ID, IDM, ORG_TYPE, PREFIXES, ROLE, SESSION_KIND, VOID
 from .resolve import Resolution, ResolvedParticipation
 from .sources import Source
 from .states import load_states
@@ -81,7 +81,32 @@ def build_dataset(
     for p in res.participations:
         _add_participation(ds.graph(iris.source_graph(p.source)), ent, derived, res, p, languages[p.source])
     _add_themes(ds, res, themes or [])
+    _describe_graphs(ds)
     return ds
+
+
+_GRAPH_LABELS = {
+    iris.ONTOLOGY_GRAPH: "the idmgraph ontology (ontology/idm.ttl)",
+    iris.REFERENCE_GRAPH: "reference data: states and organisation types (data/reference/)",
+    iris.ENTITIES_GRAPH: "people, organisations, posts and post holdings, resolved across sources",
+    iris.DERIVED_GRAPH: "shortcuts the build derives from the sources (idm:hasSpeaker, idm:spokeOn, ...)",
+    iris.CURATED_THEMES_GRAPH: "session themes from reviewed curation (data/curation/session-themes.yml)",
+}
+
+
+def _describe_graphs(ds: Dataset) -> None:
+    """Every named graph says what it is and what made it, so its IRI resolves to something."""
+    prov_graph = ds.default_graph
+    activity = iris.build_activity(__version__)
+    for ctx in ds.graphs():
+        g = ctx.identifier
+        if g == ds.default_graph.identifier or not isinstance(g, URIRef) or len(ctx) == 0:
+            continue
+        if (g, RDFS.label, None) not in prov_graph:
+            prov_graph.add((g, RDFS.label, Literal(_GRAPH_LABELS.get(g, f"graph {g}"), lang="en")))
+        prov_graph.add((g, RDF.type, PROV.Entity))
+        if (g, PROV.wasAttributedTo, iris.editors_agent()) not in prov_graph:
+            prov_graph.add((g, PROV.wasGeneratedBy, activity))
 
 
 def _actor_type(res: Resolution, p: ResolvedParticipation) -> str | None:
@@ -241,6 +266,12 @@ def _add_provenance(g: Graph, res: Resolution, sources: dict[str, Source]) -> No
     g.add((agent, OWL.versionInfo, Literal(__version__)))
     g.add((activity, RDF.type, PROV.Activity))
     g.add((activity, PROV.wasAssociatedWith, agent))
+    # the dataset and its URI space: where its instance IRIs live (moved by build --base)
+    dataset = iris.dataset()
+    g.add((dataset, RDF.type, VOID.Dataset))
+    g.add((dataset, RDFS.label, Literal("idmgraph: IOM International Dialogue on Migration", lang="en")))
+    g.add((dataset, VOID.uriSpace, Literal(str(ID))))
+    g.add((dataset, PROV.wasGeneratedBy, activity))
     for agenda in res.agendas:
         src = sources[agenda.source]
         doc, graph = iris.source_document(agenda.source), iris.source_graph(agenda.source)

@@ -4,10 +4,8 @@
 ``protocol.py`` (tested directly). Queries run in Starlette's thread pool, so one slow query does
 not block the others.
 
-Also VoID at ``/void`` and every minted IRI at ``/id/...`` (pages.py).
-
-Not yet here (issue 5, later sessions): the query page with YASGUI, pushing to other stores,
-``--endpoint`` for ``query`` and ``sparql``, the W3C protocol test suite, Virtuoso.
+Also the query page at ``/``, VoID at ``/void``, and every IRI the graph mints, under
+``/id/``, ``/graph/``, ``/vocab/`` and ``/ontology`` (pages.py).
 """
 
 from __future__ import annotations
@@ -159,27 +157,32 @@ def query_page(example: str | None = None) -> str:
 
 
 def create_app(
-    store: ox.Store, max_rows: int = DEFAULT_MAX_ROWS, pool=None, base: str = "https://w3id.org/idmgraph/"
+    store: ox.Store, max_rows: int = DEFAULT_MAX_ROWS, pool=None, base: str | None = None
 ) -> Starlette:
     """The endpoint app for a store (read-only). With a ``QueryPool``, queries run in worker
     processes that are stopped at the pool's timeout; without, in this process's threads.
-    ``base`` is the IRI prefix the graph's IRIs start with: ``{base}id/x`` is served at ``/id/x``,
-    so a deployment on its own domain serves its own IRIs."""
-    from .pages import describe, rdf_response, render_page, void_description, wants_html
+
+    ``base`` is where the graph's instance IRIs live, read from the build when not given
+    (``idmgraph build --base``): ``{base}id/x`` is served at ``/id/x`` and ``{base}graph/x`` at
+    ``/graph/x``, so a deployment on its own domain serves its own IRIs. The vocabulary (always
+    under ``https://w3id.org/idmgraph/``) is served at ``/vocab/x`` and ``/ontology``."""
+    from ..namespace import BASE, ONTOLOGY_IRI
+    from ..query import iri_base
+    from .pages import describe, describe_ontology, rdf_response, render_page, void_description, wants_html
     from .protocol import _FORMAT_PARAMS
+
+    base = base or iri_base(store)
 
     void_cache: dict[str, str] = {}
 
     async def void(request: Request) -> Response:
         if "text" not in void_cache:
             void_cache["text"] = await run_in_threadpool(
-                void_description, store, str(request.url_for("sparql")), str(request.url_for("void"))
+                void_description, store, str(request.url_for("sparql")), str(request.url_for("void")), base
             )
         return Response(void_cache["text"], media_type="text/turtle")
 
-    async def resource(request: Request) -> Response:
-        iri = base + "id/" + request.path_params["rest"]
-        triples = await run_in_threadpool(describe, store, iri)
+    async def answer(request: Request, iri: str, triples: list[ox.Triple]) -> Response:
         if not triples:
             return PlainTextResponse(f"nothing is known about <{iri}>\n", status_code=404)
         fmt = request.query_params.get("format")
@@ -193,6 +196,22 @@ def create_app(
         except ProtocolError as exc:
             return PlainTextResponse(exc.message + "\n", status_code=exc.status)
         return Response(payload, media_type=media, headers=headers)
+
+    def resource_under(prefix: str):
+        async def resource(request: Request) -> Response:
+            iri = prefix + request.path_params["rest"]
+            try:
+                ox.NamedNode(iri)
+            except ValueError:
+                return PlainTextResponse(f"not an IRI: <{iri}>\n", status_code=404)
+            return await answer(request, iri, await run_in_threadpool(describe, store, iri))
+
+        return resource
+
+    async def ontology(request: Request) -> Response:
+        # the ontology's terms are hash IRIs: a client asks for the document, without the fragment
+        iri = str(ONTOLOGY_IRI)
+        return await answer(request, iri, await run_in_threadpool(describe_ontology, store))
 
     async def sparql(request: Request) -> Response:
         body = await request.body()
@@ -226,7 +245,10 @@ def create_app(
             Route("/sparql", sparql, methods=ALL_METHODS, name="sparql"),
             Route("/", home),
             Route("/void", void, name="void"),
-            Route("/id/{rest:path}", resource),
+            Route("/id/{rest:path}", resource_under(base + "id/")),
+            Route("/graph/{rest:path}", resource_under(base + "graph/")),
+            Route("/vocab/{rest:path}", resource_under(BASE + "vocab/")),
+            Route("/ontology", ontology),
         ],
         middleware=[
             Middleware(

@@ -1,6 +1,10 @@
 """Linked Data: every IRI the graph mints resolves under the server (HTML for people, Turtle,
 N-Triples or JSON-LD by content negotiation), and a VoID description of the dataset.
 
+Instances (``{base}id/``) and named graphs (``{base}graph/``) live under the build's base; the
+vocabulary (``vocab/`` and the ontology) under ``https://w3id.org/idmgraph/``. Links on the pages
+point to this server's paths for all of them, so a local server can be browsed offline.
+
 Pages are built from the store with bound queries; every value is escaped for HTML. A path only
 ever names an IRI to look up: nothing is read from disk, so ``/id/../`` reaches no file.
 """
@@ -12,9 +16,14 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from ..namespace import BASE, ONTOLOGY_IRI
 from .protocol import GRAPH_FORMATS, negotiate
 
-__all__ = ["describe", "render_page", "void_description", "wants_html"]
+__all__ = ["describe", "describe_ontology", "local_path", "render_page", "void_description", "wants_html"]
+
+_ONTOLOGY = str(ONTOLOGY_IRI)
+_OWL_ONTOLOGY = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 # rdfs:label before schema:name: a session's rdfs:label is its full header ("Panel 6 – ...")
 _LABELS = (
@@ -46,6 +55,40 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
     return sorted(out, key=lambda t: (t.predicate.value, str(t.object)))
 
 
+def describe_ontology(store: ox.Store) -> list[ox.Triple]:
+    """The ontology document: the triples about the ontology and its ``#`` terms."""
+    graphs = {
+        q.graph_name for q in store.quads_for_pattern(ox.NamedNode(_ONTOLOGY), _RDF_TYPE, _OWL_ONTOLOGY, None)
+    }
+    out = set()
+    for g in graphs:
+        for q in store.quads_for_pattern(None, None, None, g):
+            subject = q.subject
+            if isinstance(subject, ox.NamedNode) and (
+                subject.value == _ONTOLOGY or subject.value.startswith(_ONTOLOGY + "#")
+            ):
+                out.add(ox.Triple(q.subject, q.predicate, q.object))
+    return sorted(out, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+
+
+def local_path(iri: str, base: str) -> str | None:
+    """The path this server answers an IRI at, or None for an IRI from elsewhere.
+
+    >>> local_path("https://d.example/idm/id/person/x", "https://d.example/idm/")
+    '/id/person/x'
+    >>> local_path("https://w3id.org/idmgraph/ontology#Session", "https://d.example/idm/")
+    '/ontology#Session'
+    >>> local_path("http://metadata.un.org/sdg/10.7", "https://d.example/idm/") is None
+    True
+    """
+    for prefix, path in ((base + "id/", "/id/"), (base + "graph/", "/graph/"), (BASE + "vocab/", "/vocab/")):
+        if iri.startswith(prefix):
+            return path + quote(iri[len(prefix) :], safe="/:")
+    if iri == _ONTOLOGY or iri.startswith(_ONTOLOGY + "#"):
+        return "/ontology" + ("#" + quote(iri[len(_ONTOLOGY) + 1 :]) if "#" in iri else "")
+    return None
+
+
 def rdf_response(triples: list[ox.Triple], accept: str | None) -> tuple[str, bytes]:
     media = negotiate(accept, "graph")
     return media, ox.serialize(triples, format=GRAPH_FORMATS[media])
@@ -68,10 +111,7 @@ def _label(store: ox.Store, term, lang: str = "en") -> str:
 def _link(store: ox.Store, term, base: str) -> str:
     if isinstance(term, ox.NamedNode):
         text = html.escape(_label(store, term))
-        if term.value.startswith(base + "id/"):
-            href = "/id/" + quote(term.value[len(base) + 3 :], safe="/:")
-        else:
-            href = term.value
+        href = local_path(term.value, base) or term.value
         return f'<a href="{html.escape(href, quote=True)}">{text}</a>'
     return html.escape(term.value)
 
@@ -120,12 +160,43 @@ def render_page(store: ox.Store, iri: str, base: str) -> str:
             f"({_link(store, roles[0], base) if roles else ''})</li>"
         )
     extra_html = f"<h2>Participations</h2><ul>{''.join(sorted(extra))}</ul>" if extra else ""
+    if store.contains_named_graph(node):
+        size = sum(1 for _ in store.quads_for_pattern(None, None, None, node))
+        extra_html += f"<p>A named graph of {size} triples.</p>"
+    if iri == _ONTOLOGY:
+        extra_html += _ontology_terms(store, base)
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60em;margin:1em auto}}
 th{{text-align:left;padding-right:1em;vertical-align:top;font-weight:normal;color:#555}}</style></head><body>
 <h1>{title}</h1><p><code>{html.escape(iri)}</code> · <a href="?format=turtle">Turtle</a> ·
 <a href="/sparql">SPARQL</a></p>{extra_html}
 <table>{"".join(rows)}</table><h2>Referred to by</h2><table>{"".join(inc_rows)}</table></body></html>"""
+
+
+def _ontology_terms(store: ox.Store, base: str) -> str:
+    """The ontology's classes and properties, each with an anchor its hash IRI points to."""
+    definition = ox.NamedNode("http://www.w3.org/2004/02/skos/core#definition")
+    comment = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+    terms = sorted({t.subject.value for t in describe_ontology(store) if "#" in t.subject.value})
+    items = []
+    for iri in terms:
+        node, name = ox.NamedNode(iri), iri.split("#", 1)[1]
+        text = ""
+        for prop in (definition, comment):
+            texts = [
+                q.object
+                for q in store.quads_for_pattern(node, prop, None, None)
+                if isinstance(q.object, ox.Literal)
+            ]
+            english = [t.value for t in texts if t.language in ("en", None)]
+            if english:
+                text = english[0]
+                break
+        items.append(
+            f'<dt id="{html.escape(name, quote=True)}"><code>idm:{html.escape(name)}</code> '
+            f"{html.escape(_label(store, node))}</dt><dd>{html.escape(text)}</dd>"
+        )
+    return f"<h2>Terms</h2><dl>{''.join(items)}</dl>"
 
 
 _PREFIXES = {
@@ -148,7 +219,7 @@ def _short(iri: str) -> str:
     return iri
 
 
-def void_description(store: ox.Store, endpoint: str, void_iri: str) -> str:
+def void_description(store: ox.Store, endpoint: str, void_iri: str, base: str = BASE) -> str:
     """VoID (Turtle) with the dataset's real statistics, computed from the store."""
 
     def one(query: str) -> int:
@@ -190,7 +261,7 @@ def void_description(store: ox.Store, endpoint: str, void_iri: str) -> str:
 <{void_iri}#dataset> a void:Dataset ;
     dcterms:title "IOM International Dialogue on Migration knowledge graph (idmgraph)"@en ;
     void:sparqlEndpoint <{endpoint}> ;
-    void:uriSpace "https://w3id.org/idmgraph/id/" ;
+    void:uriSpace "{base}id/" ;
     void:vocabulary <https://w3id.org/idmgraph/ontology#>, <http://www.w3.org/ns/org#>, <https://schema.org/>,
         <http://xmlns.com/foaf/0.1/>, <http://www.w3.org/2004/02/skos/core#>, <http://www.w3.org/ns/prov#> ;
     void:triples {triples} ;
