@@ -1,6 +1,8 @@
 """The networks and views read from a remote SPARQL 1.1 endpoint: the oxigraph server from PyPI,
 started on loopback, serving the built graph. Same answers as the local build."""
 
+import time
+
 import pytest
 
 from idmgraph.cli import main
@@ -87,3 +89,84 @@ def test_push_into_a_writable_oxigraph_keeps_every_named_graph(build_2017, store
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+class _Flaky:
+    """A loopback HTTP server that answers with the statuses it is given, in turn, then with
+    one SPARQL JSON row; it records what each request looked like."""
+
+    def __init__(self, statuses: list[tuple[int, str | None]]):
+        import http.server
+        import threading
+
+        self.statuses, self.seen = list(statuses), []
+        flaky = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                flaky.seen.append((self.command, dict(self.headers), body.decode(), time.monotonic()))
+                if flaky.statuses:
+                    status, retry_after = flaky.statuses.pop(0)
+                    self.send_response(status)
+                    if retry_after is not None:
+                        self.send_header("Retry-After", retry_after)
+                    self.end_headers()
+                    return
+                payload = (
+                    b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal","value":"1"}}]}}'
+                )
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def test_the_client_retries_429_and_503_as_retry_after_says():
+    from urllib.error import HTTPError
+
+    from idmgraph.remote import USER_AGENT, endpoint_rows
+
+    flaky = _Flaky([(503, "1"), (429, "2")])
+    try:
+        long_query = "SELECT ?n WHERE { ?s ?p ?n } # " + "x" * 10_000
+        assert endpoint_rows(flaky.url, long_query) == [{"n": "1"}]
+        times = [t for *_, t in flaky.seen]
+        assert len(flaky.seen) == 3
+        assert times[1] - times[0] >= 0.95 and times[2] - times[1] >= 1.95  # waited as told
+        for method, headers, body, _ in flaky.seen:
+            # a long query goes in a POST body, as a form every store accepts, with our name
+            assert method == "POST" and headers["Content-Type"].startswith(
+                "application/x-www-form-urlencoded"
+            )
+            assert headers["User-Agent"] == USER_AGENT and body.startswith("query=")
+    finally:
+        flaky.close()
+    # an error that is not "busy" is not retried; a store that stays busy is given up on
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+    flaky = _Flaky([(400, None)])
+    try:
+        with pytest.raises(QueryBadFormed):
+            endpoint_rows(flaky.url, "SELECT * WHERE { ?s ?p ?o }")
+        assert len(flaky.seen) == 1
+    finally:
+        flaky.close()
+    flaky = _Flaky([(503, "0")] * 5)
+    try:
+        with pytest.raises(HTTPError):
+            endpoint_rows(flaky.url, "SELECT * WHERE { ?s ?p ?o }", retries=2)
+        assert len(flaky.seen) == 3
+    finally:
+        flaky.close()
