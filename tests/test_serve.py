@@ -452,10 +452,53 @@ def test_query_page_offers_the_research_queries_and_runs_offline(client):
     assert page.status_code == 200
     assert "who-spoke-on-theme" in page.text and "people-at-several-events" in page.text
     assert "<script src" not in page.text and "<link" not in page.text  # nothing fetched from elsewhere
+    assert "connect-src 'self'" in page.headers["content-security-policy"]
     example = client.get("/", params={"example": "session-speakers"}).text
     assert "GROUP_CONCAT(DISTINCT ?post_label" in example
+    # a research query comes with a field per parameter, filled from the page's URL
+    form = client.get(
+        "/", params={"example": "who-spoke-on-theme", "theme": "GCM 21", "broader": "true"}
+    ).text
+    assert 'name="theme" size="40" value="GCM 21" required' in form
+    assert 'name="broader" value="true" checked' in form and '<select name="lang">' in form
     hostile = client.get("/", params={"example": "<script>alert(1)</script>"}).text
     assert "<script>alert(1)</script>" not in hostile
+    hostile = client.get(
+        "/", params={"example": "people-by-state", "state": '"><script>alert(1)</script>'}
+    ).text
+    assert "<script>alert(1)</script>" not in hostile and "&lt;script&gt;alert(1)" in hostile
+
+
+def test_research_queries_over_http(client):
+    listing = client.get("/queries").json()
+    who = next(q for q in listing if q["name"] == "who-spoke-on-theme")
+    assert [(p["name"], p["required"]) for p in who["params"]] == [
+        ("theme", True),
+        ("broader", False),
+        ("lang", False),
+    ]
+    assert {q["name"] for q in listing} >= {"people-by-state", "sdg-coverage", "themes-of-person"}
+    # parameters resolved as idmgraph query resolves them: a state's French name, a theme's notation
+    r = client.get("/queries/people-by-state", params={"state": "Suisse"}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert [line.split(",")[5] for line in r.text.splitlines()[1:]] == ["Jürg Lauber"]
+    label = "Global Compact implementation: cooperation and follow-up mechanisms"
+    r = client.get("/queries/who-spoke-on-theme", params={"theme": label})
+    names = {b["name"]["value"] for b in r.json()["results"]["bindings"]}
+    assert {"Laura Thompson", "Jürg Lauber", "Riaz Hamidullah"} <= names and len(names) == 6  # Panel 6
+    # a browser's link asks for a download by format=
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    r = client.get("/queries/sdg-coverage", params={"format": "tsv"}, headers=browser)
+    assert r.headers["content-type"].startswith("text/tab-separated-values") and "10.7" in r.text
+    # honest errors: the message idmgraph query gives, with the right status
+    r = client.get("/queries/who-spoke-on-theme")
+    assert r.status_code == 400 and "needs --param theme" in r.text
+    r = client.get("/queries/who-spoke-on-theme", params={"theme": "1"})
+    assert r.status_code == 400 and "SDG 1" in r.text and "GCM 1" in r.text
+    r = client.get("/queries/person-participations", params={"person": '} DROP ALL { "'})
+    assert r.status_code == 400 and "no person" in r.text
+    assert client.get("/queries/people-by-state", params={"country": "CHE"}).status_code == 400
+    assert client.get("/queries/no-such-query").status_code == 404
 
 
 def test_query_page_in_chromium(live):
@@ -463,14 +506,41 @@ def test_query_page_in_chromium(live):
 
     if CHROMIUM is None:
         pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    root = live.replace("/sparql", "")
+    rows = "document.querySelectorAll('#out tbody tr').length"
     with browser_page() as (page, requests):
-        page.goto(live.replace("/sparql", "/?example=people-by-state"))
-        page.click("#run")
-        page.wait_for_function("document.querySelectorAll('#out tr').length > 1", timeout=30_000)
-        rows = page.evaluate("document.querySelectorAll('#out tr').length")
+        # a research query with its parameters from the form
+        page.goto(root + "/?example=people-by-state&state=Mexique&lang=fr")
+        page.click("#run-params")
+        page.wait_for_function(f"{rows} > 0", timeout=30_000)
+        names = page.evaluate(
+            "[...document.querySelectorAll('#out tbody tr')].map(r => r.cells[3].textContent)"
+        )
+        person_links = page.evaluate(
+            "[...document.querySelectorAll('#out tbody a')].map(a => a.getAttribute('href'))"
+        )
+        csv_link = page.get_attribute("#downloads a", "href")
         page.screenshot(path="/tmp/query-page.png")
-    assert rows == 1 + 21  # header + the 21 people who spoke for a state (14 spoke for organisations)
-    assert all(u.startswith(live.replace("/sparql", "")) for u in requests)
+        response = page.request.get(root + csv_link)
+        csv_ok, csv = response.ok, response.text()
+        # free SPARQL from the editor, Ctrl+Enter; the page's URL becomes a permalink
+        page.goto(root + "/")
+        page.fill("#q", "SELECT ?n WHERE { ?s <http://xmlns.com/foaf/0.1/name> ?n } ORDER BY ?n LIMIT 3")
+        page.press("#q", "Control+Enter")
+        page.wait_for_function(f"{rows} === 3", timeout=30_000)
+        permalink = page.url
+        # a hostile parameter comes back as an error, written as text
+        page.goto(root + "/?example=themes-of-person&person=" + "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
+        page.click("#run-params")
+        page.wait_for_function("document.getElementById('status').className === 'error'", timeout=30_000)
+        status = page.text_content("#status")
+        images = page.evaluate("document.querySelectorAll('img').length")
+    assert names == ["Berenice Valdez Rivera", "Juan José Gómez Camacho"]
+    assert person_links == ["/id/person/berenice-valdez-rivera", "/id/person/juan-jose-gomez-camacho"]
+    assert "format=csv" in csv_link and csv_ok and "Juan José Gómez Camacho" in csv
+    assert "/?query=SELECT" in permalink
+    assert status.startswith("400: no person '<img src=x onerror=alert(1)>'") and images == 0
+    assert all(u.startswith(root) for u in requests)
 
 
 def test_person_page_in_chromium(live):

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
@@ -135,17 +135,20 @@ DEFAULT_QUERY = """SELECT ?session ?name WHERE {
 } LIMIT 50"""
 
 
-def query_page(example: str | None = None) -> str:
-    """The query page: an editor, the research queries as examples, results drawn as a table
-    (no CDN, no framework; ``templates/query.html``, autoescaped)."""
+def query_page(
+    example: str | None = None, text: str | None = None, values: dict | None = None, base: str = ""
+) -> str:
+    """The query page: an editor, the research queries as examples with a form for their
+    parameters, results drawn as a table with downloads (no CDN, no framework;
+    ``templates/query.html``, autoescaped)."""
     from jinja2 import Environment
 
     from ..query import QueryError, list_queries, load_query
 
-    text = DEFAULT_QUERY
+    spec = None
     if example:
         with contextlib.suppress(QueryError):  # an unknown example shows the default query
-            text = load_query(example).text
+            spec = load_query(example)
     queries = [
         {"name": q.name, "description": q.description, "params": ", ".join("?" + p.name for p in q.params)}
         for q in list_queries()
@@ -153,7 +156,20 @@ def query_page(example: str | None = None) -> str:
     template = Environment(autoescape=True).from_string(
         (TEMPLATES / "query.html").read_text(encoding="utf-8")
     )
-    return template.render(text=text, queries=queries)
+    return template.render(
+        text=spec.text if spec else (text or DEFAULT_QUERY),
+        example=spec,
+        values=values or {},
+        queries=queries,
+        base=base,
+    )
+
+
+# the page makes requests to this server only, and runs only its own inline script
+PAGE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'"
+)
 
 
 def create_app(
@@ -167,7 +183,8 @@ def create_app(
     ``/graph/x``, so a deployment on its own domain serves its own IRIs. The vocabulary (always
     under ``https://w3id.org/idmgraph/``) is served at ``/vocab/x`` and ``/ontology``."""
     from ..namespace import BASE, ONTOLOGY_IRI
-    from ..query import iri_base
+    from ..query import QueryError, iri_base, list_queries, load_query, query_bindings
+    from ..remote import bind_values
     from .pages import describe, describe_ontology, rdf_response, render_page, void_description, wants_html
     from .protocol import _FORMAT_PARAMS
 
@@ -213,6 +230,57 @@ def create_app(
         iri = str(ONTOLOGY_IRI)
         return await answer(request, iri, await run_in_threadpool(describe_ontology, store))
 
+    async def run_job(query, accept, hint=None, default_graphs=None, named_graphs=None) -> tuple[str, bytes]:
+        """A query run in a worker (stopped at the timeout) or in a thread, refused past max_rows."""
+        job = {
+            "query": query,
+            "accept": accept,
+            "default_graphs": default_graphs or [],
+            "named_graphs": named_graphs or [],
+            "max_rows": max_rows,
+            "hint": hint,
+        }
+        if pool is not None:
+            return await run_in_threadpool(pool.run, job)
+        return await run_in_threadpool(execute, store, **job)
+
+    async def queries(request: Request) -> Response:
+        """The research queries and their parameters, as JSON: what /queries/{name} takes."""
+        return JSONResponse(
+            [
+                {
+                    "name": q.name,
+                    "description": q.description,
+                    "url": str(request.url_for("research_query", name=q.name)),
+                    "params": [
+                        {"name": p.name, "required": p.required, "kind": p.kind, "help": p.help}
+                        for p in q.params
+                    ],
+                }
+                for q in list_queries()
+            ]
+        )
+
+    async def research_query(request: Request) -> Response:
+        """A research query with its parameters from the URL (``?theme=GCM%2021&lang=fr``), bound
+        as ``idmgraph query`` binds them (names, codes and notations resolved to IRIs), answered
+        like /sparql (format by Accept or ``format=``, timeout, row limit)."""
+        try:
+            spec = load_query(request.path_params["name"])
+        except QueryError as exc:
+            return PlainTextResponse(str(exc) + "\n", status_code=404)
+        params = {k: v for k, v in request.query_params.items() if k not in ("format", "output")}
+        try:
+            bindings = await run_in_threadpool(query_bindings, spec, params, store)
+            text = bind_values(spec.text, {ox.Variable(k): v for k, v in bindings.items()})
+            hint = _FORMAT_PARAMS.get(request.query_params.get("format", "").lower())
+            media, payload = await run_job(text, request.headers.get("accept"), hint)
+        except QueryError as exc:
+            return PlainTextResponse(str(exc) + "\n", status_code=400)
+        except ProtocolError as exc:
+            return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
+        return Response(payload, media_type=media, headers={"Vary": "Accept"})
+
     async def sparql(request: Request) -> Response:
         body = await request.body()
         try:
@@ -221,29 +289,30 @@ def create_app(
                 return Response(
                     service_description(str(request.url_for("sparql")), store), media_type="text/turtle"
                 )
-            job = {
-                "query": req.query,
-                "accept": request.headers.get("accept"),
-                "default_graphs": req.default_graphs,
-                "named_graphs": req.named_graphs,
-                "max_rows": max_rows,
-                "hint": req.format_hint,
-            }
-            if pool is not None:
-                media, payload = await run_in_threadpool(pool.run, job)
-            else:
-                media, payload = await run_in_threadpool(execute, store, **job)
+            media, payload = await run_job(
+                req.query,
+                request.headers.get("accept"),
+                req.format_hint,
+                req.default_graphs,
+                req.named_graphs,
+            )
         except ProtocolError as exc:
             return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
         return Response(payload, media_type=media, headers={"Vary": "Accept"})
 
     async def home(request: Request) -> Response:
-        return HTMLResponse(query_page(request.query_params.get("example")))
+        q = request.query_params
+        values = {k: v for k, v in q.items() if k not in ("example", "query")}
+        page = query_page(q.get("example"), q.get("query"), values, base)
+        return HTMLResponse(page, headers={"Content-Security-Policy": PAGE_CSP})
 
     return Starlette(
         routes=[
             Route("/sparql", sparql, methods=ALL_METHODS, name="sparql"),
             Route("/", home),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
+            Route("/queries", queries),
+            Route("/queries/{name}", research_query, name="research_query"),
             Route("/void", void, name="void"),
             Route("/id/{rest:path}", resource_under(base + "id/")),
             Route("/graph/{rest:path}", resource_under(base + "graph/")),

@@ -152,7 +152,9 @@ def negotiate(accept: str | None, kind: str, hint: str | None = None) -> str:
     """
     offered = list(RESULT_FORMATS if kind == "results" else GRAPH_FORMATS)
     wants = _accepted(accept)
-    if hint in offered and (not accept or all(m in ("*/*",) for _, m in wants)):
+    # format=/output= decides when Accept names none of the offered types (a browser's link,
+    # curl's */*); a client that names one of them is answered as it asks
+    if hint in offered and not any(m in offered for _, m in wants):
         return hint
     for _, media in wants:
         if media in offered:
