@@ -142,7 +142,7 @@ Charset = UTF-8
 
 [SPARQL]
 ; Virtuoso cuts answers at ResultSetMaxRows without saying so: set far above any test answer
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 60
 """
 
@@ -157,7 +157,7 @@ class Virtuoso:
     user = "dba"
     password = "dba"
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, max_rows: int = 1_000_000):
         if not VIRTUOSO:
             reason = "Virtuoso Open Source is not installed (Debian package virtuoso-opensource; .ci/run installs it)"
             if VIRTUOSO_REQUIRED:
@@ -168,7 +168,9 @@ class Virtuoso:
         http_port, sql_port = free_port(), free_port()
         ini = folder / "virtuoso.ini"
         ini.write_text(
-            _VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port, vsp=VIRTUOSO_VSP)
+            _VIRTUOSO_INI.format(
+                folder=folder, sql_port=sql_port, http_port=http_port, vsp=VIRTUOSO_VSP, max_rows=max_rows
+            )
         )
         self.base = f"http://127.0.0.1:{http_port}"
         self.sparql = f"{self.base}/sparql"

@@ -53,19 +53,26 @@ OUR_GRAPHS = (
 )
 
 
-@pytest.fixture(scope="module")
-def virtuoso(build_all, tmp_path_factory):
+def _loaded_virtuoso(build, folder, **options):
     """Virtuoso loaded by ``idmgraph push`` through its Graph Store endpoint (Digest login);
     Virtuoso keeps no default graph, so the build's goes to a named graph."""
-    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    server = Virtuoso(folder, **options)
     try:
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("IDMGRAPH_STORE_PASSWORD", server.password)
-            args = ["push", "--store", server.store, "--build", str(build_all.out_dir), "--user", server.user]
+            args = ["push", "--store", server.store, "--build", str(build.out_dir), "--user", server.user]
             assert main([*args, "--default-graph", PROVENANCE]) == 0
-        yield server
-    finally:
+    except BaseException:
         server.stop()
+        raise
+    return server
+
+
+@pytest.fixture(scope="module")
+def virtuoso(build_all, tmp_path_factory):
+    server = _loaded_virtuoso(build_all, tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +167,22 @@ def test_analyze_against_virtuoso_reads_the_same_network(virtuoso, build_all, tm
     assert local_csv and all(
         (tmp_path / "there" / n).read_text() == (tmp_path / "here" / n).read_text() for n in local_csv
     )
+
+
+def test_an_answer_virtuoso_may_have_cut_is_refused(build_2017, tmp_path, capsys):
+    """Virtuoso cuts answers at ResultSetMaxRows with a 200 and a header; the client refuses
+    an answer that reaches the limit instead of passing it on as complete."""
+    from idmgraph.remote import TruncatedAnswer
+
+    server = _loaded_virtuoso(build_2017, tmp_path / "virtuoso", max_rows=10)
+    try:
+        remote = RemoteStore(server.sparql, timeout=30)
+        with pytest.raises(TruncatedAnswer, match="row limit"):
+            run_query("session-speakers", {}, store=remote)  # 37 rows
+        assert run_query("people-by-state", {"state": "CHE"}, store=remote)["name"].tolist() == [
+            "Jürg Lauber"
+        ]
+        assert main(["query", "session-speakers", "--endpoint", server.sparql]) == 2
+        assert "X-SPARQL-MaxRows" in capsys.readouterr().err
+    finally:
+        server.stop()

@@ -347,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     from .push import PushError
     from .query import QueryError
     from .records import AgendaError
+    from .remote import TruncatedAnswer
 
     args = _parser().parse_args(argv)
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
@@ -370,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     except (QueryError, FileNotFoundError, UsageError) as exc:
         err.print(f"error: {exc}", markup=False)
         return EXIT_INPUT
-    except PushError as exc:
+    except (PushError, TruncatedAnswer) as exc:
         err.print(f"error: {exc}", markup=False)
         return EXIT_INPUT
     except BuildFailed as exc:

@@ -13,6 +13,16 @@ state's IRI). A value that names nothing in the graph is an error, not an empty 
 
 SPARQL leaves the order of the items a ``GROUP_CONCAT`` joins to the engine; the answer sorts
 them, so a query gives the same table from Oxigraph, Virtuoso or any other store.
+
+A research query must answer the same on every store (``tests/test_backends.py`` runs each on
+Oxigraph, ``idmgraph serve``, the oxigraph server and Virtuoso). On an endpoint its parameters
+are bound by a VALUES block at the top of the WHERE clause, so:
+
+- use a parameter only where the outer group's bindings reach: in a triple pattern or FILTER of
+  the outer group, or in the FILTER of a top-level ``OPTIONAL`` (the join condition), never inside
+  a nested group or ``OPTIONAL`` within an ``OPTIONAL``;
+- make ``ORDER BY`` total and compare strings: ``STR(?label)``, then ``STR(?iri)`` to break ties;
+- keep each ``OPTIONAL`` to one or two patterns (Oxigraph joins larger ones over the whole graph).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from . import __version__
 
-__all__ = ["select_rows", "endpoint_rows", "RemoteStore", "bind_values", "USER_AGENT"]
+__all__ = ["select_rows", "endpoint_rows", "RemoteStore", "bind_values", "TruncatedAnswer", "USER_AGENT"]
 
 USER_AGENT = f"idmgraph/{__version__} (+https://w3id.org/idmgraph; research use)"
 
@@ -44,6 +44,22 @@ def select_rows(
     return [{n: _value(sol[n]) for n in names} for sol in result]
 
 
+class TruncatedAnswer(Exception):
+    """The endpoint says it may have cut the answer at its row limit (exit code 2)."""
+
+
+def _refuse_cut_answer(url: str, headers, data: dict) -> None:
+    """Virtuoso cuts an answer at its ResultSetMaxRows with a 200 and only a header to say so
+    (sent when the rows reach the limit, cut or not): an answer that may be partial is refused."""
+    limit = next((v for k, v in headers.items() if k.lower() == "x-sparql-maxrows"), None)
+    rows = data.get("results", {}).get("bindings", []) if isinstance(data, dict) else []
+    if limit is not None and limit.strip().isdigit() and len(rows) >= int(limit):
+        raise TruncatedAnswer(
+            f"{url} stopped at its row limit ({limit} rows, X-SPARQL-MaxRows): the answer may be cut. "
+            "Raise the store's limit (Virtuoso: [SPARQL] ResultSetMaxRows) or ask for less"
+        )
+
+
 def _endpoint_json(url: str, query: str, timeout: float = 60.0, retries: int = 3) -> dict:
     """The SPARQL JSON results of a query on a remote endpoint (POST, conneg, retries)."""
     from urllib.error import HTTPError
@@ -63,7 +79,10 @@ def _endpoint_json(url: str, query: str, timeout: float = 60.0, retries: int = 3
     client.setTimeout(int(timeout))
     for attempt in range(retries + 1):
         try:
-            return client.queryAndConvert()
+            answer = client.query()
+            data = answer.convert()
+            _refuse_cut_answer(url, answer.info(), data)
+            return data
         except HTTPError as exc:
             if exc.code not in (429, 503) or attempt == retries:
                 raise
