@@ -274,15 +274,33 @@ def test_person_iri_resolves_to_html_turtle_and_json_ld(client):
 
 
 def test_session_page_lists_its_people(client):
+    import re
+
     page = client.get("/id/event/idm-2017-04-18-new-york/2017-04-18T15-00", headers={"Accept": "text/html"})
-    for name in (
-        "El Habib Nadir",
-        "Luigi Maria Vignali",
-        "Paddy Torsney",
-        "Ildegarde Niyonzima",
-        "Alex Zalami",
-    ):
-        assert name in page.text
+    people = page.text.split("<h2>People</h2>")[1].split("</ul>")[0]
+    names = re.findall(
+        r'<li><a href="/id/person/[^"]+">([^<]+)</a> \(<a href="/vocab/role/([a-z-]+)"', people
+    )
+    # the moderator first, then the speakers in the agenda's order
+    assert names == [
+        ("El Habib Nadir", "moderator"),
+        ("Luigi Maria Vignali", "speaker"),
+        ("Paddy Torsney", "speaker"),
+        ("Ildegarde Niyonzima", "speaker"),
+        ("Alex Zalami", "speaker"),
+    ]
+    assert 'for <a href="/id/state/ITA">Italy</a>' in people  # on whose behalf
+    assert "Themes: " in page.text and "Global Compact as a tool of migration governance" in page.text
+
+
+def test_person_page_lists_posts_sessions_and_themes(client):
+    page = client.get("/id/person/laura-thompson", headers={"Accept": "text/html"}).text
+    parts = page.split("<h2>Participations</h2>")[1].split("</ul>")[0]
+    assert parts.index("2017-04-19 15:00") < parts.index("2017-04-19 16:30")  # in time order
+    assert "Panel 6" in parts and "Session de clôture" in parts
+    assert "Directrice générale adjointe de l’Organisation internationale pour les migrations" in parts
+    assert "themes: " in parts and "cooperation and follow-up mechanisms" in parts
+    assert ">foaf:Person<" in page and ">schema:Person<" in page  # two types, told apart
 
 
 def _minted_iris(store) -> set[str]:

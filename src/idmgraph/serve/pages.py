@@ -105,7 +105,10 @@ def _label(store: ox.Store, term, lang: str = "en") -> str:
                 if lit.language in (lang, None):
                     return lit.value
                 fallback = fallback or lit.value
-    return fallback or term.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    if fallback:
+        return fallback
+    short = _short(term.value)  # a term from elsewhere with no label here: foaf:Person, schema:Person
+    return short if short != term.value else term.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def _link(store: ox.Store, term, base: str) -> str:
@@ -138,28 +141,7 @@ def render_page(store: ox.Store, iri: str, base: str) -> str:
         f"<tr><th>{html.escape(_short(p))} of</th><td>{_link(store, s, base)}</td></tr>"
         for p, s in sorted(incoming, key=lambda x: (x[0], x[1].value))
     ]
-    # a person's participations, a session's people: follow the participation nodes one step
-    extra = []
-    part = "https://w3id.org/idmgraph/ontology#"
-    for q in store.quads_for_pattern(None, ox.NamedNode(part + "participant"), node, None):
-        p = q.subject
-        sessions = [x.object for x in store.quads_for_pattern(p, ox.NamedNode(part + "session"), None, None)]
-        roles = [x.object for x in store.quads_for_pattern(p, ox.NamedNode(part + "role"), None, None)]
-        extra.append(
-            f"<li>{_link(store, roles[0], base) if roles else ''} in "
-            f"{_link(store, sessions[0], base) if sessions else ''}</li>"
-        )
-    for q in store.quads_for_pattern(None, ox.NamedNode(part + "session"), node, None):
-        p = q.subject
-        people = [
-            x.object for x in store.quads_for_pattern(p, ox.NamedNode(part + "participant"), None, None)
-        ]
-        roles = [x.object for x in store.quads_for_pattern(p, ox.NamedNode(part + "role"), None, None)]
-        extra.append(
-            f"<li>{_link(store, people[0], base) if people else ''} "
-            f"({_link(store, roles[0], base) if roles else ''})</li>"
-        )
-    extra_html = f"<h2>Participations</h2><ul>{''.join(sorted(extra))}</ul>" if extra else ""
+    extra_html = _participations(store, node, base) + _sessions_on_theme(store, node, base)
     if store.contains_named_graph(node):
         size = sum(1 for _ in store.quads_for_pattern(None, None, None, node))
         extra_html += f"<p>A named graph of {size} triples.</p>"
@@ -171,6 +153,107 @@ th{{text-align:left;padding-right:1em;vertical-align:top;font-weight:normal;colo
 <h1>{title}</h1><p><code>{html.escape(iri)}</code> · <a href="?format=turtle">Turtle</a> ·
 <a href="/sparql">SPARQL</a></p>{extra_html}
 <table>{"".join(rows)}</table><h2>Referred to by</h2><table>{"".join(inc_rows)}</table></body></html>"""
+
+
+_PREFIX_LINES = """PREFIX idm: <https://w3id.org/idmgraph/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+# one row per participation and post; ?x is bound to the page's resource (a person or a session)
+_PARTICIPATIONS = (
+    _PREFIX_LINES
+    + """SELECT ?x ?p ?person ?session ?role ?role_key ?order ?start ?event ?behalf ?post WHERE {
+  ?p a idm:Participation ; idm:participant ?person ; idm:session ?session ; idm:role ?role .
+  FILTER (?person = ?x || ?session = ?x)
+  OPTIONAL { ?role skos:notation ?role_key }
+  OPTIONAL { ?p schema:position ?order }
+  OPTIONAL { ?session schema:startDate ?start }
+  OPTIONAL { ?session schema:superEvent+ ?event . ?event a idm:Workshop }
+  OPTIONAL { ?p idm:onBehalfOf ?behalf }
+  OPTIONAL { ?p idm:capacityPost ?post }
+}"""
+)
+_ON_THEME = (
+    _PREFIX_LINES
+    + """SELECT DISTINCT ?x ?session ?start ?direct WHERE {
+  ?session idm:addresses ?x .
+  OPTIONAL { ?session schema:startDate ?start }
+  BIND (EXISTS { ?session dcterms:subject ?x } AS ?direct)
+} ORDER BY ?start STR(?session)"""
+)
+
+
+def _themes_of(store: ox.Store, session, base: str) -> str:
+    subject = ox.NamedNode("http://purl.org/dc/terms/subject")
+    themes = sorted({q.object for q in store.quads_for_pattern(session, subject, None, None)}, key=str)
+    return ", ".join(_link(store, t, base) for t in themes)
+
+
+def _participations(store: ox.Store, node: ox.NamedNode, base: str) -> str:
+    """A person's participations (session, date, event, role, posts, on whose behalf, themes),
+    or a session's people (moderators first, then in the agenda's order)."""
+    rows = list(
+        store.query(_PARTICIPATIONS, use_default_graph_as_union=True, substitutions={ox.Variable("x"): node})
+    )
+    if not rows:
+        return ""
+    by_p: dict[str, dict] = {}
+    for r in rows:
+        entry = by_p.setdefault(r["p"].value, {"row": r, "posts": set()})
+        if r["post"] is not None:
+            entry["posts"].add(r["post"])
+    is_session = rows[0]["session"] == node
+    items = []
+    for entry in by_p.values():
+        r = entry["row"]
+        posts = "; ".join(_link(store, t, base) for t in sorted(entry["posts"], key=str))
+        behalf = f" for {_link(store, r['behalf'], base)}" if r["behalf"] is not None else ""
+        capacity = f", as {posts}" if posts else ""
+        if is_session:
+            key = (
+                r["role_key"] is None or r["role_key"].value != "moderator",
+                int(r["order"].value) if r["order"] else 0,
+            )
+            items.append(
+                (
+                    key,
+                    f"<li>{_link(store, r['person'], base)} ({_link(store, r['role'], base)})"
+                    f"{behalf}{capacity}</li>",
+                )
+            )
+        else:
+            start = html.escape(r["start"].value.replace("T", " ")[:16]) if r["start"] is not None else ""
+            event = f", {_link(store, r['event'], base)}" if r["event"] is not None else ""
+            themes = _themes_of(store, r["session"], base)
+            on = f"<br>themes: {themes}" if themes else ""
+            items.append(
+                (
+                    (start, r["session"].value),
+                    f"<li>{start}: {_link(store, r['role'], base)} in "
+                    f"{_link(store, r['session'], base)}{event}{behalf}{capacity}{on}</li>",
+                )
+            )
+    heading = "People" if is_session else "Participations"
+    html_items = "".join(item for _, item in sorted(items))
+    themes = _themes_of(store, node, base) if is_session else ""
+    on = f"<p>Themes: {themes}</p>" if themes else ""
+    return f"{on}<h2>{heading}</h2><ul>{html_items}</ul>"
+
+
+def _sessions_on_theme(store: ox.Store, node: ox.NamedNode, base: str) -> str:
+    """A theme's sessions: those that have it, or a narrower theme, as a theme."""
+    rows = list(
+        store.query(_ON_THEME, use_default_graph_as_union=True, substitutions={ox.Variable("x"): node})
+    )
+    if not rows:
+        return ""
+    items = []
+    for r in rows:
+        start = html.escape(r["start"].value.replace("T", " ")[:16]) if r["start"] is not None else ""
+        narrower = "" if r["direct"].value == "true" else " (through a narrower theme)"
+        items.append(f"<li>{start}: {_link(store, r['session'], base)}{narrower}</li>")
+    return f"<h2>Sessions on this theme</h2><ul>{''.join(items)}</ul>"
 
 
 def _ontology_terms(store: ox.Store, base: str) -> str:
