@@ -3,6 +3,10 @@ synthetic graph (default about 1M triples), same research queries with the same 
 
 Targets (issue 5): median latency of the research queries within 1.3x of Oxigraph's, and
 throughput (8 concurrent clients) at least 75% of it.
+
+Where Virtuoso Open Source is installed (Debian virtuoso-opensource), it is measured too, for
+information (no target): the time `idmgraph push` takes to load it, each query's latency, and
+whether its answers equal idmgraph serve's.
 Usage: python benchmarks/endpoint.py [--size 1000000] [--repeat 7] [--requests 400]
 """
 
@@ -43,16 +47,79 @@ def _wait(url: str) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
+def _start_virtuoso(path: Path) -> dict | None:
+    """Virtuoso on loopback, loaded by `idmgraph push` (timed); None where it is not installed."""
+    import shutil
+
+    if not shutil.which("virtuoso-t"):
+        print("virtuoso: not installed (Debian package virtuoso-opensource); not measured")
+        return None
+    sys.path.insert(0, str(ROOT / "tests"))
+    from idmgraph.push import push_graphs
+    from stores import Virtuoso
+
+    server = Virtuoso(Path(tempfile.mkdtemp()) / "virtuoso", buffers=170_000)
+    t = time.perf_counter()
+    sent = push_graphs(path, server.store, user=server.user, password=server.password,
+                       default_graph="https://w3id.org/idmgraph/graph/provenance")
+    pushed = time.perf_counter() - t
+    return {"server": server, "push_s": pushed, "triples": sum(sent.values()), "graphs": len(sent)}
+
+
+def _rows(data: dict, joined: dict[str, str], settings: set[str]) -> list[tuple]:
+    """A SPARQL JSON answer as comparable rows: values only, GROUP_CONCAT items sorted, without
+    the columns that echo a setting (Virtuoso gives a bound boolean back as 1, not true)."""
+    from idmgraph.query import sort_joined
+
+    names = [n for n in data["head"]["vars"] if n not in settings]
+    return [
+        tuple(sort_joined(b[n]["value"], joined[n]) if n in joined and n in b else b.get(n, {}).get("value")
+              for n in names)
+        for b in data["results"]["bindings"]
+    ]
+
+
+def _measure_virtuoso(virtuoso: dict, texts: dict[str, str], ours: str, repeat: int) -> None:
+    import httpx
+
+    from idmgraph.query import load_query
+
+    url = virtuoso["server"].sparql
+    print(f"virtuoso: idmgraph push loaded {virtuoso['triples']:,} triples in {virtuoso['graphs']} graphs "
+          f"in {virtuoso['push_s']:.1f} s")
+    accept = {"Accept": "application/sparql-results+json"}
+    same = 0
+    with httpx.Client(timeout=300) as c:
+        for name, text in texts.items():
+            times = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                # a form POST: Virtuoso 7.2 never answers application/sparql-query
+                r = c.post(url, data={"query": text}, headers=accept)
+                times.append(time.perf_counter() - t)
+            if r.status_code != 200:
+                print(f"  {name:28} {r.status_code}: {' '.join(r.text.split())[:100]}")
+                continue
+            spec = load_query(name)
+            settings = {p.name for p in spec.params if p.kind in ("lang", "broader")} | {"via"}
+            expected = _rows(c.post(ours, data={"query": text}, headers=accept).json(), spec.joined, settings)
+            equal = _rows(r.json(), spec.joined, settings) == expected
+            same += equal
+            print(f"  {name:28} {statistics.median(times) * 1000:8.1f}ms  {len(expected):6} rows  "
+                  f"{'same answer' if equal else 'DIFFERENT answer'}")
+    print(f"  {same} of {len(texts)} research queries answer the same on Virtuoso as on idmgraph serve")
+
+
 def main() -> int:
     import httpx
     import pyoxigraph as ox
     import uvicorn
+    from run import query_params, synthetic_file
 
     from idmgraph.query import load_query, query_bindings
     from idmgraph.remote import bind_values
     from idmgraph.serve import create_app
     from idmgraph.serve.workers import QueryPool
-    from run import query_params, synthetic_file
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", type=int, default=1_000_000)
@@ -85,6 +152,7 @@ def main() -> int:
     threading.Thread(target=server.run, daemon=True).start()
     urls = {"idmgraph serve": f"http://127.0.0.1:{our_port}/sparql",
             "oxigraph serve-read-only": f"http://127.0.0.1:{ox_port}/query"}
+    virtuoso = _start_virtuoso(path)
     try:
         for url in urls.values():
             _wait(url.rsplit("/", 1)[0] + "/")
@@ -110,10 +178,14 @@ def main() -> int:
             with ThreadPoolExecutor(8) as ex:
                 list(ex.map(one, jobs))
             throughput[label] = len(jobs) / (time.perf_counter() - t)
+        if virtuoso is not None:
+            _measure_virtuoso(virtuoso, texts, urls["idmgraph serve"], args.repeat)
     finally:
         server.should_exit = True
         oxi.terminate()
         pool.close()
+        if virtuoso is not None:
+            virtuoso["server"].stop()
     ours, theirs = latency["idmgraph serve"], latency["oxigraph serve-read-only"]
     print(f"endpoint on {meta['triples']:,} triples; median latency of {args.repeat} runs per query")
     print(f"  {'query':28} {'idmgraph':>10} {'oxigraph':>10} {'ratio':>6}")

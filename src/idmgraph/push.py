@@ -76,7 +76,10 @@ def push_graphs(
     """PUT every graph of a built ``idm.trig`` into the store; returns triples sent per graph
     (the default graph under ``"default"``, or under ``default_graph`` when that is given)."""
     store = ox.Store()
-    store.load(path=str(trig), format=ox.RdfFormat.TRIG)
+    # a build's idm.trig, or any dataset file (N-Quads for the synthetic benchmark graphs)
+    store.load(
+        path=str(trig), format=ox.RdfFormat.from_extension(trig.suffix.lstrip(".")) or ox.RdfFormat.TRIG
+    )
     if default_graph is not None:
         try:
             target = ox.NamedNode(default_graph)

@@ -356,8 +356,9 @@ def run_query(
     for column, separator in spec.joined.items():
         if column in frame.columns:
             frame[column] = frame[column].map(lambda v, sep=separator: sort_joined(v, sep))
-    # the language is a setting, not an answer
-    hidden = [p.name for p in spec.params if p.kind == "lang"] + ["via"]
+    # the language and "broader" are settings, not answers (and Virtuoso echoes a bound boolean
+    # back as the integer 1)
+    hidden = [p.name for p in spec.params if p.kind in ("lang", "broader")] + ["via"]
     return frame.drop(columns=[c for c in hidden if c in frame.columns])
 
 
