@@ -160,20 +160,39 @@ PREFIX schema: <https://schema.org/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-# one row per participation and post; ?x is bound to the page's resource (a person or a session)
+# one row per participation and post; ?x, bound to the page's resource, sits in a triple pattern
+# (a FILTER on it, or a property path in an OPTIONAL, makes Oxigraph scan every participation)
 _PARTICIPATIONS = (
     _PREFIX_LINES
-    + """SELECT ?x ?p ?person ?session ?role ?role_key ?order ?start ?event ?behalf ?post WHERE {
+    + """SELECT ?x ?p ?person ?session ?role ?role_key ?order ?start ?behalf ?post WHERE {
+  ?p LINK ?x .
   ?p a idm:Participation ; idm:participant ?person ; idm:session ?session ; idm:role ?role .
-  FILTER (?person = ?x || ?session = ?x)
   OPTIONAL { ?role skos:notation ?role_key }
   OPTIONAL { ?p schema:position ?order }
   OPTIONAL { ?session schema:startDate ?start }
-  OPTIONAL { ?session schema:superEvent+ ?event . ?event a idm:Workshop }
   OPTIONAL { ?p idm:onBehalfOf ?behalf }
   OPTIONAL { ?p idm:capacityPost ?post }
 }"""
 )
+_OF_PERSON = _PARTICIPATIONS.replace("LINK", "idm:participant")
+_OF_SESSION = _PARTICIPATIONS.replace("LINK", "idm:session")
+_SUPER_EVENT = ox.NamedNode("https://schema.org/superEvent")
+_WORKSHOP = ox.NamedNode("https://w3id.org/idmgraph/ontology#Workshop")
+
+
+def _workshop_of(store: ox.Store, session: ox.NamedNode) -> ox.NamedNode | None:
+    """The workshop a session belongs to: up its schema:superEvent chain (session, day, workshop)."""
+    node = session
+    for _ in range(4):
+        parents = [q.object for q in store.quads_for_pattern(node, _SUPER_EVENT, None, None)]
+        if not parents:
+            return None
+        node = parents[0]
+        if next(store.quads_for_pattern(node, _RDF_TYPE, _WORKSHOP, None), None) is not None:
+            return node
+    return None
+
+
 _ON_THEME = (
     _PREFIX_LINES
     + """SELECT DISTINCT ?x ?session ?start ?direct WHERE {
@@ -193,10 +212,14 @@ def _themes_of(store: ox.Store, session, base: str) -> str:
 def _participations(store: ox.Store, node: ox.NamedNode, base: str) -> str:
     """A person's participations (session, date, event, role, posts, on whose behalf, themes),
     or a session's people (moderators first, then in the agenda's order)."""
-    rows = list(
-        store.query(_PARTICIPATIONS, use_default_graph_as_union=True, substitutions={ox.Variable("x"): node})
-    )
-    if not rows:
+    rows = []
+    for query in (_OF_PERSON, _OF_SESSION):
+        rows = list(
+            store.query(query, use_default_graph_as_union=True, substitutions={ox.Variable("x"): node})
+        )
+        if rows:
+            break
+    else:
         return ""
     by_p: dict[str, dict] = {}
     for r in rows:
@@ -224,7 +247,8 @@ def _participations(store: ox.Store, node: ox.NamedNode, base: str) -> str:
             )
         else:
             start = html.escape(r["start"].value.replace("T", " ")[:16]) if r["start"] is not None else ""
-            event = f", {_link(store, r['event'], base)}" if r["event"] is not None else ""
+            workshop = _workshop_of(store, r["session"])
+            event = f", {_link(store, workshop, base)}" if workshop is not None else ""
             themes = _themes_of(store, r["session"], base)
             on = f"<br>themes: {themes}" if themes else ""
             items.append(
