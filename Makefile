@@ -31,7 +31,7 @@ test: $(TSTAMP)  ## install the test extras and run every test
 	$(BIN)/python -m pytest
 
 check: $(TSTAMP)  ## lint (ruff) and validate the built graph
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/idmgraph validate
 
 bench: $(TSTAMP)  ## speed and memory figures (see benchmarks/; needs the test extras for Chromium and oxigraph)

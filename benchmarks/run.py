@@ -88,7 +88,8 @@ def synthetic_file(size: int) -> tuple[Path, dict]:
         "person": res.persons[top_person].name,
         "person_participations": counts[top_person],
         "state": max(sorted(state_counts), key=state_counts.get),
-        "session": f"https://w3id.org/idmgraph/id/event/{agendas[0].event.id}/{agendas[0].sessions[1].id.replace(':', '-')}",
+        "session": f"https://w3id.org/idmgraph/id/event/{agendas[0].event.id}/"
+        + agendas[0].sessions[1].id.replace(":", "-"),
     }
     meta_path.write_text(json.dumps(meta, indent=2))
     return path, meta
@@ -288,7 +289,8 @@ def main() -> int:
         an_ok = not big or (an["analyze_s"] < 60 and an["peak_rss_mb"] < 2048)
         ok &= an_ok
         print(
-            f"  analyze: {an['analyze_s']:.1f} s after a {an['load_s']:.1f} s load, peak RSS {an['peak_rss_mb']:.0f} MB, "
+            f"  analyze: {an['analyze_s']:.1f} s after a {an['load_s']:.1f} s load, "
+            f"peak RSS {an['peak_rss_mb']:.0f} MB, "
             f"{an['files']} files"
             + (f" (target < 60 s, < 2 GB) {'OK' if an_ok else 'MISSED'}" if big else "")
         )
@@ -298,7 +300,8 @@ def main() -> int:
             q_ok = not big or (q["median_s"] < 0.5 and q["ratio"] <= 1.3)
             ok &= q_ok
             print(
-                f"  {name:28} {q['rows']:>7} {q['median_s'] * 1000:>8.1f}ms {q['direct_median_s'] * 1000:>8.1f}ms "
+                f"  {name:28} {q['rows']:>7} {q['median_s'] * 1000:>8.1f}ms "
+                f"{q['direct_median_s'] * 1000:>8.1f}ms "
                 f"{q['ratio']:>6.2f}" + ("" if q_ok else "  MISSED")
             )
     viz = bench_viz()
