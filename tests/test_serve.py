@@ -508,6 +508,8 @@ def test_research_queries_over_http(client):
     browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     r = client.get("/queries/sdg-coverage", params={"format": "tsv"}, headers=browser)
     assert r.headers["content-type"].startswith("text/tab-separated-values") and "10.7" in r.text
+    r = client.get("/queries/sdg-coverage", params={"output": "csv"}, headers=browser)  # as /sparql takes it
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     # honest errors: the message idmgraph query gives, with the right status
     r = client.get("/queries/who-spoke-on-theme")
     assert r.status_code == 400 and "needs --param theme" in r.text

@@ -177,8 +177,6 @@ def _rebase_term(term, base: str):
 
 def _rebase_quads(quads: list[ox.Quad], base: str) -> list[ox.Quad]:
     """Instance and graph IRIs moved from BASE to ``base``; so is the dataset's void:uriSpace."""
-    if base == BASE:
-        return quads
     space = ox.NamedNode(str(VOID.uriSpace))
     out = []
     for q in quads:

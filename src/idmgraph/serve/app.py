@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -186,7 +187,7 @@ def create_app(
     from ..query import QueryError, iri_base, list_queries, load_query, query_bindings
     from ..remote import bind_values
     from .pages import describe, describe_ontology, rdf_response, render_page, void_description, wants_html
-    from .protocol import _FORMAT_PARAMS
+    from .protocol import _FORMAT_PARAMS, FORMAT_KEYS, format_hint
 
     base = base or iri_base(store)
 
@@ -269,11 +270,11 @@ def create_app(
             spec = load_query(request.path_params["name"])
         except QueryError as exc:
             return PlainTextResponse(str(exc) + "\n", status_code=404)
-        params = {k: v for k, v in request.query_params.items() if k not in ("format", "output")}
+        params = {k: v for k, v in request.query_params.items() if k not in FORMAT_KEYS}
+        hint = format_hint(parse_qs(request.url.query))
         try:
             bindings = await run_in_threadpool(query_bindings, spec, params, store)
             text = bind_values(spec.text, {ox.Variable(k): v for k, v in bindings.items()})
-            hint = _FORMAT_PARAMS.get(request.query_params.get("format", "").lower())
             media, payload = await run_job(text, request.headers.get("accept"), hint)
         except QueryError as exc:
             return PlainTextResponse(str(exc) + "\n", status_code=400)

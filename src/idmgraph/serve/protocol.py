@@ -70,8 +70,13 @@ def _single(params: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _hint(params: dict[str, list[str]]) -> str | None:
-    for key in ("format", "output", "results"):
+# the vendor parameters (SPARQLWrapper, Virtuoso, Fuseki) that name a result format
+FORMAT_KEYS = ("format", "output", "results")
+
+
+def format_hint(params: dict[str, list[str]]) -> str | None:
+    """The media type a request's format=/output=/results= parameter names, if any."""
+    for key in FORMAT_KEYS:
         for value in params.get(key, []):
             media = _FORMAT_PARAMS.get(value.lower()) or (value if "/" in value else None)
             if media:
@@ -122,7 +127,7 @@ def read_request(method: str, query_string: str, content_type: str | None, body:
         query=query,
         default_graphs=params.get("default-graph-uri", []),
         named_graphs=params.get("named-graph-uri", []),
-        format_hint=_hint(params),
+        format_hint=format_hint(params),
     )
 
 
