@@ -60,8 +60,13 @@ def _start_virtuoso(path: Path) -> dict | None:
 
     server = Virtuoso(Path(tempfile.mkdtemp()) / "virtuoso", buffers=170_000)
     t = time.perf_counter()
-    sent = push_graphs(path, server.store, user=server.user, password=server.password,
-                       default_graph="https://w3id.org/idmgraph/graph/provenance")
+    sent = push_graphs(
+        path,
+        server.store,
+        user=server.user,
+        password=server.password,
+        default_graph="https://w3id.org/idmgraph/graph/provenance",
+    )
     pushed = time.perf_counter() - t
     return {"server": server, "push_s": pushed, "triples": sum(sent.values()), "graphs": len(sent)}
 
@@ -73,8 +78,10 @@ def _rows(data: dict, joined: dict[str, str], settings: set[str]) -> list[tuple]
 
     names = [n for n in data["head"]["vars"] if n not in settings]
     return [
-        tuple(sort_joined(b[n]["value"], joined[n]) if n in joined and n in b else b.get(n, {}).get("value")
-              for n in names)
+        tuple(
+            sort_joined(b[n]["value"], joined[n]) if n in joined and n in b else b.get(n, {}).get("value")
+            for n in names
+        )
         for b in data["results"]["bindings"]
     ]
 
@@ -91,8 +98,10 @@ def _measure_pages(store, root: str, repeat: int) -> bool:
 
     idm = "https://w3id.org/idmgraph/ontology#"
     pages = {
-        "busiest person": one(f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ ?p <{idm}participant> ?x }} "
-                              "GROUP BY ?x ORDER BY DESC(?n) LIMIT 1"),
+        "busiest person": one(
+            f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ ?p <{idm}participant> ?x }} "
+            "GROUP BY ?x ORDER BY DESC(?n) LIMIT 1"
+        ),
         "session": one(f"SELECT ?x WHERE {{ ?x a <{idm}Session> }} LIMIT 1"),
         "theme (the Global Compact)": "https://w3id.org/idmgraph/vocab/gcm/compact",
         "state": one(f"SELECT ?x WHERE {{ ?x a <{idm}State> }} LIMIT 1"),
@@ -121,8 +130,10 @@ def _measure_virtuoso(virtuoso: dict, texts: dict[str, str], ours: str, repeat: 
     from idmgraph.query import load_query
 
     url = virtuoso["server"].sparql
-    print(f"virtuoso: idmgraph push loaded {virtuoso['triples']:,} triples in {virtuoso['graphs']} graphs "
-          f"in {virtuoso['push_s']:.1f} s")
+    print(
+        f"virtuoso: idmgraph push loaded {virtuoso['triples']:,} triples in {virtuoso['graphs']} graphs "
+        f"in {virtuoso['push_s']:.1f} s"
+    )
     accept = {"Accept": "application/sparql-results+json"}
     same = 0
     with httpx.Client(timeout=300) as c:
@@ -141,8 +152,10 @@ def _measure_virtuoso(virtuoso: dict, texts: dict[str, str], ours: str, repeat: 
             expected = _rows(c.post(ours, data={"query": text}, headers=accept).json(), spec.joined, settings)
             equal = _rows(r.json(), spec.joined, settings) == expected
             same += equal
-            print(f"  {name:28} {statistics.median(times) * 1000:8.1f}ms  {len(expected):6} rows  "
-                  f"{'same answer' if equal else 'DIFFERENT answer'}")
+            print(
+                f"  {name:28} {statistics.median(times) * 1000:8.1f}ms  {len(expected):6} rows  "
+                f"{'same answer' if equal else 'DIFFERENT answer'}"
+            )
     print(f"  {same} of {len(texts)} research queries answer the same on Virtuoso as on idmgraph serve")
 
 
@@ -174,20 +187,36 @@ def main() -> int:
 
     # the bare Oxigraph server
     location = tempfile.mkdtemp()
-    subprocess.run([str(Path(sys.executable).parent / "oxigraph"), "load", "--location", location, "--file",
-                    str(path)], check=True, capture_output=True)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "oxigraph"), "load", "--location", location, "--file", str(path)],
+        check=True,
+        capture_output=True,
+    )
     ox_port = _port()
-    oxi = subprocess.Popen([str(Path(sys.executable).parent / "oxigraph"), "serve-read-only", "--location",
-                            location, "--bind", f"127.0.0.1:{ox_port}", "--union-default-graph"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    oxi = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            location,
+            "--bind",
+            f"127.0.0.1:{ox_port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     # ours, with its worker pool
     pool = QueryPool(path, size=2, timeout_s=60)
     our_port = _port()
-    server = uvicorn.Server(uvicorn.Config(create_app(store, pool=pool), host="127.0.0.1", port=our_port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(store, pool=pool), host="127.0.0.1", port=our_port, log_level="warning")
+    )
     threading.Thread(target=server.run, daemon=True).start()
-    urls = {"idmgraph serve": f"http://127.0.0.1:{our_port}/sparql",
-            "oxigraph serve-read-only": f"http://127.0.0.1:{ox_port}/query"}
+    urls = {
+        "idmgraph serve": f"http://127.0.0.1:{our_port}/sparql",
+        "oxigraph serve-read-only": f"http://127.0.0.1:{ox_port}/query",
+    }
     virtuoso = _start_virtuoso(path)
     try:
         for url in urls.values():
@@ -207,9 +236,11 @@ def main() -> int:
         throughput = {}
         jobs = [texts[n] for n in sorted(texts)] * (args.requests // len(texts))
         for label, url in urls.items():
+
             def one(text, url=url):
                 with httpx.Client(timeout=120) as c:
                     c.post(url, content=text.encode(), headers=headers).raise_for_status()
+
             t = time.perf_counter()
             with ThreadPoolExecutor(8) as ex:
                 list(ex.map(one, jobs))
@@ -233,9 +264,11 @@ def main() -> int:
     med_ratio = statistics.median(ours[n] / theirs[n] for n in texts)
     share = throughput["idmgraph serve"] / throughput["oxigraph serve-read-only"]
     ok = med_ratio <= 1.3 and share >= 0.75 and pages_ok
-    print(f"  median ratio {med_ratio:.2f} (target <= 1.3); throughput with 8 clients: "
-          f"{throughput['idmgraph serve']:.1f} vs {throughput['oxigraph serve-read-only']:.1f} queries/s "
-          f"= {share:.0%} (target >= 75%) {'OK' if ok else 'MISSED'}")
+    print(
+        f"  median ratio {med_ratio:.2f} (target <= 1.3); throughput with 8 clients: "
+        f"{throughput['idmgraph serve']:.1f} vs {throughput['oxigraph serve-read-only']:.1f} queries/s "
+        f"= {share:.0%} (target >= 75%) {'OK' if ok else 'MISSED'}"
+    )
     return 0 if ok else 1
 
 

@@ -15,6 +15,7 @@ SOURCES = ROOT / "data" / "sources"
 SOURCE_2017 = SOURCES / "idm-2017-new-york-fr" / "idm-2017-new-york-fr.txt"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 AGENDAS = TEST_DATA / "agendas"
+LAYOUTS = TEST_DATA / "layouts"
 BAD = TEST_DATA / "bad"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

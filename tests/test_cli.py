@@ -21,8 +21,8 @@ def run(*args: str) -> subprocess.CompletedProcess:
     [
         ("empty.txt", None, "empty file"),
         ("binary.txt", 3, "binary file"),
-        ("no-session.txt", 1, "no session anywhere"),
-        ("bad-time.txt", 3, "unrecognised time format"),
+        ("prose.txt", None, "no session and no person found"),
+        ("bad-time.txt", 3, "is not a time of day"),
         ("latin1.txt", 7, "not UTF-8"),
         ("ambiguous.txt", 19, "3 sessions of 2018-10-08 could take it"),
     ],
@@ -43,10 +43,23 @@ def test_bad_input_exit_2_names_file_and_line(name, line, words, tmp_path):
 def test_ingest_json_is_the_documented_shape(capsys):
     assert main(["ingest", str(SOURCE_2017), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"source", "event", "sessions", "warnings"}
+    assert set(data) == {"source", "format", "event", "sessions", "warnings"}
+    assert data["format"] == "text"
     assert set(data["event"]) == {"id", "title", "city", "start_date", "end_date", "language"}
     s = data["sessions"][1]
-    assert set(s) == {"id", "day", "start", "end", "kind", "number", "title", "moderators", "speakers"}
+    assert set(s) == {
+        "id",
+        "day",
+        "start",
+        "end",
+        "kind",
+        "number",
+        "title",
+        "description",
+        "line",
+        "moderators",
+        "speakers",
+    }
     assert (s["day"], s["start"], s["end"], s["kind"], s["number"]) == (
         "2017-04-18",
         "11:30",
@@ -55,8 +68,33 @@ def test_ingest_json_is_the_documented_shape(capsys):
         1,
     )
     p = s["speakers"][2]
-    assert set(p) == {"name", "honorific", "posts", "organizations", "state", "contribution", "text"}
-    assert (p["name"], p["state"], p["contribution"]) == ("Juan José Gómez Camacho", "MEX", None)
+    assert set(p) == {
+        "name",
+        "honorific",
+        "role",
+        "posts",
+        "organizations",
+        "state",
+        "country",
+        "contribution",
+        "contribution_label",
+        "delivery",
+        "delivered_by",
+        "on_behalf_of_person",
+        "talk_title",
+        "text",
+        "line",
+        "page",
+    }
+    assert (p["name"], p["role"], p["state"], p["country"], p["contribution"]) == (
+        "Juan José Gómez Camacho",
+        "speaker",
+        "MEX",
+        "MEX",
+        None,
+    )
+    mod = s["moderators"][0]
+    assert (mod["name"], mod["role"], mod["line"]) == ("William Lacy Swing", "moderator", 50)
 
 
 def test_bare_english_agenda_without_source_yml(capsys):

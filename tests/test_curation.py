@@ -4,7 +4,7 @@ import pytest
 
 from conftest import BAD
 from idmgraph.agenda.assemble import assemble_agenda
-from idmgraph.agenda.segment import read_agenda_text
+from idmgraph.agenda.readers import read_document
 from idmgraph.curation import load_assignments
 from idmgraph.lexicon import load_lexicon
 from idmgraph.organizations import load_organizations
@@ -15,8 +15,7 @@ from idmgraph.states import load_states
 def _assemble(assignments):
     path = BAD / "ambiguous.txt"
     return assemble_agenda(
-        read_agenda_text(path),
-        path,
+        read_document(path),
         "ambiguous",
         load_lexicon(),
         load_states(),

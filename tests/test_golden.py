@@ -1,5 +1,7 @@
-"""Golden files per stage for the small test agendas: records (ingest JSON) and the source and
-entities graphs (Turtle, compared by isomorphism). Rewrite them only on purpose: ``pytest --update-golden``."""
+"""Golden files per stage for the test agendas: records (ingest JSON) and the source and entities
+graphs (Turtle, compared by isomorphism). ``data/layouts/`` holds one agenda per layout family of
+the genre (English, French, Spanish), each golden file checked by hand against its agenda.
+Rewrite them only on purpose: ``pytest --update-golden``, then review the diff."""
 
 import json
 
@@ -7,17 +9,18 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from conftest import AGENDAS, GOLDEN
+from conftest import AGENDAS, GOLDEN, LAYOUTS
 from idmgraph import iris
 from idmgraph.agenda import parse_agenda
 from idmgraph.build import run_build
 
-FIXTURES = sorted(p.stem for p in AGENDAS.glob("*.txt"))
+PATHS = {p.stem: p for folder in (AGENDAS, LAYOUTS) for p in folder.glob("*.txt")}
+FIXTURES = sorted(PATHS)
 
 
 @pytest.mark.parametrize("stem", FIXTURES)
 def test_records(stem, update_golden):
-    data = parse_agenda(AGENDAS / f"{stem}.txt").to_json()
+    data = parse_agenda(PATHS[stem]).to_json()
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     path = GOLDEN / f"{stem}.records.json"
     if update_golden:
@@ -27,7 +30,7 @@ def test_records(stem, update_golden):
 
 @pytest.mark.parametrize("stem", FIXTURES)
 def test_source_graph(stem, update_golden, tmp_path):
-    result = run_build([AGENDAS / f"{stem}.txt"], None)
+    result = run_build([PATHS[stem]], None)
     got = Graph()
     for graph in (iris.source_graph(stem), iris.ENTITIES_GRAPH):
         for t in result.dataset.graph(graph):

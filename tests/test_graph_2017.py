@@ -59,9 +59,15 @@ def test_swing_is_one_person_in_two_sessions(store_2017):
         person=ox.NamedNode(str(iris.person("william-lacy-swing"))),
     )
     assert [r[1:] for r in got] == [
-        ("opening-remarks", "2017-04-18T10:00:00"),
+        ("speaker", "2017-04-18T10:00:00"),
         ("moderator", "2017-04-18T11:30:00"),
     ]
+    kinds = rows(
+        store_2017,
+        """SELECT ?person ?kind WHERE { ?c schema:author ?person ; idm:contributionKind/skos:notation ?kind }""",
+        person=ox.NamedNode(str(iris.person("william-lacy-swing"))),
+    )
+    assert [k for _, k in kinds] == ["opening-remarks"]
 
 
 def test_thompson_and_thomson_are_two_people(build_2017, store_2017):

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from idmgraph import iris
 from idmgraph.serve import ProtocolError, create_app, negotiate, read_request
 from stores import idmgraph_serving
 
@@ -335,13 +336,14 @@ def test_every_iri_the_graph_mints_resolves(client, store_2017):
     assert unresolved == [] and len(minted) > 400
 
 
-def test_theme_graph_and_ontology_pages(client):
+def test_theme_graph_and_ontology_pages(client, build_2017):
     topic = client.get("/vocab/topic/cooperation-and-follow-up", headers={"Accept": "text/html"})
     assert topic.status_code == 200 and "Panel 6" in topic.text  # the session on this theme links back
     gcm = client.get("/vocab/gcm/objective-23", headers={"Accept": "text/html"})
     assert 'href="/vocab/topic/cooperation-and-follow-up"' in gcm.text  # the editorial mapping
     graph = client.get("/graph/source/idm-2017-new-york-fr", headers={"Accept": "text/html"})
-    assert graph.status_code == 200 and "A named graph of 755 triples." in graph.text
+    size = len(build_2017.dataset.graph(iris.source_graph("idm-2017-new-york-fr")))
+    assert size > 700 and graph.status_code == 200 and f"A named graph of {size} triples." in graph.text
     onto = client.get("/ontology", headers={"Accept": "text/turtle"})
     from rdflib import Graph, URIRef
 
@@ -401,7 +403,8 @@ def test_hostile_names_are_escaped_on_pages(tmp_path):
 
     result = run_build([BAD / "hostile.txt"], tmp_path / "build")
     c = TestClient(create_app(open_store(result.out_dir)))
-    page = c.get("/id/person/jane-script-alert-1-script-roe", headers={"Accept": "text/html"}).text
+    page = c.get("/id/person/jane-o-roe", headers={"Accept": "text/html"}).text
+    assert "Jane O&#39;Roe" in page or "Jane O&#x27;Roe" in page
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     session = c.get("/id/event/idm-2018-10-08/2018-10-08T10-00", headers={"Accept": "text/html"})
     assert "<b>Data</b>" not in session.text
@@ -555,8 +558,9 @@ def test_query_page_in_chromium(live):
         page.wait_for_function("document.getElementById('status').className === 'error'", timeout=30_000)
         status = page.text_content("#status")
         images = page.evaluate("document.querySelectorAll('img').length")
-    assert names == ["Berenice Valdez Rivera", "Juan José Gómez Camacho"]
-    assert person_links == ["/id/person/berenice-valdez-rivera", "/id/person/juan-jose-gomez-camacho"]
+    # Mexico's only representative: the IMUMI coordinator is based in Mexico but speaks for no state
+    assert names == ["Juan José Gómez Camacho"]
+    assert person_links == ["/id/person/juan-jose-gomez-camacho"]
     assert "format=csv" in csv_link and csv_ok and "Juan José Gómez Camacho" in csv
     assert "/?query=SELECT" in permalink
     assert status.startswith("400: no person '<img src=x onerror=alert(1)>'") and images == 0

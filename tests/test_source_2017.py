@@ -131,7 +131,7 @@ def test_states_read_from_state_names_and_posts(agenda_2017):
         "Jürg Lauber": "CHE",
         "Riaz Hamidullah": "BGD",
         "Margaret Pollack": "USA",
-        "Berenice Valdez Rivera": "MEX",
+        "Berenice Valdez Rivera": None,
         "Firudin Nabiyev": "AZE",
         "Alex Zalami": "ARE",
         "Francisco Hagó": "ECU",
@@ -140,6 +140,35 @@ def test_states_read_from_state_names_and_posts(agenda_2017):
         "William Lacy Swing": None,
         "James Cockayne": None,
     }
+
+
+def test_country_is_not_whom_a_person_speaks_for(agenda_2017):
+    """An NGO coordinator and a mayor are based in a country and speak for no state; a
+    permanent representative and a minister speak for theirs."""
+    got = {
+        n: (_person(agenda_2017, n).state, _person(agenda_2017, n).country)
+        for n in (
+            "Berenice Valdez Rivera",
+            "Bart Somers",
+            "Juan José Gómez Camacho",
+            "Ahmed Hussen",
+            "Sarah Cliffe",
+        )
+    }
+    assert got == {
+        "Berenice Valdez Rivera": (None, "MEX"),
+        "Bart Somers": (None, "BEL"),
+        "Juan José Gómez Camacho": ("MEX", "MEX"),
+        "Ahmed Hussen": ("CAN", "CAN"),
+        "Sarah Cliffe": (None, None),  # New York is a city, not a state
+    }
+
+
+def test_roles_as_labelled(agenda_2017):
+    roles = {(p.name, p.role) for s in agenda_2017.sessions for p in s.moderators}
+    assert {r for _, r in roles} == {"moderator"} and len(roles) == 6
+    speakers = {p.role for s in agenda_2017.sessions for p in s.speakers}
+    assert speakers == {"speaker"}
 
 
 def test_honorifics_kept_apart_before_and_after_the_name(agenda_2017):

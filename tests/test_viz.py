@@ -33,7 +33,7 @@ def test_views_are_self_contained(views):
 
 
 @needs_chromium
-@pytest.mark.parametrize("name, nodes", [("participation", 98), ("co-panel", 35), ("state-theme", 26)])
+@pytest.mark.parametrize("name, nodes", [("participation", 97), ("co-panel", 35), ("state-theme", 25)])
 def test_view_draws_every_node_offline(views, name, nodes):
     from PIL import Image
 
@@ -56,7 +56,7 @@ def test_filter_by_type_and_search(views):
         page.wait_for_function("document.body.dataset.drawnNodes === '35'")
         page.select_option("#f-type", "")
         page.select_option("#f-state", "https://w3id.org/idmgraph/id/state/MEX")
-        page.wait_for_function("Number(document.body.dataset.drawnNodes) < 98")
+        page.wait_for_function("Number(document.body.dataset.drawnNodes) < 97")
         page.select_option("#f-state", "")
         page.fill("#search", "Thompson")
         page.press("#search", "Enter")
@@ -75,7 +75,7 @@ def test_hostile_names_stay_text(tmp_path):
         _open(page, files["participation.html"])
         assert page.evaluate("document.querySelectorAll('script').length") == 3
         assert page.evaluate("window.__xss") is None
-        node = "https://w3id.org/idmgraph/id/person/jane-script-alert-1-script-roe"
+        node = "https://w3id.org/idmgraph/id/person/jane-o-roe"
         pos = page.evaluate(
             "(node) => { const n = window.idmView.network; return n.canvasToDOM(n.getPosition(node)); }", node
         )
@@ -83,7 +83,7 @@ def test_hostile_names_stay_text(tmp_path):
         page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"])
         page.wait_for_selector(".vis-tooltip", state="visible", timeout=10_000)
         tooltip = page.evaluate("document.querySelector('.vis-tooltip').textContent")
-        assert "Jane <script>alert(1)</script> Roe" in tooltip
+        assert "Jane O'Roe" in tooltip and "Minister of <script>alert(1)</script> Labour" in tooltip
         assert page.evaluate("document.querySelectorAll('.vis-tooltip script, .vis-tooltip img').length") == 0
         assert page.evaluate("window.__xss") is None
 

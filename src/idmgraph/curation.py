@@ -1,14 +1,38 @@
-"""Reviewed curation files in ``data/curation/``: decisions a person took, read by the pipeline."""
+"""Reviewed curation files in ``data/curation/``: decisions a person took, read by the pipeline.
+
+- ``block-assignments.yml``: where a block that lost its session header goes.
+- ``corrections.yml``: corrections of single entries, by source and line: split a paragraph
+  before a name, join two entries, say a text is (or is not) a person, set whom a person speaks
+  for, their country, role or contribution. Each correction is applied and reported at every
+  build; one that matches nothing stops the build with its own line in the file, so a stale
+  correction is never silently ignored.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .lexicon import PROJECT_DIR, read_yaml
+import yaml
 
-__all__ = ["CURATION_DIR", "load_assignments"]
+from .lexicon import CONTRIBUTIONS, DELIVERY_MODES, PROJECT_DIR, ROLES, read_yaml
+from .records import AgendaError
+
+__all__ = ["CURATION_DIR", "load_assignments", "Correction", "load_corrections", "SETTABLE"]
 
 CURATION_DIR = PROJECT_DIR / "data" / "curation"
+
+# fields a correction may set on an entry, and the values each accepts (None: any text)
+SETTABLE: dict[str, tuple[str, ...] | None] = {
+    "state": None,  # ISO alpha-3 or null (speaks for no state)
+    "country": None,
+    "role": ROLES,
+    "contribution": CONTRIBUTIONS,
+    "delivery": DELIVERY_MODES,
+    "name": None,
+    "honorific": None,
+}
+ACTIONS = ("split_before", "join", "person", "not_a_person", "set")
 
 
 def load_assignments(source_id: str, path: Path | None = None) -> dict[int, str]:
@@ -24,4 +48,96 @@ def load_assignments(source_id: str, path: Path | None = None) -> dict[int, str]
             raise ValueError(f"{path}: assignment {i} lacks {', '.join(sorted(missing))}")
         if row["source"] == source_id:
             out[int(row["line"])] = str(row["session"])
+    return out
+
+
+@dataclass
+class Correction:
+    """One reviewed correction of an entry; ``used`` counts how often it applied in this build."""
+
+    path: str
+    at: int  # its line in the curation file
+    source: str
+    line: int
+    action: str
+    match: str  # the name or the start of the text it applies to
+    values: dict = field(default_factory=dict)
+    note: str | None = None
+    used: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.at}: {self.action} {self.match!r}"
+
+
+def _rows_with_lines(path: Path) -> list[tuple[int, dict]]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise AgendaError(str(path), mark.line + 1 if mark else None, f"invalid YAML: {exc}") from exc
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("corrections", []), list):
+        raise AgendaError(str(path), 1, "expected a mapping with a list 'corrections'")
+    rows = data.get("corrections") or []
+    nodes = next((v for k, v in root.value if k.value == "corrections"), None) if root else None
+    lines = (
+        [n.start_mark.line + 1 for n in nodes.value] if nodes is not None and hasattr(nodes, "value") else []
+    )
+    return list(zip(lines or [1] * len(rows), rows))
+
+
+def load_corrections(path: Path | None = None) -> list[Correction]:
+    """Every correction of ``corrections.yml``, checked: unknown actions, fields or values stop
+    the build with the file and line."""
+    path = path or CURATION_DIR / "corrections.yml"
+    if not path.exists():
+        return []
+    out = []
+    for at, row in _rows_with_lines(path):
+        where = (str(path), at)
+        if not isinstance(row, dict):
+            raise AgendaError(*where, "a correction is a mapping with source, line and one action")
+        for key in ("source", "line"):
+            if key not in row:
+                raise AgendaError(*where, f"a correction needs '{key}'")
+        actions = [a for a in ACTIONS if a in row]
+        if len(actions) != 1:
+            raise AgendaError(*where, f"a correction takes exactly one of {', '.join(ACTIONS)}")
+        action = actions[0]
+        try:
+            line = int(row["line"])
+        except (TypeError, ValueError):
+            raise AgendaError(*where, f"line must be a number, not {row['line']!r}") from None
+        values: dict = {}
+        if action == "set":
+            values = row["set"]
+            if not isinstance(values, dict) or not values or "entry" not in row:
+                raise AgendaError(
+                    *where, "'set' needs a mapping of fields and 'entry' (the name it applies to)"
+                )
+            for key, value in values.items():
+                if key not in SETTABLE:
+                    raise AgendaError(*where, f"cannot set '{key}' (settable: {', '.join(SETTABLE)})")
+                allowed = SETTABLE[key]
+                if value is not None and allowed is not None and value not in allowed:
+                    raise AgendaError(*where, f"{key} must be one of {', '.join(allowed)}, not {value!r}")
+                if (
+                    key in ("state", "country")
+                    and value is not None
+                    and not (isinstance(value, str) and len(value) == 3 and value.isupper())
+                ):
+                    raise AgendaError(*where, f"{key} is an ISO 3166-1 alpha-3 code or null, not {value!r}")
+            match = str(row["entry"])
+        else:
+            match = row[action]
+            if not isinstance(match, str) or not match.strip():
+                raise AgendaError(*where, f"'{action}' takes the text it applies to")
+        out.append(
+            Correction(
+                str(path), at, str(row["source"]), line, action, match.strip(), values, row.get("note")
+            )
+        )
     return out

@@ -10,11 +10,47 @@ import yaml
 
 from .text import fold
 
-__all__ = ["REFERENCE_DIR", "Lexicon", "load_lexicon", "read_yaml"]
+__all__ = [
+    "REFERENCE_DIR",
+    "Lexicon",
+    "Language",
+    "load_lexicon",
+    "read_yaml",
+    "ROLES",
+    "CONTRIBUTIONS",
+    "DELIVERY_MODES",
+]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
+
+# The controlled values the reader writes; the ontology's SKOS schemes hold their labels and a
+# test keeps the two in step.
+ROLES = (
+    "moderator",
+    "chair",
+    "co-chair",
+    "speaker",
+    "panellist",
+    "keynote-speaker",
+    "discussant",
+    "respondent",
+    "rapporteur",
+)
+CONTRIBUTIONS = (
+    "opening-remarks",
+    "closing-remarks",
+    "keynote",
+    "statement",
+    "presentation",
+    "remarks",
+    "setting-the-scene",
+    "video-message",
+    "conclusions",
+    "summary-and-conclusions",
+)
+DELIVERY_MODES = ("in-person", "video-message", "video-conference", "video")
 
 
 def read_yaml(path: Path) -> dict:
@@ -27,81 +63,156 @@ def read_yaml(path: Path) -> dict:
 
 
 def _folded(values) -> tuple[str, ...]:
-    return tuple(fold(v) for v in values)
+    return tuple(fold(str(v)) for v in values)
 
 
-@dataclass(frozen=True)
+def _longest_first(words) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+_WORD_LISTS = (
+    "day_words",
+    "section_headings",
+    "agenda_headings",
+    "footer_headings",
+    "end_markers",
+    "break_titles",
+    "opening_titles",
+    "closing_titles",
+    "session_words",
+    "session_titles",
+    "by_words",
+    "delivered_by",
+    "on_behalf_of",
+    "link_labels",
+    "conjunctions",
+    "date_connectors",
+    "venue_prepositions",
+    "of_prepositions",
+    "link_prepositions",
+    "to_prepositions",
+    "stopwords",
+)
+_NUMBER_MAPS = ("months", "weekdays", "ordinals")
+_KEYED_LISTS = ("role_labels", "role_verbs", "contributions", "delivery")
+
+
+@dataclass(frozen=True, eq=False)
 class Language:
     code: str
-    months: dict[str, int]
-    day_words: tuple[str, ...]
-    section_headings: tuple[str, ...]
-    agenda_headings: tuple[str, ...]
-    footer_headings: tuple[str, ...]
-    moderator_labels: tuple[str, ...]
-    speaker_labels: tuple[str, ...]
-    break_titles: tuple[str, ...]
-    opening_titles: tuple[str, ...]
-    closing_titles: tuple[str, ...]
-    end_markers: tuple[str, ...]
-    numbered_session_words: tuple[str, ...]
-    venue_prepositions: tuple[str, ...]
-    of_prepositions: tuple[str, ...]
-    link_prepositions: tuple[str, ...]
     title_template: str
+    words: dict[str, tuple[str, ...]]  # list name -> folded words
+    numbers: dict[str, dict[str, int]]  # months / weekdays / ordinals: folded word -> number
+    keyed: dict[str, dict[str, tuple[str, ...]]]  # role_labels etc.: value -> folded phrases
+
+    def __getattr__(self, name: str):
+        # lang.opening_titles, lang.months, lang.role_labels ... read as attributes
+        for table in ("words", "numbers", "keyed"):
+            values = self.__dict__.get(table, {})
+            if name in values:
+                return values[name]
+        raise AttributeError(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     languages: dict[str, Language]
-    contribution_markers: dict[str, str]  # folded marker -> contribution kind
-    contribution_roles: dict[str, str]  # contribution kind -> participation role
-    honorifics: frozenset[str]
+    honorifics: tuple[str, ...]  # longest first, folded; may hold several words ("his excellency")
+    name_prefixes: tuple[str, ...]
     post_heads: tuple[str, ...]
     org_heads: tuple[str, ...]
     non_name_words: frozenset[str]
     places: dict[str, str]  # folded variant -> English place name
     name_particles: frozenset[str]
     name_suffixes: frozenset[str]
-    _unions: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    state_posts: tuple[str, ...]
+    non_state_posts: tuple[str, ...]
+    moderating_roles: frozenset[str]
+    contribution_roles: dict[str, str]  # contribution kind -> the role it implies when no label says one
+    _unions: dict[str, object] = field(default_factory=dict, repr=False)
 
     def all(self, attribute: str) -> tuple[str, ...]:
         """Union of one word list over every language, longest first (computed once per list:
         the line classifier asks for it on every line)."""
-        if attribute not in self._unions:
+        key = f"list:{attribute}"
+        if key not in self._unions:
             words = {w for lang in self.languages.values() for w in getattr(lang, attribute)}
-            self._unions[attribute] = tuple(sorted(words, key=lambda w: (-len(w), w)))
-        return self._unions[attribute]
+            self._unions[key] = _longest_first(words)
+        return self._unions[key]  # type: ignore[return-value]
+
+    def number_map(self, attribute: str) -> dict[str, int]:
+        """months / weekdays / ordinals of every language in one mapping (folded word -> number)."""
+        key = f"num:{attribute}"
+        if key not in self._unions:
+            merged: dict[str, int] = {}
+            for lang in self.languages.values():
+                merged.update(getattr(lang, attribute))
+            self._unions[key] = merged
+        return self._unions[key]  # type: ignore[return-value]
+
+    def phrase_map(self, attribute: str) -> dict[str, str]:
+        """role_labels / role_verbs / contributions / delivery of every language: folded phrase ->
+        value (a role, a contribution kind, a delivery mode)."""
+        key = f"map:{attribute}"
+        if key not in self._unions:
+            merged: dict[str, str] = {}
+            for lang in self.languages.values():
+                for value, phrases in getattr(lang, attribute).items():
+                    for phrase in phrases:
+                        merged.setdefault(phrase, value)
+            self._unions[key] = merged
+        return self._unions[key]  # type: ignore[return-value]
+
+    def phrases(self, attribute: str) -> tuple[str, ...]:
+        """The phrases of a phrase map, longest first, for matching at a position."""
+        key = f"phr:{attribute}"
+        if key not in self._unions:
+            self._unions[key] = _longest_first(self.phrase_map(attribute))
+        return self._unions[key]  # type: ignore[return-value]
+
+    @property
+    def contribution_markers(self) -> dict[str, str]:
+        """Folded contribution phrase -> kind (the parenthesised markers that close an entry)."""
+        return self.phrase_map("contributions")
+
+
+def _language(code: str, raw: dict) -> Language:
+    raw = dict(raw)
+    template = raw.pop("title_template")
+    numbers = {k: {fold(w): int(n) for w, n in (raw.pop(k) or {}).items()} for k in _NUMBER_MAPS}
+    keyed = {k: {v: _folded(ps) for v, ps in (raw.pop(k) or {}).items()} for k in _KEYED_LISTS}
+    words = {k: _folded(raw.pop(k) or ()) for k in _WORD_LISTS}
+    if raw:
+        raise ValueError(f"lexicon.yml: language {code}: unknown keys {', '.join(sorted(raw))}")
+    for value in keyed["role_labels"]:
+        if value not in ROLES:
+            raise ValueError(f"lexicon.yml: language {code}: unknown role {value}")
+    for value in keyed["contributions"]:
+        if value not in CONTRIBUTIONS:
+            raise ValueError(f"lexicon.yml: language {code}: unknown contribution {value}")
+    for value in keyed["delivery"]:
+        if value not in DELIVERY_MODES:
+            raise ValueError(f"lexicon.yml: language {code}: unknown delivery mode {value}")
+    return Language(code=code, title_template=template, words=words, numbers=numbers, keyed=keyed)
 
 
 @cache
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """Load ``data/reference/lexicon.yml`` (folded, ready for matching)."""
     data = read_yaml(path or REFERENCE_DIR / "lexicon.yml")
-    languages = {}
-    for code, raw in data["languages"].items():
-        raw = dict(raw)
-        languages[code] = Language(
-            code=code,
-            months={fold(k): int(v) for k, v in raw.pop("months").items()},
-            title_template=raw.pop("title_template"),
-            **{k: _folded(v) for k, v in raw.items()},
-        )
-    markers: dict[str, str] = {}
-    roles: dict[str, str] = {}
-    for kind, spec in data["contributions"].items():
-        roles[kind] = spec["role"]
-        for marker in spec["markers"]:
-            markers[fold(marker)] = kind
+    languages = {code: _language(code, raw) for code, raw in data["languages"].items()}
     return Lexicon(
         languages=languages,
-        contribution_markers=markers,
-        contribution_roles=roles,
-        honorifics=frozenset(_folded(data["honorifics"])),
-        post_heads=tuple(sorted(set(_folded(data["post_heads"])), key=lambda w: (-len(w), w))),
-        org_heads=tuple(sorted(set(_folded(data["org_heads"])), key=lambda w: (-len(w), w))),
+        honorifics=_longest_first(_folded(data["honorifics"])),
+        name_prefixes=_longest_first(_folded(data["name_prefixes"])),
+        post_heads=_longest_first(_folded(data["post_heads"])),
+        org_heads=_longest_first(_folded(data["org_heads"])),
         non_name_words=frozenset(_folded(data["non_name_words"])),
         places={fold(v): name for name, vs in data["places"].items() for v in vs},
         name_particles=frozenset(_folded(data["name_particles"])),
         name_suffixes=frozenset(_folded(data["name_suffixes"])),
+        state_posts=_longest_first(_folded(data["state_posts"])),
+        non_state_posts=_longest_first(_folded(data["non_state_posts"])),
+        moderating_roles=frozenset(data["moderating_roles"]),
+        contribution_roles=dict(data["contribution_roles"]),
     )

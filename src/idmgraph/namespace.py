@@ -15,6 +15,7 @@ __all__ = [
     "SESSION_KIND",
     "ORG_TYPE",
     "CONTRIBUTION",
+    "DELIVERY",
     "ONTOLOGY_IRI",
     "PREFIXES",
     "VOID",
@@ -31,6 +32,7 @@ ROLE = Namespace(VOCAB + "role/")
 SESSION_KIND = Namespace(VOCAB + "session-kind/")
 ORG_TYPE = Namespace(VOCAB + "organization-type/")
 CONTRIBUTION = Namespace(VOCAB + "contribution/")
+DELIVERY = Namespace(VOCAB + "delivery/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 VOID = Namespace("http://rdfs.org/ns/void#")
 
@@ -99,6 +101,9 @@ class IDM(DefinedNamespace):
     organizationType: URIRef
     contributionKind: URIRef
     deliveredIn: URIRef
+    deliveredBy: URIRef
+    delivery: URIRef
+    basedIn: URIRef
     viaParticipation: URIRef
     state: URIRef
     hasModerator: URIRef
@@ -111,6 +116,7 @@ class IDM(DefinedNamespace):
     # datatype properties
     statedAs: URIRef
     sourceLine: URIRef
+    sourcePage: URIRef
     attestedOn: URIRef
     sessionNumber: URIRef
     iso3166Alpha3: URIRef
@@ -122,6 +128,7 @@ class IDM(DefinedNamespace):
     ParticipationRoles: URIRef
     SessionKinds: URIRef
     ContributionKinds: URIRef
+    DeliveryModes: URIRef
     OrganizationTypes: URIRef
 
 
@@ -133,6 +140,7 @@ PREFIXES = {
     "kind": str(SESSION_KIND),
     "otype": str(ORG_TYPE),
     "contrib": str(CONTRIBUTION),
+    "delivery": str(DELIVERY),
     "org": "http://www.w3.org/ns/org#",
     "schema": "https://schema.org/",
     "foaf": "http://xmlns.com/foaf/0.1/",

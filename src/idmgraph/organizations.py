@@ -33,10 +33,11 @@ class KnownOrganization:
     name_en: str
     name_fr: str
     type: str
-    state: str | None
+    state: str | None  # the state a public body belongs to
     parent: str | None
     collaboration: bool
     acronyms: tuple[str, ...]
+    country: str | None = None  # where a body that is no state's is based
 
 
 class OrganizationIndex:
@@ -57,6 +58,7 @@ class OrganizationIndex:
                 parent=raw.get("parent"),
                 collaboration=bool(raw.get("collaboration")),
                 acronyms=tuple(raw.get("acronyms", ())),
+                country=raw.get("country"),
             )
             if org.type not in self.types:
                 raise ValueError(f"organizations.yml: {org.key}: unknown type {org.type}")

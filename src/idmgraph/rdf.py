@@ -20,7 +20,7 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, Namespace
 
 from . import __version__, iris
-from .namespace import CONTRIBUTION, ID, IDM, ORG_TYPE, PREFIXES, ROLE, SESSION_KIND, VOID
+from .namespace import CONTRIBUTION, DELIVERY, ID, IDM, ORG_TYPE, PREFIXES, ROLE, SESSION_KIND, VOID
 from .resolve import Resolution, ResolvedParticipation
 from .sources import Source
 from .states import load_states
@@ -33,6 +33,12 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "idm.ttl"
 
 SERIES_NAMES = {"en": "International Dialogue on Migration", "fr": "Dialogue international sur la migration"}
+MEDIA_TYPES = {
+    "text": "text/plain",
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def read_ontology() -> Graph:
@@ -50,6 +56,7 @@ def _date(value: str) -> Literal:
 
 
 def _datetime(day: str | None, hhmm: str) -> Literal:
+    """A session time: a dateTime on a known day, else a bare time."""
     if day:
         return Literal(f"{day}T{hhmm}:00", datatype=XSD.dateTime)
     return Literal(f"{hhmm}:00", datatype=XSD.time)
@@ -253,6 +260,8 @@ def _org_common(g: Graph, node: URIRef, org) -> None:
         g.add((node, IDM.organizationType, ORG_TYPE[org.type]))
     if org.state:
         g.add((node, IDM.state, iris.state(org.state)))
+    if getattr(org, "country", None):
+        g.add((node, IDM.basedIn, iris.state(org.country)))
     if org.parent:
         g.add((node, ORG.subOrganizationOf, iris.organization(org.parent)))
     elif org.state and org.type in ("national-government", "local-government"):
@@ -293,7 +302,7 @@ def _add_provenance(g: Graph, res: Resolution, sources: dict[str, Source]) -> No
             else json.dumps(agenda.to_json(), sort_keys=True).encode()
         )
         g.add((doc, IDM.contentSha256, Literal(hashlib.sha256(content).hexdigest())))
-        g.add((doc, SDO.encodingFormat, Literal("text/plain")))
+        g.add((doc, SDO.encodingFormat, Literal(MEDIA_TYPES.get(agenda.format, "text/plain"))))
         g.add((doc, RDFS.label, Literal(f"source {agenda.source}")))
         if src.meta.get("url"):
             g.add((doc, SDO.url, URIRef(str(src.meta["url"]))))
@@ -358,10 +367,16 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
         g.add((node, RDFS.label, Literal(s.label, lang=lang)))
         g.add((node, IDM.statedAs, Literal(s.label, lang=lang)))
         g.add((node, IDM.sessionKind, SESSION_KIND[s.kind]))
-        g.add((node, SDO.startDate, _datetime(s.day, s.start)))
-        g.add((node, SDO.endDate, _datetime(s.day, s.end)))
+        if s.start:
+            g.add((node, SDO.startDate, _datetime(s.day, s.start)))
+        if s.end:
+            g.add((node, SDO.endDate, _datetime(s.day, s.end)))
+        if s.description:
+            g.add((node, SDO.description, Literal(s.description, lang=lang)))
         g.add((node, SDO.position, Literal(i)))
         g.add((node, IDM.sourceLine, Literal(s.line)))
+        if s.page:
+            g.add((node, IDM.sourcePage, Literal(s.page)))
         g.add((node, PROV.wasDerivedFrom, doc))
         if s.number is not None:
             g.add((node, IDM.sessionNumber, Literal(s.number)))
@@ -399,6 +414,10 @@ def _add_participation(
     g.add((part, SDO.position, Literal(p.order)))
     g.add((part, IDM.statedAs, Literal(entry.text, lang=lang)))
     g.add((part, IDM.sourceLine, Literal(entry.line)))
+    if entry.page:
+        g.add((part, IDM.sourcePage, Literal(entry.page)))
+    if entry.country:
+        g.add((part, IDM.basedIn, iris.state(entry.country)))
     g.add((part, PROV.wasDerivedFrom, doc))
     g.add((part, RDFS.label, Literal(f"{canonical} — {p.role} — {p.session.label[:50]}", lang=lang)))
     if p.on_behalf_of:
@@ -424,20 +443,45 @@ def _add_participation(
         ent.add((hold, ORG.member, person))
         ent.add((hold, IDM.post, post_node))
         ent.add((hold, RDFS.label, Literal(f"{canonical} — {post.title}", lang=post.lang)))
-        if p.session.day:
-            ent.add((hold, IDM.attestedOn, _date(p.session.day)))
+        for day in sorted(res.holdings[hkey].dates):
+            ent.add((hold, IDM.attestedOn, _date(day)))
         ent.add((hold, PROV.wasDerivedFrom, doc))
         g.add((part, IDM.inCapacityOf, hold))
         derived.add((person, ORG.holds, post_node))
         derived.add((part, IDM.capacityPost, post_node))
-    if entry.contribution:
+    if entry.contribution or entry.delivery or entry.talk_title or p.author:
         c = iris.contribution(part)
+        author = iris.person(p.author) if p.author else person
         g.add((c, RDF.type, IDM.Contribution))
-        g.add((c, IDM.contributionKind, CONTRIBUTION[entry.contribution]))
-        g.add((c, SDO.author, person))
+        if entry.contribution:
+            g.add((c, IDM.contributionKind, CONTRIBUTION[entry.contribution]))
+        if entry.contribution_label:
+            g.add((c, IDM.statedAs, Literal(entry.contribution_label, lang=lang)))
+        if entry.delivery:
+            g.add((c, IDM.delivery, DELIVERY[entry.delivery]))
+        if entry.talk_title:
+            g.add((c, SDO.name, Literal(entry.talk_title, lang=lang)))
+        g.add((c, SDO.author, author))
+        if p.author:
+            g.add((c, IDM.deliveredBy, person))
+            written = entry.on_behalf_of_person
+            name = res.persons[p.author].name
+            ent.add((author, RDF.type, FOAF.Person))
+            ent.add((author, RDF.type, SDO.Person))
+            ent.add((author, FOAF.name, Literal(name)))
+            ent.add((author, RDFS.label, Literal(name)))
+            if written is not None and written.honorific:
+                ent.add((author, SDO.honorificPrefix, Literal(written.honorific)))
         g.add((c, IDM.deliveredIn, session))
         g.add((c, IDM.viaParticipation, part))
         g.add((c, PROV.wasDerivedFrom, doc))
-        g.add((c, RDFS.label, Literal(f"{entry.contribution} — {canonical}", lang=lang)))
+        what = entry.contribution or entry.talk_title or "contribution"
+        g.add(
+            (
+                c,
+                RDFS.label,
+                Literal(f"{what} — {res.persons[p.author].name if p.author else canonical}", lang=lang),
+            )
+        )
     derived.add((session, IDM.hasModerator if p.role == "moderator" else IDM.hasSpeaker, person))
     derived.add((person, IDM.tookPartIn, iris.workshop(p.event_id)))

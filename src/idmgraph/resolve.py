@@ -42,6 +42,7 @@ class ResolvedOrganization:
     name_en: str | None = None
     name_fr: str | None = None
     acronyms: tuple[str, ...] = ()
+    country: str | None = None  # where it is based (idm:basedIn)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class ResolvedParticipation:
     posts: tuple[str, ...]  # post keys, in the agenda's order
     organizations: tuple[str, ...]  # organisation keys, in the agenda's order
     on_behalf_of: tuple[str, str] | None  # ("state", "MEX") or ("organization", key)
+    author: str | None = None  # person key of the author of a contribution this person delivered
 
 
 @dataclass
@@ -98,11 +100,11 @@ class Resolution:
 
 
 class _Resolver:
-    def __init__(self, states: StateIndex, orgs: OrganizationIndex, roles: dict[str, str]):
-        self.states, self.orgs, self.roles = states, orgs, roles
+    def __init__(self, states: StateIndex, orgs: OrganizationIndex):
+        self.states, self.orgs = states, orgs
 
     def organization(
-        self, res: Resolution, name: str, state: str | None, lang: str, source: str, line: int
+        self, res: Resolution, name: str, entry: Person, lang: str, source: str, line: int
     ) -> str:
         known = self.orgs.lookup(name) or self.orgs.by_pattern(name)
         if known:
@@ -110,9 +112,11 @@ class _Resolver:
                 self._add_known(res, known.key, lang)
             return known.key
         base, acronym = strip_acronym(name)
-        key = slug(base) + (f"-{state.lower()}" if state else "")
+        org_type = self.orgs.type_of(base)
+        # keyed by its country, so Italy's and Egypt's "Ministère des affaires étrangères" stay two
+        country = entry.country
+        key = slug(base) + (f"-{country.lower()}" if country else "")
         if key not in res.organizations:
-            org_type = self.orgs.type_of(base)
             if org_type is None:
                 res.warnings.append(
                     Warning_(
@@ -120,20 +124,23 @@ class _Resolver:
                         line,
                         "organization-type",
                         f"no type for organisation '{name}': add it to data/reference/organizations.yml",
+                        entry.page,
                     )
                 )
+            public = org_type in ("national-government", "parliamentary") and entry.state == country
             res.organizations[key] = ResolvedOrganization(
                 key=key,
                 name=base,
                 lang=lang,
                 type=org_type,
-                state=state,
+                state=country if public else None,
                 parent=None,
                 known=False,
                 acronyms=(acronym,) if acronym else (),
+                country=country,
             )
-            if state:
-                res.states.add(state)
+            if country:
+                res.states.add(country)
         return key
 
     def _add_known(self, res: Resolution, key: str, lang: str) -> None:
@@ -150,9 +157,10 @@ class _Resolver:
             name_en=k.name_en,
             name_fr=k.name_fr,
             acronyms=k.acronyms,
+            country=k.country or k.state,
         )
-        if k.state:
-            res.states.add(k.state)
+        for code in {k.state, k.country} - {None}:
+            res.states.add(code)
         if k.parent and k.parent not in res.organizations:
             self._add_known(res, k.parent, lang)
 
@@ -165,11 +173,16 @@ class _Resolver:
         person.names.add(entry.name)
         if entry.honorific:
             person.honorifics.add(entry.honorific)
-        if entry.state:
-            res.states.add(entry.state)
-        org_keys = [
-            self.organization(res, o, entry.state, lang, source, entry.line) for o in entry.organizations
-        ]
+        for code in {entry.state, entry.country} - {None}:
+            res.states.add(code)
+        author = None
+        if entry.on_behalf_of_person is not None:
+            author = person_key(entry.on_behalf_of_person.name)
+            ap = res.persons.setdefault(author, ResolvedPerson(author, entry.on_behalf_of_person.name))
+            ap.names.add(entry.on_behalf_of_person.name)
+            if entry.on_behalf_of_person.honorific:
+                ap.honorifics.add(entry.on_behalf_of_person.honorific)
+        org_keys = [self.organization(res, o, entry, lang, source, entry.line) for o in entry.organizations]
         post_keys, holding_keys = [], []
         for i, title in enumerate(entry.posts):
             idx = entry.post_organizations[i] if i < len(entry.post_organizations) else None
@@ -183,6 +196,7 @@ class _Resolver:
                         entry.line,
                         "post-without-organization",
                         f"post '{title}' of {entry.name} names no organisation and no state",
+                        entry.page,
                     )
                 )
             res.posts.setdefault(
@@ -190,8 +204,9 @@ class _Resolver:
             )
             hkey = f"{pkey}/{key}"
             holding = res.holdings.setdefault(hkey, ResolvedHolding(hkey, pkey, key))
-            if session.day:
-                holding.dates.add(session.day)
+            attested = session.day or agenda.event.start_date  # a session of the whole event: its first day
+            if attested:
+                holding.dates.add(attested)
             holding.sources.add(source)
             post_keys.append(key)
             holding_keys.append(hkey)
@@ -213,27 +228,23 @@ class _Resolver:
                 posts=tuple(post_keys),
                 organizations=tuple(org_keys),
                 on_behalf_of=behalf,
+                author=author,
             )
         )
 
 
-def resolve_agendas(
-    agendas: list[Agenda], roles: dict[str, str] | None = None, near_miss: bool = True
-) -> Resolution:
-    """Resolve the people, organisations, posts and holdings of several agendas together."""
-    from .lexicon import load_lexicon
-
-    roles = roles or load_lexicon().contribution_roles
-    resolver = _Resolver(load_states(), load_organizations(), roles)
+def resolve_agendas(agendas: list[Agenda], near_miss: bool = True) -> Resolution:
+    """Resolve the people, organisations, posts and holdings of several agendas together.
+    A participation's role is the one the agenda gives the entry (moderator, chair, speaker ...)."""
+    resolver = _Resolver(load_states(), load_organizations())
     res = Resolution(agendas=list(agendas))
     for agenda in agendas:
         res.warnings.extend(agenda.warnings)
         for session in agenda.sessions:
             for order, entry in enumerate(session.moderators, start=1):
-                resolver.participation(res, agenda, session, entry, "moderator", order)
+                resolver.participation(res, agenda, session, entry, entry.role, order)
             for order, entry in enumerate(session.speakers, start=1):
-                role = roles.get(entry.contribution or "", "speaker")
-                resolver.participation(res, agenda, session, entry, role, order)
+                resolver.participation(res, agenda, session, entry, entry.role, order)
     pairs = near_misses({k: p.name for k, p in res.persons.items()}) if near_miss else []
     for a, b, why in pairs:
         res.warnings.append(

@@ -148,6 +148,7 @@ def synthetic_agendas(n_events: int, seed: int = 2017) -> list[Agenda]:
                         organizations=(org,) if org else (),
                         state=state,
                         contribution=None if is_mod else contribution,
+                        role="moderator" if is_mod else "speaker",
                         text=f"{name}, {post}" + (f", {org}" if org else ""),
                         line=line,
                         post_organizations=(0,) if org else (None,),

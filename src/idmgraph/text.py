@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "slug", "clean", "normalise_quotes"]
+__all__ = ["fold", "fold_aligned", "slug", "clean", "normalise_quotes"]
 
 _QUOTES = str.maketrans(
     {
@@ -54,6 +54,23 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return clean(stripped.casefold())
+
+
+def fold_aligned(text: str) -> str:
+    """Fold character by character, so that offsets in the result are offsets in *text*.
+
+    Matching runs on the folded text; what is kept (a name, a title) is cut from the original.
+
+    >>> fold_aligned("Équateur") == "equateur"
+    True
+    >>> len(fold_aligned("Ms. Ōta – Straße")) == len("Ms. Ōta – Straße")
+    True
+    """
+    out = []
+    for ch in normalise_quotes(text):
+        f = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
+        out.append(f if len(f) == 1 else (ch.lower() if len(ch.lower()) == 1 else ch))
+    return "".join(out)
 
 
 def slug(text: str, max_length: int = 80) -> str:

@@ -1,33 +1,38 @@
-"""Stage 1: agenda text -> records. ``parse_agenda`` is the entry point."""
+"""Stage 1: agenda files -> records. ``parse_agenda`` is the entry point.
+
+``readers`` turn each published format into the same numbered lines; ``segment`` classifies
+lines with the lexicon; ``people`` reads speaker entries; ``assemble`` builds days and sessions.
+Format knowledge never leaves the readers, language knowledge never leaves the lexicon.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..curation import load_assignments
+from ..curation import load_assignments, load_corrections
 from ..lexicon import load_lexicon
 from ..organizations import load_organizations
 from ..records import Agenda
 from ..sources import Source, read_source
 from ..states import load_states
 from .assemble import assemble_agenda
-from .segment import read_agenda_text
+from .readers import read_document
 
-__all__ = ["parse_agenda", "parse_source"]
+__all__ = ["parse_agenda", "parse_source", "read_document"]
 
 
 def parse_source(source: Source) -> Agenda:
     """Parse one source's agenda with its source.yml hints and reviewed curation."""
-    text = read_agenda_text(source.path)
+    doc = read_document(source.path)
     return assemble_agenda(
-        text,
-        source.path,
+        doc,
         source.id,
         load_lexicon(),
         load_states(),
         load_organizations(),
         source.hints,
         load_assignments(source.id),
+        load_corrections(),
     )
 
 

@@ -1,45 +1,41 @@
-"""Speaker paragraphs -> Person records: split run-together entries, then split each entry.
+"""Speaker text -> Person records: split run-together entries, then read each entry's parts.
 
-Agendas of this genre run several speakers together in one paragraph:
-``Name, post, post, organisation, State (Marker) Name, post, ...``. A contribution marker
-such as ``(Discours)`` ends an entry. Where it is missing, the next entry is found by the
-shape of the text: a state name, or a parenthesis, followed by a person's name and a comma
-(``... Sierra Leone Juan José Gómez Camacho, Ambassadeur ...``). A split found by the
-shape of the name alone is reported as a warning, so a curator sees every guess.
+Agendas of this genre run several people together: ``Name, post, organisation, State (Marker)
+Name, post ...``; separate them with ``;`` or ``, and``; join two moderators with ``and``; put a
+talk title before a person (``Keynote on ... – Ms. X, Mayor of Y``) or after their post
+(``Jane Roe, Special Adviser. Priorities for next year``); say ``X, ..., delivered by Y, ...``.
+An entry ends at a contribution marker (``(Discours)``, ``(Keynote address | Video)``), at ``;``,
+at ``and`` before a new name, or where a state, a closing parenthesis or a known organisation is
+followed by a name. A split found by the shape of a name alone is reported as a warning, so a
+curator sees every guess; a split that would make a person out of the words of a post, an
+organisation or a place is refused (see ``names``).
+
+Who speaks for a state: ``state`` is set only for a member of a government, parliament, mission
+or public service (by the organisation's type or the post's words), or someone said to speak on
+a state's behalf; ``country`` is the country named for the person or their organisation, for
+everyone.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from ..lexicon import Lexicon
 from ..organizations import OrganizationIndex
 from ..records import Person, Warning_
 from ..states import StateIndex
-from ..text import clean, fold, normalise_quotes
+from ..text import clean, fold, fold_aligned
+from .names import NameModel, NameShape, repair_spacing
 
-__all__ = ["parse_people", "split_fields"]
+__all__ = ["PeopleReader", "Reading", "split_fields"]
 
-_MARKER = re.compile(r"\(([^()]*)\)")
+_PAREN = re.compile(r"\(([^()]*)\)")
 _TOKEN = re.compile(r"\S+")
-_INITIAL = re.compile(r"^[A-Z]\.(?:-?[A-Z]\.)*$")
-
-
-def fold_aligned(text: str) -> str:
-    """Fold character by character so that offsets in the result match *text*.
-
-    >>> fold_aligned("Équateur") == "equateur"
-    True
-    """
-    out = []
-    for ch in normalise_quotes(text):
-        f = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        f = f.casefold()
-        out.append(f if len(f) == 1 else ch.lower()[:1] or ch)
-    return "".join(out)
+_SENTENCE = re.compile(r"(?<=[a-z\u00e0-\u00ff)\]])\.\s+(?=[A-Z\u00c0-\u00de\u00ab\"'\u201c])")
+_ARTICLE = re.compile(r"^(?:the|le|la|les|el|los|las|l')\s*", re.IGNORECASE)
+_DASH_SPLIT = re.compile(r"\s+[-\u2013\u2014]\s+|\s*:\s+")
 
 
 @dataclass(frozen=True)
@@ -75,115 +71,318 @@ def split_fields(text: str, offset: int = 0) -> list[Span]:
     return out
 
 
-class _Parser:
-    def __init__(self, lex: Lexicon, states: StateIndex, orgs: OrganizationIndex, source: str, line: int):
+def _top_level(text: str, pattern: re.Pattern) -> Iterator[re.Match]:
+    """Matches of pattern outside parentheses."""
+    depth_at = []
+    depth = 0
+    for ch in text:
+        depth_at.append(depth)
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+    for m in pattern.finditer(text):
+        if depth_at[m.start()] == 0:
+            yield m
+
+
+@dataclass
+class Reading:
+    """What a speaker text gave: people in order, texts that are not people, warnings."""
+
+    people: list[Person] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+@dataclass
+class _Markers:
+    contribution: str | None = None
+    label: str | None = None
+    delivery: str | None = None
+
+
+class PeopleReader:
+    """Reads speaker texts with the lexicon, the states and the known organisations."""
+
+    def __init__(self, lex: Lexicon, states: StateIndex, orgs: OrganizationIndex):
         self.lex, self.states, self.orgs = lex, states, orgs
-        self.source, self.line = source, line
-        self.warnings: list[Warning_] = []
+        self.names = NameModel(lex, states, orgs)
+        self.contributions = lex.phrase_map("contributions")
+        self.delivery = lex.phrase_map("delivery")
+        self.links = frozenset(lex.all("link_labels"))
         self.of_preps = lex.all("of_prepositions")
         self.link_preps = lex.all("link_prepositions")
+        self.to_preps = lex.all("to_prepositions")
+        self.conjunctions = lex.all("conjunctions")
+        words = "|".join(re.escape(c) for c in self.conjunctions if c != "&")
+        self._conj = re.compile(rf"(,\s*|\s+)(?:{words}|&)\s+", re.IGNORECASE)
+        self._delivered = re.compile(
+            r",?\s+(?:" + "|".join(re.escape(p) for p in lex.all("delivered_by")) + r")\s+", re.IGNORECASE
+        )
+        self._behalf = tuple(lex.all("on_behalf_of"))
+        self._function = frozenset(
+            {
+                "of",
+                "the",
+                "and",
+                "for",
+                "on",
+                "in",
+                "to",
+                "at",
+                "with",
+                "de",
+                "du",
+                "des",
+                "la",
+                "le",
+                "les",
+                "l'",
+                "d'",
+                "et",
+                "pour",
+                "sur",
+                "en",
+                "a",
+                "au",
+                "aux",
+                "y",
+                "del",
+                "los",
+                "las",
+                "el",
+                "para",
+                "sobre",
+                "con",
+                "por",
+                "ante",
+                "&",
+            }
+        )
+        self.state_posts = lex.state_posts
+        self.non_state_posts = lex.non_state_posts
+        self._notes: list[tuple[str, str]] = []  # warnings raised inside entry(), collected by read()
+        self._contribution_phrases = sorted(lex.phrase_map("contributions").items(), key=lambda t: -len(t[0]))
+        self._org_words = frozenset(h for h in lex.org_heads if " " not in h) | {
+            "division",
+            "section",
+            "unit",
+            "branch",
+            "team",
+            "board",
+            "bureau",
+            "secretariat",
+            "directorate",
+            "society",
+            "centre",
+            "center",
+            "council",
+            "network",
+            "foundation",
+            "institute",
+            "university",
+        }
+        self._post_words = frozenset(h for h in lex.post_heads if " " not in h and len(h) > 3) - {
+            "general",
+            "generale",
+            "premier",
+            "premiere",
+            "senior",
+            "junior",
+            "acting",
+            "former",
+            "interim",
+            "deuxieme",
+            "first",
+            "vice",
+            "deputy",
+            "assistant",
+            "executive",
+            "honorary",
+            "alternate",
+            "lead",
+        }
 
-    def warn(self, code: str, message: str) -> None:
-        self.warnings.append(Warning_(self.source, self.line, code, message))
+    # ================================================================== markers
+    def _marker(self, inner: str) -> _Markers | None:
+        """What a parenthesis says if it only holds contribution, delivery or link words, else None.
 
-    # ---- names -------------------------------------------------------------------------
-    def _is_name_token(self, tok: str, first: bool, last: bool) -> bool:
-        folded = fold(tok)
-        if folded in self.lex.name_particles and tok[:1].islower():
-            return not first and not last
-        if last and folded in self.lex.name_suffixes:
-            return not first
-        if _INITIAL.match(tok):
-            return True
-        if any(part in self.lex.non_name_words for part in re.split(r"[-']", folded) if part):
-            return False
-        core = tok[2:] if folded.startswith("d'") else tok
-        if not core or not core[0].isupper() or not core[0].isalpha():
-            return False
-        # all-capital words are acronyms (GMG, IMUMI), not names
-        letters = [c for c in core if c.isalpha()]
-        if len(letters) > 1 and all(c.isupper() for c in letters):
-            return False
-        return all(c.isalpha() or c in "-'." for c in core)
+        ``(Statement)``, ``(Keynote address | Video)``, ``(by video message)``, ``(Bio)``."""
+        parts = [p.strip() for p in re.split(r"[|/;]", inner) if p.strip()]
+        if not parts:
+            return None
+        found = _Markers()
+        for part in parts:
+            key = fold(part).strip(" .:")
+            if key in self.contributions and found.contribution is None:
+                found.contribution, found.label = self.contributions[key], part
+                if key in self.delivery:
+                    found.delivery = self.delivery[key]  # "(video message)": what and how
+            elif key in self.delivery or (
+                key.startswith(("by ", "par ", "por ", "via ")) and key.split(" ", 1)[1] in self.delivery
+            ):
+                found.delivery = self.delivery.get(key) or self.delivery[key.split(" ", 1)[1]]
+            elif key in self.links:
+                continue
+            else:
+                return None
+        return found
 
-    def is_name(self, tokens: list[str]) -> bool:
-        """Whether tokens form a person's name, honorifics allowed in front."""
-        i = 0
-        while i < len(tokens) and fold(tokens[i]) in self.lex.honorifics:
-            i += 1
-        name = tokens[i:]
-        if not 2 <= len(name) <= 6:
-            return False
-        return all(self._is_name_token(t, k == 0, k == len(name) - 1) for k, t in enumerate(name))
+    def _chunks(self, text: str) -> list[tuple[str, _Markers]]:
+        """Cut the text after each marker parenthesis; link labels go, markers stay with their entry."""
+        chunks: list[tuple[str, _Markers]] = []
+        start, pending = 0, _Markers()
+        last_end = 0
+        pieces: list[str] = []
+        for m in _PAREN.finditer(text):
+            markers = self._marker(m.group(1))
+            if markers is None:
+                continue
+            pieces.append(text[last_end : m.start()])
+            last_end = m.end()
+            if markers.contribution is None and markers.delivery is None:
+                continue  # a link label: drop it, the entry goes on
+            pending = _Markers(
+                markers.contribution or pending.contribution,
+                markers.label or pending.label,
+                markers.delivery or pending.delivery,
+            )
+            chunks.append((" ".join(pieces), pending))
+            pieces, pending = [], _Markers()
+            start = m.end()
+        tail = " ".join(pieces + [text[last_end:]])
+        if clean(tail):
+            chunks.append((tail, pending))
+        del start
+        return [(clean(c), mk) for c, mk in chunks if clean(c) or mk.contribution or mk.delivery]
 
-    def ends_with_state(self, tokens: list[str]) -> bool:
-        for n in range(min(len(tokens), self.states.max_tokens), 0, -1):
-            if self.states.lookup(" ".join(tokens[-n:])):
+    # ================================================================== splitting
+    def _strip_links(self, text: str) -> str:
+        """Link labels at the start of an entry (``biografía - Emb. Ana Sol``) or as a last word."""
+        folded = fold_aligned(text)
+        for label in sorted(self.links, key=len, reverse=True):
+            m = re.match(rf"{re.escape(label)}\s*[-:\u2013]\s+", folded)
+            if m:
+                return text[m.end() :].strip()
+        return text
+
+    def _name_start(self, text: str, strict: bool = True) -> int | None:
+        """Length of the name (with honorifics) text starts with, when a comma or the end follows it."""
+        first = split_fields(text)
+        if not first:
+            return None
+        head = first[0].text
+        if self.names.shape(head, strict=strict):
+            return first[0].end
+        return None
+
+    def _split_conjunctions(self, text: str) -> list[str]:
+        """``A, post, and B, post`` / ``H.E. A ... and H.E. B ...`` / ``Ann Lee and Bob Ray``."""
+        out, start = [], 0
+        for m in _top_level(text, self._conj):
+            left, right = text[start : m.start()], text[m.end() :]
+            if not left.strip() or not right.strip():
+                continue
+            tokens = right.split()
+            hons, rest = self.names.take_honorifics(tokens)
+            right_field = split_fields(right)[0].text
+            if hons and rest and self.names.shape(right_field, strict=False):
+                pass
+            elif self.names.shape(right_field, strict=True):
+                left_fields = split_fields(left)
+                if not (len(left_fields) > 1 or self.names.shape(left.strip(), strict=True)):
+                    continue
+                if fold(left.split()[-1]) in self._function:
+                    continue
+            else:
+                continue
+            out.append(text[start : m.start()])
+            start = m.end()
+        out.append(text[start:])
+        return [clean(x) for x in out if clean(x)]
+
+    def _ends_with_state(self, words: list[str]) -> bool:
+        for n in range(min(len(words), self.states.max_tokens), 0, -1):
+            if self.states.lookup(" ".join(words[-n:]).strip(",;.")):
                 return True
         return False
 
-    # ---- splitting run-together entries ------------------------------------------------
-    def _boundary(self, field: Span) -> int | None:
-        """Offset in the field where the next person's name starts, or None."""
-        toks = list(_TOKEN.finditer(field.text))
-        words = [t.group() for t in toks]
-        weak = None
-        for k in range(1, len(words) - 1):
-            left, right = words[:k], words[k:]
-            if not self.is_name(right):
+    def _ends_with_known(self, words: list[str]) -> bool:
+        """The words end with a known organisation's acronym or name, or a place."""
+        for n in range(min(len(words), 8), 0, -1):
+            tail = " ".join(words[-n:]).strip(",;.")
+            if self.orgs.lookup(tail) or fold(tail) in self.lex.places:
+                return True
+        return False
+
+    def _next_field_is_entry_part(self, fields: list, i: int) -> bool:
+        """The field after a candidate name reads as the rest of an entry: a post, an honorific,
+        an organisation or a state."""
+        if i + 1 >= len(fields):
+            return False
+        nxt = fields[i + 1].text
+        folded = fold(_ARTICLE.sub("", nxt))
+        return bool(
+            self.is_post(nxt)
+            or self.names.is_honorific(nxt)
+            or self._starts_with(folded, self.lex.org_heads)
+            or self.orgs.lookup(nxt)
+            or self.states.lookup(nxt)
+        )
+
+    def _boundaries(self, text: str, warnings: list[str]) -> list[str]:
+        """Cut an entry where a field holds the end of one person and the name of the next."""
+        fields = split_fields(text)
+        cuts = [0]
+        for i, fld in enumerate(fields):
+            if i == 0:
                 continue
-            if self.ends_with_state(left) or left[-1].endswith(")"):
-                return toks[k].start()
-            if weak is None:
-                weak = k
-        if weak is not None:
-            k = weak
-            self.warn(
-                "boundary-guessed",
-                f"speaker entry with no contribution marker; split before "
-                f"'{' '.join(words[k:])}' after '{' '.join(words[max(0, k - 3) : k])}' "
-                "by the shape of the name: check it",
-            )
-            return toks[k].start()
-        return None
+            toks = list(_TOKEN.finditer(fld.text))
+            words = [t.group() for t in toks]
+            strong = weak = None
+            for k in range(1, len(words)):
+                left, right = words[:k], words[k:]
+                anchored = (
+                    self._ends_with_state(left) or left[-1].endswith(")") or self._ends_with_known(left)
+                )
+                follows = self._next_field_is_entry_part(fields, i)
+                if anchored:
+                    hons, rest = self.names.take_honorifics(right)
+                    if rest and (
+                        self.names.is_name(rest, strict=True)
+                        or (follows and self.names.is_name(rest, strict=False))
+                    ):
+                        strong = k
+                        break
+                elif weak is None and follows and fold(left[-1]) not in self._function:
+                    hons, rest = self.names.take_honorifics(right)
+                    if rest and (hons or len(rest) >= 2) and self.names.is_name(rest, strict=True):
+                        weak = k
+            k = strong if strong is not None else weak
+            if k is None:
+                continue
+            if strong is None:
+                warnings.append(
+                    f"speaker entry with no contribution marker; split before "
+                    f"'{' '.join(words[k:])}' after '{' '.join(words[max(0, k - 3) : k])}' "
+                    "by the shape of the name: check it"
+                )
+            cuts.append(fld.start + toks[k].start())
+        cuts.append(len(text))
+        return [clean(text[a:b]).rstrip(",").strip() for a, b in zip(cuts, cuts[1:]) if clean(text[a:b])]
 
-    def iter_entries(self, text: str) -> Iterator[tuple[str, str | None]]:
-        """Yield (entry text, contribution kind) for each person in a paragraph."""
-        chunks: list[tuple[int, int, str | None]] = []
-        start = 0
-        for m in _MARKER.finditer(text):
-            kind = self.lex.contribution_markers.get(fold(m.group(1)))
-            if kind:
-                chunks.append((start, m.start(), kind))
-                start = m.end()
-        if text[start:].strip():
-            chunks.append((start, len(text), None))
-        for a, b, kind in chunks:
-            chunk = text[a:b]
-            fields = split_fields(chunk)
-            cuts = [0]
-            # field 0 starts with a name; a later field may hold the end of one entry and the
-            # name of the next, but only if another field follows it (a name is followed by ",").
-            for field in fields[1:-1]:
-                cut = self._boundary(field)
-                if cut is not None:
-                    cuts.append(field.start + cut)
-            cuts.append(len(chunk))
-            pieces = [chunk[x:y].strip().rstrip(",").strip() for x, y in zip(cuts, cuts[1:])]
-            for i, piece in enumerate(pieces):
-                if piece:
-                    yield piece, (kind if i == len(pieces) - 1 else None)
-
-    # ---- one entry ---------------------------------------------------------------------
+    # ================================================================== one entry
     def _starts_with(self, folded: str, heads: tuple[str, ...]) -> str | None:
         for head in heads:
-            if folded.startswith(head) and (len(folded) == len(head) or not folded[len(head)].isalnum()):
+            if folded.startswith(head) and (
+                len(folded) == len(head) or not folded[len(head)].isalnum() or head.endswith(("'", "-"))
+            ):
                 return head
         return None
 
-    def _after_prep(self, folded: str, pos: int) -> int | None:
-        """If a link preposition starts at pos, the offset after it."""
-        for prep in self.link_preps:
+    def _after_prep(self, folded: str, pos: int, preps: tuple[str, ...]) -> int | None:
+        for prep in preps:
             end = pos + len(prep)
             if folded.startswith(prep, pos) and (
                 prep.endswith("'") or end == len(folded) or folded[end] == " "
@@ -191,110 +390,279 @@ class _Parser:
                 return end if prep.endswith("'") else end + 1
         return None
 
-    def _state_at(self, text: str, pos: int) -> str | None:
+    def _state_at(self, text: str, pos: int, whole: bool = True) -> str | None:
+        """The state named at pos; with ``whole``, only if what follows ends the phrase (so the
+        Kenya of "Kenya Red Cross" is not a state)."""
         tail = text[pos:].split()
         for n in range(min(len(tail), self.states.max_tokens), 0, -1):
-            st = self.states.lookup(" ".join(tail[:n]).rstrip(",;"))
-            if st:
-                return st.alpha_3
+            st = self.states.lookup(" ".join(tail[:n]).rstrip(",;.)"))
+            if not st:
+                continue
+            if whole and n < len(tail):
+                after = fold(" ".join(tail[n:]))
+                if not (
+                    tail[n - 1].endswith((",", ";", ")"))
+                    or after.startswith(("(", "-", "\u2013", ","))
+                    or self._after_prep(after, 0, self.to_preps + self.link_preps + ("for", "pour", "para"))
+                    or after.split()[0] in self.conjunctions
+                ):
+                    continue
+            return st.alpha_3
         return None
 
     def embedded(self, post: str) -> tuple[str | None, str | None]:
-        """(organisation, state) a post names after its head: ``Directeur général de l'OIM``.
-
-        Follows chains of posts (``Représentant du Président du Groupe ...``) and stops at the
-        first complement that is neither a post, an organisation nor a state.
-        """
+        """(organisation, state) a post names after its head: ``Directeur général de l'OIM``,
+        ``Représentant permanent du Mexique``. Follows chains of posts (``Représentant du Président
+        du Groupe ...``) and stops at the first complement that is neither a post, an organisation
+        nor a state."""
         folded = fold_aligned(post)
         pos = 0
-        for _ in range(6):
-            # find the next link preposition at a word start
-            m = None
+        for _ in range(8):
+            after = None
             for w in re.finditer(r"(?:(?<=\s)|^)\S", folded[pos:]):
                 at = pos + w.start()
                 if at == 0:
                     continue
-                after = self._after_prep(folded, at)
+                after = self._after_prep(folded, at, self.link_preps)
                 if after is not None:
-                    m = after
                     break
-            if m is None:
+            if after is None:
                 return None, None
-            rest = folded[m:]
-            state = self._state_at(post, m)
+            rest = folded[after:]
+            state = self._state_at(post, after)
             if state:
                 return None, state
-            if self._starts_with(rest, self.lex.post_heads):
-                pos = m
+            if self._starts_with(_ARTICLE.sub("", rest), self.lex.post_heads):
+                pos = after
                 continue
             if self._starts_with(rest, self.lex.org_heads) or self.orgs.starts_with_known(rest):
-                org = post[m:]
-                cut = re.search(r"\s(aupres d|to the |at the )", fold_aligned(org))
+                org = post[after:]
+                cut = re.search(
+                    r"\s(?:" + "|".join(re.escape(p) for p in self.to_preps if len(p) > 2) + r")\s",
+                    fold_aligned(org),
+                )
                 if cut:
                     org = org[: cut.start()]
-                return clean(org), None
-            return None, None
+                org = clean(org)
+                if len(org.split()) == 1 and not self.orgs.lookup(org):
+                    return None, self._trailing_state(
+                        post
+                    )  # "President of the Union": no name, no organisation
+                return org, None
+            return None, self._trailing_state(post)
         return None, None
 
-    def represented_state(self, text: str) -> str | None:
-        """First state named after an 'of' preposition: ``Représentant permanent du Mexique``."""
-        folded = fold_aligned(text)
+    def _trailing_state(self, post: str) -> str | None:
+        """The state a post ends with after "of" when nothing between names an organisation:
+        "Minister of Foreign Affairs of Portugal" (not "President of the Red Cross of Poland")."""
+        folded = fold_aligned(post)
+        state = self._org_country(post)
+        if state is None:
+            return None
+        cut = (
+            max(m.start() for m in re.finditer(r"\s(?:of|de|du|des|del)\s", " " + folded))
+            if re.search(r"\s(?:of|de|du|des|del)\s", " " + folded)
+            else 0
+        )
+        middle = folded[:cut]
+        if any(
+            re.search(rf"(?:^|\s){re.escape(h)}(?:$|\s)", middle) for h in self.lex.org_heads if " " in h
+        ) or any(w in self._org_words for w in re.findall(r"[a-z]+", middle)):
+            return None
+        return state
+
+    def _org_country(self, org: str) -> str | None:
+        """The country an organisation's name ends with: ``Ministry of Justice of Kenya``,
+        ``Département d'Etat des Etats-Unis d'Amérique``, ``Immigration, Réfugiés et Citoyenneté Canada``."""
+        folded = fold_aligned(org)
+        words = org.replace(",", " ").split()
+        for n in range(min(len(words) - 1, self.states.max_tokens), 0, -1):
+            st = self.states.lookup(" ".join(words[-n:]).strip(".)"))
+            if st and len(words) > n:
+                return st.alpha_3
+        best = None
         for w in re.finditer(r"(?:(?<=\s)|(?<=')|^)\S", folded):
-            for prep in self.of_preps:
-                at = w.start()
-                if folded.startswith(prep, at) and (at == 0 or folded[at - 1] == " "):
-                    after = at + len(prep) + (0 if prep.endswith("'") else 1)
-                    if not prep.endswith("'") and folded[at + len(prep) : at + len(prep) + 1] != " ":
-                        continue
-                    state = self._state_at(text, after)
-                    if state:
-                        return state
+            after = self._after_prep(folded, w.start(), self.of_preps) if w.start() else None
+            if after is None:
+                continue
+            state = self._state_at(org, after)
+            if state:
+                best = state
+        return best
+
+    def _post_class(self, post: str) -> str | None:
+        """state | non-state | None: what a post's words say of whom its holder speaks for."""
+        folded = fold(post)
+        if self._starts_with(folded, self.non_state_posts) or re.search(
+            r"\b(?:mayor|maire|alcalde|alcaldesa)\b", folded
+        ):
+            return "non-state"
+        for head in self.state_posts:
+            if re.search(rf"(?:^|[\s-]){re.escape(head)}(?:$|[\s,.-])", folded):
+                return "state"
         return None
 
-    def parse_entry(self, entry: str, contribution: str | None) -> Person:
-        fields = split_fields(entry)
-        # a field starting in lower case continues the previous one: titles hold commas
-        # ("Ministre de l'immigration, des réfugiés et de la citoyenneté").
+    def is_post(self, text: str) -> bool:
+        """A post: it starts with a post word ("Director of ...", "Minister for ..."), or one of its
+        first words is one and no organisation word comes first ("National Director of Public
+        Health", "Joint Secretary", "Federal Minister for ...").
+
+        >>> from idmgraph.lexicon import load_lexicon
+        >>> from idmgraph.states import load_states
+        >>> from idmgraph.organizations import load_organizations
+        >>> r = PeopleReader(load_lexicon(), load_states(), load_organizations())
+        >>> r.is_post("National Director of Public Health"), r.is_post("National Institute of Statistics")
+        (True, False)
+        """
+        folded = fold(_ARTICLE.sub("", text))
+        if self._starts_with(folded, self.lex.post_heads):
+            return True
+        if self._starts_with(folded, self.lex.org_heads):
+            return False
+        # the leading noun phrase's last word is its head in English: "Civil Society Coordinator"
+        # is a post, "Civil Society Network" an organisation
+        phrase = re.split(
+            r"\s+(?:of|for|to|at|on|in|with|de|du|des|pour|para|del|en|y|and|et|&)\s+|,", folded
+        )[0].split()
+        if phrase and len(phrase) <= 5:
+            if phrase[-1] in self._post_words:
+                return True
+            if self._starts_with(phrase[-1], self.lex.org_heads):
+                return False
+        for word in re.split(r"[\s,]+", folded)[:3]:
+            if self._starts_with(word, self.lex.org_heads):
+                return False
+            if word in self._post_words:
+                return True
+        return False
+
+    def _split_sentence(self, text: str) -> tuple[str, str | None]:
+        """``Special Adviser. Priorities for next year`` -> (post, talk title)."""
+        for m in _SENTENCE.finditer(text):
+            before = text[: m.start()].split()[-1] if text[: m.start()].split() else ""
+            if len(before) <= 3 and before[:1].isupper():
+                continue  # an abbreviation: "Dept.", "St."
+            return text[: m.start()].strip(), text[m.end() :].strip()
+        return text, None
+
+    def _talk_prefix(self, text: str) -> tuple[str | None, str]:
+        """``Keynote on ... – Ms. X, Mayor of Y`` -> (talk title, person entry)."""
+        for m in _top_level(text, _DASH_SPLIT):
+            left, right = text[: m.start()].strip(), text[m.end() :].strip()
+            if not left or not right:
+                continue
+            if self.names.shape(left, strict=False) or split_fields(left)[1:]:
+                return None, text  # the left part is a person or an entry already
+            if self._name_start(right, strict=True) is not None or (
+                self.names.take_honorifics(right.split())[0] and self._name_start(right, strict=False)
+            ):
+                return left, right
+        return None, text
+
+    def entry(
+        self, text: str, markers: _Markers, role: str, line: int, page: int | None, force: bool = False
+    ) -> Person | str:
+        """One entry -> a Person, or the text back when it is not a person (``force``: a curator
+        says it is one, so its first field is the name whatever its shape)."""
+        talk, text = self._talk_prefix(text)
+        fields = [f.text for f in split_fields(text)]
+        # "Dr. A (post, org)": a parenthesis after the name holds the entry's fields
+        m = re.match(r"^(.*?)\s*\(([^()]*)\)\s*$", fields[0]) if fields else None
+        if m and self.names.shape(m.group(1), strict=False) and not self.states.lookup(m.group(2)):
+            inner = [f.text for f in split_fields(m.group(2))]
+            if not (len(inner) == 1 and re.fullmatch(r"[A-Z][A-Za-z.\-]{1,10}", inner[0])):
+                fields = [m.group(1)] + inner + fields[1:]
         merged: list[str] = []
         for f in fields:
-            if merged and f.text[:1].islower():
-                merged[-1] = f"{merged[-1]}, {f.text}"
+            stripped = _ARTICLE.sub("", f)
+            starts_post = self.is_post(stripped)
+            if merged and f[:1].islower() and not starts_post and not self._is_delivery(f):
+                merged[-1] = f"{merged[-1]}, {f}"
             else:
-                merged.append(f.text)
-        name_tokens = merged[0].split()
-        honorifics = []
-        while len(name_tokens) > 1 and fold(name_tokens[0]) in self.lex.honorifics:
-            honorifics.append(name_tokens.pop(0))
-        name = " ".join(name_tokens)
-        if not self.is_name(name_tokens):
-            self.warn("name-shape", f"'{name}' does not look like a person's name: check the entry '{entry}'")
+                merged.append(stripped if starts_post and stripped != f else f)
+        if not merged:
+            return text
+        name_field = merged[0]
+        tokens = name_field.split()
+        hons, rest = self.names.take_honorifics(tokens)
+        supported = len(merged) > 1 and (
+            self.is_post(merged[1]) or self.names.is_honorific(merged[1]) or bool(hons)
+        )
+        shape = self.names.shape(name_field, strict=True) or (
+            self.names.shape(name_field, strict=False) if supported else None
+        )
+        doubted = None
+        if shape is None and hons and rest and self.names.plausible(rest):
+            # an honorific says a person follows, even where the words are also post or place words
+            shape = NameShape(tuple(hons), tuple(rest))
+            doubted = (
+                f"'{' '.join(rest)}' is read as a name after '{' '.join(hons)}', "
+                "though its words are unusual for one"
+            )
+        if shape is None and not force:
+            return text
+        name = " ".join(shape.tokens) if shape else " ".join(rest or tokens)
+        honorifics = list(shape.honorifics) if shape else hons
         posts: list[str] = []
         orgs: list[str] = []
-        post_org: list[int | str | None] = []  # index into orgs, "next", or None
-        bare_state = None
-        last = "name"  # kind of the previous field
-        for field in merged[1:]:
-            folded = fold(field)
-            last, was = "other", last
-            if folded in self.lex.honorifics:
-                honorifics.append(field)
+        post_org: list[int | str | None] = []
+        countries: list[str] = []
+        behalf_state = None
+        delivery = markers.delivery
+        contribution, contribution_label = markers.contribution, markers.label
+        if talk:
+            # "Keynote on ... – Ms. X": the talk title names the contribution
+            kind = next(
+                (k for ph, k in self._contribution_phrases if re.match(rf"{re.escape(ph)}\b", fold(talk))),
+                None,
+            )
+            if kind and contribution in (None, "video-message"):
+                contribution, contribution_label = kind, talk
+        last = "name"
+        queue = list(merged[1:])
+        while queue:
+            raw = queue.pop(0).strip()
+            fld = raw if raw.endswith(("Jr.", "Sr.")) else raw.rstrip(".").strip()
+            fld, more = self._split_sentence(fld)
+            if more:
+                # "Director, Population Division. Migration trends and data gaps": a talk title
+                # ends the entry, commas and all
+                talk = talk or ", ".join([more, *queue]).rstrip(".")
+                queue.clear()
+            if not fld:
                 continue
-            st = self.states.lookup(field)
+            folded = fold(fld)
+            was, last = last, "other"
+            if self.names.is_honorific(fld):
+                honorifics.append(fld)
+                continue
+            if self._is_delivery(fld):
+                delivery = self._delivery_of(fld)
+                continue
+            behalf = self._behalf_of(fld)
+            if behalf:
+                behalf_state = behalf
+                continue
+            st = self.states.lookup(fld)
             if st:
-                bare_state = st.alpha_3
+                countries.append(st.alpha_3)
                 continue
             if folded in self.lex.places:
                 continue
-            if self._starts_with(folded, self.lex.post_heads):
-                posts.append(field)
-                org, _ = self.embedded(field)
+            # one field, two parts: "Some Foundation and President of the Red Cross", "Embajador y
+            # Director General de Asuntos X"
+            two = re.split(r"\s+(?:and|et|y|&)\s+(?=[A-ZÀ-Þ])", fld, maxsplit=1)
+            if len(two) == 2 and self.is_post(two[1]):
+                fld = two[0]
+                queue.insert(0, two[1])
+                folded = fold(fld)
+            conj = re.search(r"\b(and|et|y|&)\b", folded)
+            if self.is_post(fld):
+                posts.append(fld)
+                org, _ = self.embedded(fld)
                 if org is None:
-                    known = self.orgs.by_pattern(field)
-                    org = (
-                        known.name_fr
-                        if known and self._lang_fr(field)
-                        else (known.name_en if known else None)
-                    )
+                    known = self.orgs.by_pattern(fld)
+                    org = (known.name_fr if _lang_fr(fld) else known.name_en) if known else None
                 if org is not None:
                     if org not in orgs:
                         orgs.append(org)
@@ -303,44 +671,162 @@ class _Parser:
                     post_org.append("next")
                 last = "post"
                 continue
-            if (
-                was == "post"
-                and not self._starts_with(folded, self.lex.org_heads)
-                and not self.orgs.lookup(field)
-                and re.search(r"\b(and|et|&)\b", folded)
-            ):
-                # an English title lists portfolios after a comma, capitalised:
-                # "Minister of Labour, Social Security and Migration"
-                posts[-1] = f"{posts[-1]}, {field}"
+            if conj and was in ("post", "org") and not self._orgish(fld) and fld[:1].isupper():
+                # a title or a ministry lists portfolios after a comma, capitalised:
+                # "Minister of Labour, Social Security and Migration", "Ministry of Environment,
+                # Forest and Climate Change"
+                if was == "post":
+                    posts[-1] = f"{posts[-1]}, {fld}"
+                else:
+                    orgs[-1] = f"{orgs[-1]}, {fld}"
+                last = was
+                continue
+            inner = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", fld)
+            if inner and self._location(inner.group(2)):
+                countries.extend(self._location(inner.group(2)))
+                fld = inner.group(1)
+            if not self._orgish(fld) and queue and self._orgish(queue[0]):
+                # "Prosecutor General, Office of the Attorney General": an unknown part before an
+                # organisation is the post held in it
+                posts.append(fld)
+                post_org.append("next")
                 last = "post"
                 continue
-            if field not in orgs:
-                orgs.append(field)
-        # a post without its own organisation is in the next organisation field, else the previous
+            if fld and fld not in orgs:
+                orgs.append(fld)
+            last = "org"
         resolved: list[int | None] = []
         for post, link in zip(posts, post_org):
-            resolved.append(self._neighbour_org(entry, post, orgs) if link == "next" else link)  # type: ignore[arg-type]
-        state = bare_state
-        if state is None:
-            for field in merged[1:]:
-                state = self.represented_state(field)
-                if state:
-                    break
+            resolved.append(self._neighbour_org(text, post, orgs) if link == "next" else link)  # type: ignore[arg-type]
+        country, state = self._country_and_state(posts, orgs, countries, behalf_state)
+        if doubted:
+            self._notes.append(("name-shape", doubted))
         return Person(
             name=name,
             honorific=" ".join(honorifics) or None,
             posts=tuple(posts),
             organizations=tuple(orgs),
             state=state,
+            country=country,
             contribution=contribution,
-            text=entry,
-            line=self.line,
+            contribution_label=contribution_label,
+            delivery=delivery,
+            role=role,
+            talk_title=talk,
+            text=text,
+            line=line,
+            page=page,
             post_organizations=tuple(resolved),
         )
 
-    @staticmethod
-    def _lang_fr(text: str) -> bool:
-        return bool(re.search(r"\b(du|des|de la|de l'|aupres)\b", fold(text)))
+    def _orgish(self, text: str) -> bool:
+        """Text that names an organisation: it starts with an organisation word, holds one
+        ("Refugee Studies Centre"), or is a known name or acronym."""
+        folded = fold(text)
+        if (
+            self._starts_with(folded, self.lex.org_heads)
+            or self.orgs.lookup(text)
+            or self.orgs.starts_with_known(folded)
+        ):
+            return True
+        return any(w in self._org_words for w in re.findall(r"[a-z]+", folded))
+
+    def _location(self, inner: str) -> list[str]:
+        """``(Bonn, Germany)``: the states a parenthesised location names (empty if it is not one)."""
+        parts = [p.strip() for p in inner.split(",") if p.strip()]
+        found = [self.states.lookup(p) for p in parts]
+        places = [fold(p) in self.lex.places for p in parts]
+        if parts and all(f or pl for f, pl in zip(found, places)) and any(found):
+            return [f.alpha_3 for f in found if f]
+        return []
+
+    def _is_delivery(self, text: str) -> bool:
+        return self._delivery_of(text) is not None
+
+    def _delivery_of(self, text: str) -> str | None:
+        key = fold(text).strip(" .()")
+        if key in self.delivery:
+            return self.delivery[key]
+        for lead in ("by ", "par ", "por ", "via ", "en "):
+            if key.startswith(lead) and key[len(lead) :] in self.delivery:
+                return self.delivery[key[len(lead) :]]
+        return None
+
+    def _behalf_of(self, text: str) -> str | None:
+        folded = fold_aligned(text)
+        for phrase in self._behalf:
+            if folded.startswith(phrase + " "):
+                rest = text[len(phrase) + 1 :]
+                rest_f = fold(rest)
+                for article in (
+                    "the government of ",
+                    "the ",
+                    "el gobierno de ",
+                    "le gouvernement de ",
+                    "gouvernement de ",
+                    "gobierno de ",
+                    "la ",
+                    "le ",
+                    "l'",
+                    "el ",
+                ):
+                    if rest_f.startswith(article):
+                        rest = rest[len(article) :]
+                        rest_f = rest_f[len(article) :]
+                st = self.states.lookup(rest.strip())
+                return st.alpha_3 if st else None
+        return None
+
+    def _org_type(self, org: str) -> str | None:
+        known = self.orgs.lookup(org) or self.orgs.by_pattern(org)
+        if known:
+            return known.type
+        return self.orgs.type_of(org)
+
+    def _country_and_state(
+        self, posts: list[str], orgs: list[str], countries: list[str], behalf: str | None
+    ) -> tuple[str | None, str | None]:
+        """(country, state): the country named for the person or their organisation, and the state
+        they speak for, which is that country only for state actors."""
+        chained = None
+        for post in posts:
+            _, st = self.embedded(post)
+            if st:
+                chained = st
+                break
+        org_countries = []
+        typed: list[str] = []
+        for org in orgs:
+            known = self.orgs.lookup(org) or self.orgs.by_pattern(org)
+            c = (known.state or known.country) if known else self._org_country(org)
+            if c:
+                org_countries.append(c)
+            t = self._org_type(org)
+            if t:
+                typed.append(t)
+        country = (
+            (countries[0] if countries else None) or chained or (org_countries[0] if org_countries else None)
+        )
+        if behalf:
+            return country or behalf, behalf
+        if country is None:
+            return None, None
+        classes = [self._post_class(p) for p in posts]
+        # a post that names the state it serves: "Représentant permanent du Mexique", "Minister of
+        # Foreign Affairs of Kenya" (a mayor's or a goodwill ambassador's post does not)
+        if chained and "non-state" not in classes:
+            return country, chained
+        if any(t in ("national-government", "parliamentary") for t in typed):
+            return country, country
+        if typed:
+            return country, None
+        if "non-state" in classes and "state" not in classes:
+            return country, None
+        if "state" in classes:
+            return country, country
+        if orgs:
+            return country, None  # an organisation we cannot type: its country is where it is
+        return country, country
 
     @staticmethod
     def _neighbour_org(entry: str, post: str, orgs: list[str]) -> int | None:
@@ -356,17 +842,77 @@ class _Parser:
             return earlier[-1]
         return None
 
+    # ================================================================== the whole text
+    def read(
+        self,
+        text: str,
+        line: int,
+        source: str,
+        role: str = "speaker",
+        contribution: str | None = None,
+        contribution_label: str | None = None,
+        page: int | None = None,
+    ) -> Reading:
+        """Read a speaker text (one line or paragraph) into people, texts that are no one, warnings."""
+        reading = Reading()
 
-def parse_people(
-    text: str, line: int, lex: Lexicon, states: StateIndex, orgs: OrganizationIndex, source: str
-) -> tuple[list[Person], list[Warning_]]:
-    """Parse a paragraph of one or more speaker entries.
+        def warn(code: str, message: str) -> None:
+            reading.warnings.append(Warning_(source, line, code, message, page))
 
-    Returns the people in order and the warnings raised while splitting them.
-    """
-    parser = _Parser(lex, states, orgs, source, line)
-    # parse the text as written, so that every string kept (name, posts, verbatim entry) is
-    # the agenda's own; matching folds on the fly (fold_aligned keeps offsets).
-    text = text.strip()
-    people = [parser.parse_entry(entry, kind) for entry, kind in parser.iter_entries(text)]
-    return people, parser.warnings
+        text = repair_spacing(clean(text), self.lex.honorifics)
+        contribution_label = contribution_label if contribution else None  # a role label is no contribution
+        for chunk, markers in self._chunks(text):
+            if contribution and markers.contribution is None:
+                markers.contribution, markers.label = contribution, contribution_label
+            pieces: list[tuple[str, str | None]] = []  # (entry, author of what it delivered)
+            for part in re.split(r"\s*;\s*", chunk):
+                part = re.sub(
+                    rf"^(?:{'|'.join(re.escape(c) for c in self.conjunctions)})\s+",
+                    "",
+                    part.strip(),
+                    flags=re.I,
+                )
+                if not part:
+                    continue
+                m = next(_top_level(part, self._delivered), None)
+                if m:
+                    # "X, post, delivered by Y, post": one contribution, Y speaks, X wrote it
+                    pieces.append((part[m.end() :], part[: m.start()]))
+                    continue
+                for piece in self._split_conjunctions(part):
+                    notes: list[str] = []
+                    pieces.extend((p, None) for p in self._boundaries(piece, notes))
+                    for note in notes:
+                        warn("boundary-guessed", note)
+            for i, (piece, author_text) in enumerate(pieces):
+                mk = markers if i == len(pieces) - 1 else _Markers(contribution, contribution_label)
+                piece = self._strip_links(piece)
+                person = self.entry(piece, mk, role, line, page)
+                if isinstance(person, str):
+                    reading.rejected.append(person)
+                    continue
+                if author_text is not None:
+                    author = self.entry(
+                        self._strip_links(author_text), _Markers(mk.contribution, mk.label), role, line, page
+                    )
+                    if isinstance(author, Person):
+                        person = replace(
+                            person, on_behalf_of_person=replace(author, delivered_by=person.name)
+                        )
+                    else:
+                        warn("not-a-person", f"'{author_text}' before 'delivered by' is not read as a person")
+                if (
+                    person.role == "speaker"
+                    and person.contribution in self.lex.contribution_roles
+                    and role == "speaker"
+                ):
+                    person = replace(person, role=self.lex.contribution_roles[person.contribution])
+                reading.people.append(person)
+        for code, message in self._notes:
+            warn(code, message)
+        self._notes.clear()
+        return reading
+
+
+def _lang_fr(text: str) -> bool:
+    return bool(re.search(r"\b(du|des|de la|de l'|aupres)\b", fold(text)))

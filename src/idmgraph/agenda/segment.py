@@ -1,171 +1,351 @@
-"""Agenda file -> classified lines (day headings, time slots, labels, paragraphs).
+"""Lines -> items: day headings, time slots, session headings, role labels, text.
 
-The reader refuses what is not an agenda text (empty, binary, not UTF-8) with the file and
-line; the classifier knows the genre's words only through the lexicon.
+One line may give several items: a date and a session title (``19 Jun 2017 - Opening segment``),
+a session heading and a label (``Session II Panelists: A; and B``), several labels
+(``Welcome remarks: Dr. A (...). Speaker: Dr. B (...)``). Labels come in every form the genre
+uses: ``Moderator:``, ``Moderator(s):``, ``Co-presidentes:-``, ``• Chair: X``, a verb
+(``Moderated by X``), a contribution before "by" (``Opening Remarks by X``, ``Présentation de
+M. X``), a contribution as a label (``Opening statement: X``, ``Discurso:- Sra. Y``). Every word
+comes from the lexicon; nothing here is specific to a language.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
+from functools import cached_property
 
 from ..lexicon import Lexicon
 from ..records import AgendaError
-from ..text import clean, fold, normalise_quotes
+from ..text import clean, fold, fold_aligned, normalise_quotes
+from .dates import DateFound, Slot, find_dates, looks_like_time, parse_slot
+from .lines import Line
+from .names import NameModel
 
-__all__ = ["Line", "read_agenda_text", "classify_lines", "parse_time_slot", "parse_date"]
+__all__ = ["Item", "Label", "Heading", "Classifier", "ROMAN"]
 
-_TIME = r"(\d{1,2})(?:\s?h\s?(\d{2})?|:(\d{2}))(?:\s?([ap])\.?m\.?)?"
-_SLOT = re.compile(rf"^{_TIME}\s*-\s*{_TIME}(?:\s+(.*))?$", re.IGNORECASE)
-# Anything that starts like a time ("10.00", "10am", "10 - 11") but is not a slot we read.
-_TIME_LIKE = re.compile(r"^\d{1,2}\s?(?:[h:.]|[ap]\.?m\b|-\s?\d)", re.IGNORECASE)
-_DATE_DMY = re.compile(r"\b(\d{1,2})(?:er|st|nd|rd|th)?\s+([a-z]+)\s+(\d{4})\b")
-_DATE_MDY = re.compile(r"\b([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+    "xi": 11,
+    "xii": 12,
+    "xiii": 13,
+    "xiv": 14,
+    "xv": 15,
+    "xvi": 16,
+    "xvii": 17,
+    "xviii": 18,
+    "xix": 19,
+    "xx": 20,
+}
 
 
 @dataclass(frozen=True)
-class Line:
-    number: int
-    kind: str  # day | slot | moderator | speakers | section | footer | end | text
-    text: str  # the line as written, white space collapsed
-    value: object = None  # kind-specific payload
+class Label:
+    """A role or contribution label and the text after it (``rest``, as written, may be empty)."""
+
+    role: str | None
+    contribution: str | None
+    label: str  # the label as written: "Moderator", "Opening Remarks"
+    rest: str
+    by: bool = False  # "X by Y": the rest may be a group ("the co-facilitators"), not people
 
 
-def read_agenda_text(path: Path) -> str:
-    """Read an agenda file as UTF-8 text, or raise AgendaError naming the file and line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise AgendaError(str(path), None, f"cannot read: {exc.strerror}") from exc
-    if not data.strip():
-        raise AgendaError(str(path), None, "empty file: no agenda text")
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise AgendaError(str(path), line, "binary file (NUL byte): not an agenda text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise AgendaError(
-            str(path), line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the agenda as UTF-8"
-        ) from exc
-    return text.lstrip("\ufeff")
+@dataclass(frozen=True)
+class Heading:
+    title: str  # as written
+    kind: str  # opening | panel | break | closing | other
+    number: int | None
+    strong: bool  # numbered, a heading level, a session word: surely a session
 
 
-def _hhmm(h: str, m1: str | None, m2: str | None, ampm: str | None) -> str:
-    hour, minute = int(h), int(m1 or m2 or 0)
-    if ampm:
-        hour = hour % 12 + (12 if ampm.lower() == "p" else 0)
-    if hour > 23 or minute > 59:
-        raise ValueError(f"{h}:{m1 or m2} is not a time of day")
-    return f"{hour:02d}:{minute:02d}"
+@dataclass(frozen=True)
+class Item:
+    kind: str  # day | dates | slot | heading | label | text | section | end | footer | blank
+    line: Line
+    text: str = ""
+    dates: DateFound | None = None
+    day_number: int | None = None
+    slot: Slot | None = None
+    label: Label | None = None
+    heading: Heading | None = None
 
 
-def parse_time_slot(text: str) -> tuple[str, str, str] | None:
-    """(start, end, title) of a time-slot line, or None if the line is not one.
+class Classifier:
+    def __init__(self, lex: Lexicon, names: NameModel):
+        self.lex, self.names = lex, names
 
-    >>> parse_time_slot("10h \u2013 11h30      Session d\u2019ouverture")
-    ('10:00', '11:30', 'Session d\u2019ouverture')
-    >>> parse_time_slot("9:00 \u2013 09:30 Opening")
-    ('09:00', '09:30', 'Opening')
-    >>> parse_time_slot("10:00-10:15 Welcome")
-    ('10:00', '10:15', 'Welcome')
-    """
-    m = _SLOT.match(normalise_quotes(text).strip())
-    if not m:
+    # ------------------------------------------------------------------ vocabulary
+    @cached_property
+    def _label_phrases(self) -> list[tuple[str, str | None, str | None]]:
+        """(folded phrase, role, contribution), longest first."""
+        out = [(p, role, None) for p, role in self.lex.phrase_map("role_labels").items()]
+        out += [(p, None, kind) for p, kind in self.lex.phrase_map("contributions").items()]
+        return sorted(out, key=lambda t: -len(t[0]))
+
+    @cached_property
+    def _label_start(self) -> re.Pattern:
+        words = "|".join(re.escape(p) for p, _, _ in self._label_phrases)
+        return re.compile(rf"(?:{words})(?:\s*\((?:s|es|as|os|e|e?s)\))?\s*(?::-?|：|-(?=\s))\s*")
+
+    @cached_property
+    def _numbered(self) -> re.Pattern:
+        words = "|".join(re.escape(w) for w in self.lex.all("session_words"))
+        roman = "|".join(sorted(ROMAN, key=len, reverse=True))
+        return re.compile(
+            rf"^(?:{words})\s+(?:n[o°º]\.?\s*)?(\d{{1,2}}(?:\.\d{{1,2}})?|(?:{roman})(?![a-z]))(?![\d])(?:\s*[-:.)]\s*|\s+|$)"
+        )
+
+    @cached_property
+    def _session_topic(self) -> re.Pattern:
+        words = "|".join(re.escape(w) for w in self.lex.all("session_words"))
+        return re.compile(rf"^(?:{words})\s*(?:[:\-]|on |sur |sobre |about |de la |del |de )")
+
+    # ------------------------------------------------------------------ labels
+    def _label_at(self, text: str, folded: str, pos: int) -> tuple[Label, int] | None:
+        """A label starting at pos (a role or contribution word and a colon), and where its rest starts."""
+        m = self._label_start.match(folded, pos)
+        if m:
+            phrase = folded[pos : m.end()].rstrip(" :-：")
+            phrase = re.sub(r"\s*\(\w+\)$", "", phrase)
+            for p, role, contribution in self._label_phrases:
+                if phrase == p:
+                    return Label(role, contribution, text[pos : pos + len(p)], "", False), m.end()
         return None
-    g = m.groups()
-    start = _hhmm(g[0], g[1], g[2], g[3])
-    end = _hhmm(g[4], g[5], g[6], g[7])
-    # the title keeps the agenda's own characters: take it from the original text
-    title = text.strip()[m.start(9) :] if g[8] else ""
-    return start, end, clean(title)
 
+    def _by_label(self, text: str, folded: str) -> Label | None:
+        """``Moderated by X``, ``Opening Remarks by X``, ``Présentation de M. X``, ``Moderación: X``."""
+        for phrase, role in sorted(self.lex.phrase_map("role_verbs").items(), key=lambda t: -len(t[0])):
+            if folded.startswith(phrase) and (len(folded) == len(phrase) or folded[len(phrase)] in " :"):
+                rest = text[len(phrase) :].lstrip(" :-").strip()
+                return Label(role, None, text[: len(phrase)], rest, True)
+        by = "|".join(re.escape(b) for b in sorted(self.lex.all("by_words"), key=len, reverse=True))
+        for phrase, _, contribution in self._label_phrases:
+            if contribution is None or not folded.startswith(phrase):
+                continue
+            m = re.match(rf"\s+(?:{by})(?:\s+|(?<=')|$)", folded[len(phrase) :])
+            if not m:
+                continue
+            rest = text[len(phrase) + m.end() :].strip()
+            weak_by = fold(m.group(0)).strip() not in ("by", "par", "por")
+            if weak_by and not (self.names.take_honorifics(rest.split())[0] or self._starts_like_name(rest)):
+                continue  # "Présentation de la stratégie": de is not "by" here
+            return Label(None, contribution, text[: len(phrase)], rest, True)
+        return None
 
-def parse_date(text: str, lex: Lexicon) -> date | None:
-    """The first date written out in *text* in any lexicon language, or None.
+    def _starts_like_name(self, text: str) -> bool:
+        head = re.split(r"[,(;]", text, maxsplit=1)[0]
+        return self.names.shape(head.strip(), strict=True) is not None
 
-    >>> from idmgraph.lexicon import load_lexicon
-    >>> parse_date("PREMIERE JOURNEE \u2013 18 Avril 2017", load_lexicon())
-    datetime.date(2017, 4, 18)
-    >>> parse_date("Day One October 15th, 2020", load_lexicon())
-    datetime.date(2020, 10, 15)
-    """
-    folded = fold(text)
-    months = {m: n for lang in lex.languages.values() for m, n in lang.months.items()}
-    m = _DATE_DMY.search(folded)
-    if m and m.group(2) in months:
-        return date(int(m.group(3)), months[m.group(2)], int(m.group(1)))
-    m = _DATE_MDY.search(folded)
-    if m and m.group(1) in months:
-        return date(int(m.group(3)), months[m.group(1)], int(m.group(2)))
-    return None
+    def labels(self, text: str) -> list[Label]:
+        """Every label of a line, with the text each governs; empty if the line has none."""
+        folded = fold_aligned(text)
+        by = self._by_label(text, folded)
+        if by is not None:
+            return [by]
+        first = self._label_at(text, folded, 0)
+        if first is None:
+            bare = folded.rstrip(" :.")
+            for p, role, contribution in self._label_phrases:
+                plural = re.fullmatch(rf"{re.escape(p)}\s*\((?:s|es|as|os|e|e?s)\)", bare)
+                if (bare == p or plural) and (role is not None or text.rstrip().endswith(":")):
+                    return [Label(role, contribution, text.rstrip(" :"), "", False)]
+            return []
+        out: list[Label] = []
+        label, start = first
+        # further labels after ". " or "; ": "Welcome remarks: Dr. A (...). Speaker: Dr. B (...)"
+        for m in re.finditer(r"(?<=[.;)])\s+(?=\S)", folded):
+            if m.end() <= start:
+                continue
+            found = self._label_at(text, folded, m.end())
+            if found:
+                out.append(
+                    Label(label.role, label.contribution, label.label, text[start : m.start()].strip(" .;"))
+                )
+                label, start = found
+        out.append(Label(label.role, label.contribution, label.label, text[start:].strip()))
+        return out
 
+    # ------------------------------------------------------------------ headings
+    def session_kind(self, title: str) -> tuple[str, int | None, str]:
+        """(kind, number, title) of a session title: numbered panels, opening, closing, break, other.
+        A numbered title loses its number word: "Panel 2 – Mobility" is panel 2 "Mobility"."""
+        folded = fold(title).strip(" -:.")
+        m = self._numbered.match(fold_aligned(title).strip(" -:.")) if folded else None
+        number = None
+        rest = title
+        if m:
+            num = m.group(1)
+            number = int(num) if num.isdigit() else ROMAN.get(num)
+            lead = len(title) - len(title.lstrip(" -:."))
+            rest = title[lead + m.end() :].strip(" -\u2013\u2014:.") or title
+        for kind, attr in (
+            ("break", "break_titles"),
+            ("opening", "opening_titles"),
+            ("closing", "closing_titles"),
+        ):
+            for t in self.lex.all(attr):
+                if folded == t or folded.startswith(t + " ") or folded.startswith(t + ":"):
+                    return kind, number, rest
+        return ("panel" if number is not None else "other"), number, rest
 
-def _label(folded: str, labels: tuple[str, ...]) -> str | None:
-    """If the line starts with one of the labels followed by ':' (or ends there), the rest."""
-    for label in labels:
-        if folded.startswith(label):
-            rest = folded[len(label) :].lstrip()
-            if rest.startswith(":"):
-                return rest
-            if not rest:
-                return ""
-    return None
+    def heading(self, line: Line, text: str) -> Heading | None:
+        folded = fold(text).strip(" -:.")
+        if not folded:
+            return None
+        kind, number, _ = self.session_kind(text)
+        if number is not None:
+            return Heading(text, kind, number, True)
+        if kind != "other" and len(folded.split()) <= 12:
+            return Heading(text, kind, None, True)
+        if any(
+            folded == t or folded.startswith(t + ":") or folded.startswith(t + " -")
+            for t in self.lex.all("session_titles")
+        ):
+            return Heading(text, kind, None, True)
+        if self._session_topic.match(folded) and len(folded.split()) <= 20:
+            return Heading(text, kind, None, True)
+        if line.level is not None and self.names.shape(text, strict=True) is None:
+            return Heading(text, kind, None, True)  # a name set as a heading stays a name
+        letters = [c for c in text if c.isalpha()]
+        if (
+            len(letters) >= 6
+            and all(not c.islower() for c in letters)
+            and len(text.split()) >= 2
+            and "," not in text
+        ):
+            return Heading(text, kind, None, True)  # "EXPERTS EN MIGRATION"
+        return None
 
+    # ------------------------------------------------------------------ days
+    def day(self, text: str) -> tuple[DateFound | None, int | None, str] | None:
+        """(date, day number, title after it) if the line is a day heading or a date line."""
+        folded = fold_aligned(text)
+        dates = find_dates(text, self.lex)
+        ordinals = self.lex.number_map("ordinals")
+        day_words = "|".join(re.escape(w) for w in self.lex.all("day_words"))
+        ords = "|".join(re.escape(o) for o in sorted(ordinals, key=len, reverse=True))
+        number = None
+        m = re.search(
+            rf"\b(?:{day_words})\s+(?:n[o°º]\.?\s*)?(\d{{1,2}}|{ords})\b|\b({ords})\s+(?:{day_words})\b",
+            folded,
+        )
+        if m:
+            word = m.group(1) or m.group(2)
+            number = int(word) if word.isdigit() else ordinals.get(word)
+        if not dates and number is None:
+            return None
+        if len(dates) > 1:
+            return None
+        # what is left once the date, weekday, day words and separators are taken out
+        residue = folded
+        spans = [(d.start, d.end) for d in dates] + ([m.span()] if m else [])
+        for a, b in sorted(spans, reverse=True):
+            residue = residue[:a] + " " * (b - a) + residue[b:]
+        tail_start = max((b for _, b in spans), default=0)
+        words = [w for w in re.split(r"[\s|,:;()\-\u2013\u2014/]+", residue) if w]
+        filler = set(self.lex.all("day_words")) | {
+            "le",
+            "the",
+            "el",
+            "du",
+            "del",
+            "les",
+            "los",
+            "on",
+            "de",
+            "of",
+        }
+        rest = [w for w in words if w not in filler and w not in ordinals]
+        place_free = [w for w in rest if not any(w in p.split() for p in self.lex.places)]
+        if not place_free:
+            return (dates[0] if dates else None), number, ""
+        # a date at the start and a title after a separator: "19 Jun 2017 - Opening segment"
+        head = residue[: min((a for a, _ in spans), default=0)]
+        after = text[tail_start:]
+        sep = re.match(r"\s*(?:[|\-\u2013\u2014:]|\s{2,})\s*", after)
+        if not head.strip(" ,|") and sep and (dates or number is not None):
+            title = clean(after[sep.end() :])
+            if title:
+                return (dates[0] if dates else None), number, title
+        return None
 
-def _matches(folded: str, phrases: tuple[str, ...]) -> bool:
-    return folded.rstrip(" :.") in phrases
-
-
-def classify_lines(text: str, lex: Lexicon, path: str) -> list[Line]:
-    """Classify every non-blank line; raise AgendaError on a time we cannot read."""
-    day_words = lex.all("day_words")
-    out: list[Line] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = clean(raw)
-        if not line:
-            continue
-        folded = fold(line)
-        slot = None
+    # ------------------------------------------------------------------ lines
+    def classify(self, line: Line, path: str) -> list[Item]:
+        text = line.text
+        if line.bullet and not re.search(r"[^\W_]", text):
+            return [Item("blank", line, text)]
+        if not text:
+            return []
+        folded = fold(text)
+        day = self.day(text) if not looks_like_time(text) else None
+        if day is not None:
+            found, number, title = day
+            if found is not None and found.is_range and not title:
+                return [Item("dates", line, text, dates=found, day_number=number)]
+            items = [Item("day", line, text, dates=found, day_number=number)]
+            if title:
+                items += self._after_day(line, title)
+            return items
         try:
-            slot = parse_time_slot(line)
+            slot = parse_slot(text)
         except ValueError as exc:
-            raise AgendaError(path, number, f"unreadable time slot '{line[:40]}': {exc}") from exc
-        if slot:
-            out.append(Line(number, "slot", line, slot))
-            continue
-        day = parse_date(line, lex)
-        if day and (any(re.search(rf"\b{w}\b", folded) for w in day_words) or len(folded.split()) <= 5):
-            out.append(Line(number, "day", line, day))
-            continue
-        if _TIME_LIKE.match(folded):
+            raise AgendaError(
+                path, line.number, f"unreadable time slot '{text[:40]}': {exc}", line.page
+            ) from exc
+        if slot is None and looks_like_time(text):
             raise AgendaError(
                 path,
-                number,
-                f"unrecognised time format in '{line[:40]}': write slots as "
-                "'10h - 11h30', '10:00 - 11:30' or '9:00 am - 10:30 am'",
+                line.number,
+                f"unrecognised time format in '{text[:40]}': write slots as "
+                "'10h - 11h30', '10:00 - 11:30', '10.00 - 11.30' or '9:00 am - 10:30 am'",
+                line.page,
             )
-        rest = _label(folded, lex.all("moderator_labels"))
-        if rest is not None:
-            out.append(Line(number, "moderator", line, _after_colon(line)))
-            continue
-        rest = _label(folded, lex.all("speaker_labels"))
-        if rest is not None:
-            out.append(Line(number, "speakers", line, _after_colon(line)))
-            continue
-        if _matches(folded, lex.all("footer_headings")):
-            out.append(Line(number, "footer", line))
-        elif _matches(folded, lex.all("section_headings")):
-            out.append(Line(number, "section", line, folded.rstrip(" :.")))
-        elif _matches(folded, lex.all("end_markers")):
-            out.append(Line(number, "end", line))
-        else:
-            out.append(Line(number, "text", line))
-    return out
+        if slot is not None:
+            return [Item("slot", line, text, slot=slot)]
+        bare = folded.rstrip(" :.")
+        if bare in self.lex.all("footer_headings"):
+            return [Item("footer", line, text)]
+        if bare in self.lex.all("section_headings") and not line.bullet:
+            return [Item("section", line, text, heading=Heading(text, "other", None, False))]
+        if bare in self.lex.all("end_markers"):
+            return [Item("end", line, text)]
+        labels = self.labels(text)
+        if labels:
+            return [Item("label", line, lb.rest, label=lb) for lb in labels]
+        # "Session II Panelists: A; and B": a heading and a label on one line
+        m = self._numbered.match(folded)
+        if m:
+            cut = m.end()
+            rest = fold_aligned(text)
+            for pos in range(cut, len(text)):
+                if pos == cut or rest[pos - 1] == " ":
+                    found = self._label_at(text, rest, pos)
+                    if found:
+                        head = text[:pos].strip(" -:.")
+                        labels = self.labels(text[pos:])
+                        kind, number, _ = self.session_kind(head)
+                        return [Item("heading", line, head, heading=Heading(head, kind, number, True))] + [
+                            Item("label", line, lb.rest, label=lb) for lb in labels
+                        ]
+        heading = self.heading(line, text)
+        if heading is not None and not self._is_person_line(text):
+            return [Item("heading", line, text, heading=heading)]
+        return [Item("text", line, text)]
 
+    def _after_day(self, line: Line, title: str) -> list[Item]:
+        kind, number, _ = self.session_kind(title)
+        return [Item("heading", line, title, heading=Heading(title, kind, number, True))]
 
-def _after_colon(line: str) -> str:
-    return line.split(":", 1)[1].strip() if ":" in line else ""
+    def _is_person_line(self, text: str) -> bool:
+        """A line that opens with a name and a comma (a person entry under a heading-like shape)."""
+        head = normalise_quotes(text).split(",", 1)
+        return len(head) == 2 and self.names.shape(head[0].strip(), strict=True) is not None

@@ -1,0 +1,242 @@
+"""Whether words are a person's name: by their shape and the genre's vocabulary, never by a list of people.
+
+A name is two to seven tokens: capitalised words (``Okonjo-Iweala``, ``O'Neil``, ``ROE`` beside a
+capitalised given name), initials (``J.``, ``J.-P.``), abbreviated given names (``Md.``),
+lower-case particles inside it (``van der``, ``de la``, ``bin``), capitalised particles
+(``El Habib Nadir``, ``Ould``) and suffixes at its end (``Jr.``); or words of a script without
+capitals (Arabic, Chinese, Devanagari ...), where one token may be a whole name. Honorifics
+(``H.E. Mr.``, ``Sra.``, ``His Excellency``) stand before it and are kept apart.
+
+What makes words *not* a name is the vocabulary of posts, organisations and agenda headings
+in the lexicon (``Department``, ``Immigration``, ``Services``, ``Relations``): a strict name has
+none of those words; a lenient one (used where an entry's other fields show a person: a post
+follows) may have some, but not as its first word and not as half of it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..lexicon import Lexicon
+from ..organizations import OrganizationIndex
+from ..states import StateIndex
+from ..text import fold
+
+__all__ = ["NameModel", "repair_spacing"]
+
+_INITIAL = re.compile(r"^(?:[A-Z]\.)(?:-?[A-Z]\.)*$|^[A-Z]$")
+_ABBREVIATED = re.compile(r"^[A-Z][a-z]{1,3}\.$")  # Md., Mohd., Wm.
+_WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", re.UNICODE)
+
+
+def _uncased(token: str) -> bool:
+    """A token of a script without capitals (Arabic, Han, Devanagari ...)."""
+    letters = [c for c in token if c.isalpha()]
+    if not letters:
+        return False
+    if not all(c.isalpha() or unicodedata.category(c).startswith("M") for c in token):
+        return False
+    return all(not c.isupper() and not c.islower() for c in letters)
+
+
+def repair_spacing(text: str, honorifics: tuple[str, ...]) -> str:
+    """Put back the spaces agendas lose: ``H.E.Mr.Paul`` -> ``H.E. Mr. Paul``, ``Roe,President`` ->
+    ``Roe, President``, ``(UIP)Jane`` -> ``(UIP) Jane``.
+
+    >>> from idmgraph.lexicon import load_lexicon
+    >>> repair_spacing("H.E.Mr. Paul Roe,President of the Council", load_lexicon().honorifics)
+    'H.E. Mr. Paul Roe, President of the Council'
+    """
+    text = re.sub(r"(?<=[^\W\d_])([,;])(?=[^\W\d_])", r"\1 ", text)
+    text = re.sub(r"\)(?=[^\W\d_])", ") ", text)
+    dotted = sorted((h for h in honorifics if h.endswith(".") and " " not in h), key=len, reverse=True)
+
+    def split_token(m: re.Match) -> str:
+        token, parts = m.group(0), []
+        rest = token
+        while True:
+            low = fold(rest)
+            head = next((h for h in dotted if low.startswith(h) and len(rest) > len(h)), None)
+            if head is None:
+                break
+            parts.append(rest[: len(head)])
+            rest = rest[len(head) :]
+        # "M.J." stays initials: only a word or a further honorific is cut off
+        if not parts or (rest and (not rest[0].isupper() or len(rest) <= 2)):
+            return token
+        return " ".join(parts + ([rest] if rest else []))
+
+    return re.sub(r"\S+", split_token, text)
+
+
+@dataclass(frozen=True)
+class NameShape:
+    honorifics: tuple[str, ...]  # as written, in order
+    tokens: tuple[str, ...]  # the name's tokens as written
+
+
+class NameModel:
+    """Tells names from other words with the lexicon, the states and the known organisations."""
+
+    def __init__(self, lex: Lexicon, states: StateIndex, orgs: OrganizationIndex):
+        self.lex, self.states, self.orgs = lex, states, orgs
+        self.honorifics = lex.honorifics
+        self.prefixes = lex.name_prefixes
+        self.particles = lex.name_particles
+        self.suffixes = lex.name_suffixes
+        vocab = set(lex.non_name_words)
+        # the one-word heads of posts and organisations and one-word agenda phrases (labels,
+        # contributions, headings); the words of longer phrases only through non_name_words:
+        # "marco de la discusion" must not make Marco, nor "media luna roja" Luna, a non-name
+        for source in (
+            lex.post_heads,
+            lex.org_heads,
+            lex.all("section_headings"),
+            lex.all("session_words"),
+            lex.all("break_titles"),
+            lex.all("opening_titles"),
+            lex.all("closing_titles"),
+            lex.all("session_titles"),
+            lex.phrases("role_labels"),
+            lex.phrases("contributions"),
+        ):
+            vocab.update(p for p in source if " " not in p and len(p) > 1)
+        vocab.update(lex.number_map("weekdays"))
+        # months stay possible names (April, June, May); particles are name words
+        vocab -= set(lex.number_map("months")) - {"sept", "oct", "nov", "dec", "janv", "fevr", "juil"}
+        vocab -= set(self.particles)
+        vocab -= {"m", "y", "e"}
+        self.vocab = frozenset(vocab)
+        self.org_words = frozenset(h for h in lex.org_heads if " " not in h)
+
+    # ------------------------------------------------------------------ honorifics
+    def take_honorifics(self, tokens: list[str]) -> tuple[list[str], list[str]]:
+        """(honorifics, rest) from the front of tokens; several may follow each other."""
+        taken: list[str] = []
+        i = 0
+        while i < len(tokens):
+            matched = 0
+            for hon in self.honorifics:
+                n = hon.count(" ") + 1
+                if i + n <= len(tokens) and fold(" ".join(tokens[i : i + n])) == hon:
+                    matched = n
+                    break
+            if not matched:
+                break
+            taken.extend(tokens[i : i + matched])
+            i += matched
+        rest = tokens[i:]
+        # "Ambassador Jürg Lauber": a form of address, only if a name follows it
+        for prefix in self.prefixes:
+            n = prefix.count(" ") + 1
+            if len(rest) > n and fold(" ".join(rest[:n])) == prefix and self.is_name(rest[n:], strict=True):
+                taken.extend(rest[:n])
+                rest = rest[n:]
+                break
+        return taken, rest
+
+    def is_honorific(self, text: str) -> bool:
+        folded = fold(text)
+        return (
+            folded in self.honorifics
+            or all(w in self.honorifics for w in folded.split())
+            and bool(folded.split())
+        )
+
+    # ------------------------------------------------------------------ tokens
+    def _token_kind(self, tok: str) -> str:
+        """particle | suffix | initial | word | caps | uncased | vocab | bad"""
+        folded = fold(tok)
+        if folded in self.particles or folded.rstrip("-") in self.particles:
+            return "particle"
+        if folded in self.suffixes:
+            return "suffix"
+        if _INITIAL.match(tok) or (_ABBREVIATED.match(tok) and folded not in self.honorifics):
+            return "initial"
+        if _uncased(tok):
+            return "uncased"
+        core = tok[2:] if folded.startswith(("d'", "l'")) and len(tok) > 2 else tok
+        if not core or not core[0].isalpha() or not core[0].isupper():
+            return "bad"
+        if not all(c.isalpha() or c in "-'.\u2019" or unicodedata.category(c).startswith("M") for c in core):
+            return "bad"
+        if core.endswith(".") and len(core) > 2:
+            return "bad"  # a word with a full stop ends a sentence, it is not a name
+        parts = [p for p in re.split(r"[-'\u2019]", folded) if p]
+        if folded in self.vocab or (parts and all(p in self.vocab for p in parts)):
+            return "vocab"
+        letters = [c for c in core if c.isalpha()]
+        if len(letters) > 1 and all(c.isupper() for c in letters):
+            return "caps"
+        return "word"
+
+    def is_name(self, tokens: list[str] | tuple[str, ...], strict: bool = True) -> bool:
+        """Whether tokens (honorifics already taken off) are a person's name.
+
+        >>> from idmgraph.lexicon import load_lexicon
+        >>> from idmgraph.states import load_states
+        >>> from idmgraph.organizations import load_organizations
+        >>> m = NameModel(load_lexicon(), load_states(), load_organizations())
+        >>> m.is_name("Juan José Gómez Camacho".split()), m.is_name("Immigration Services".split())
+        (True, False)
+        >>> m.is_name("Md. Shahidul Haque".split()), m.is_name("Costa Rica".split())
+        (True, False)
+        >>> m.is_name(["王伟"]), m.is_name("Jan van der Berg".split()), m.is_name("Paul ROE".split())
+        (True, True, True)
+        """
+        tokens = [t.strip(",;:") for t in tokens if t.strip(",;:")]
+        if not tokens:
+            return False
+        kinds = [self._token_kind(t) for t in tokens]
+        if "bad" in kinds:
+            return False
+        if all(k == "uncased" for k in kinds):
+            return 1 <= len(tokens) <= 4
+        core = [k for k in kinds if k not in ("particle", "suffix")]
+        if not 2 <= len(tokens) <= (5 if strict else 7) or len(core) < 2:
+            return False
+        if kinds[0] == "suffix" or kinds[-1] == "particle":
+            return False
+        if kinds[0] == "particle" and (tokens[0][:1].islower() or len(core) < 2 or len(tokens) < 3):
+            return False
+        if all(k in ("caps", "initial") for k in core):
+            return False  # GMG, IMUMI, "UN DESA": acronyms, not names
+        if kinds.count("initial") == len(core):
+            return False
+        vocab = kinds.count("vocab")
+        if strict and vocab:
+            return False
+        if not strict:
+            first = next(k for k in kinds if k != "particle")
+            if first == "vocab" or vocab * 2 >= len(core):
+                return False
+        whole = " ".join(tokens)
+        if self.states.lookup(whole) or fold(whole) in self.lex.places or self.orgs.lookup(whole):
+            return False
+        # "Solidar Suisse": a strict name does not end with a state (a post may still support one)
+        ends_with_state = any(self.states.lookup(" ".join(tokens[-n:])) for n in (1, 2, 3) if n < len(tokens))
+        return not (strict and ends_with_state)
+
+    def plausible(self, tokens: list[str]) -> bool:
+        """Capitalised words with no digits or symbols: what may follow an honorific as a name
+        even when the vocabulary doubts it ("Mr. Federico Mayor")."""
+        kinds = [self._token_kind(t.strip(",;:")) for t in tokens if t.strip(",;:")]
+        org_word = any(fold(t) in self.org_words for t in tokens)  # "Cheikh Anta Diop University"
+        return bool(kinds) and len(kinds) <= 7 and "bad" not in kinds and kinds[0] != "vocab" and not org_word
+
+    def shape(self, text: str, strict: bool = True) -> NameShape | None:
+        """Honorifics and name of a name field, or None when it is not a name."""
+        tokens = text.split()
+        hons, rest = self.take_honorifics(tokens)
+        if not rest:
+            return None
+        if len(rest) == 1 and (hons and not strict) and self._token_kind(rest[0]) in ("word", "caps"):
+            return NameShape(tuple(hons), tuple(rest))  # "Sheikh Hasina", "Mr. Sukarno"
+        if self.is_name(rest, strict=strict):
+            return NameShape(tuple(hons), tuple(rest))
+        return None
+
+    def words(self, text: str) -> list[str]:
+        return _WORDS.findall(text)
