@@ -287,12 +287,25 @@ def run_build(
     sources = find_sources(paths or [DEFAULT_SOURCES])
     if not sources:
         raise AgendaError(
-            ", ".join(str(p) for p in (paths or [DEFAULT_SOURCES])), None, "no agenda files (.txt, .md) found"
+            ", ".join(str(p) for p in (paths or [DEFAULT_SOURCES])),
+            None,
+            "no agenda files (.txt, .md, .html, .pdf, .docx) found",
         )
     agendas = []
+    events: dict[str, Source] = {}
     for src in sources:
         step(f"parsing {src.id}")
-        agendas.append(parse_source(src))
+        agenda = parse_source(src)
+        if agenda.event.id in events:
+            other = events[agenda.event.id]
+            raise AgendaError(
+                str(src.path),
+                None,
+                f"this source and {other.path} describe the same event ({agenda.event.id}); one build holds "
+                "one source per event: give one of them its own 'event: id' in its source.yml",
+            )
+        events[agenda.event.id] = src
+        agendas.append(agenda)
     step("resolving people, states and organisations")
     res = resolve_agendas(agendas)
     step("linking themes")

@@ -12,7 +12,9 @@ from .records import AgendaError
 
 __all__ = ["Source", "find_sources", "read_source", "AGENDA_SUFFIXES"]
 
-AGENDA_SUFFIXES = (".txt", ".md")
+# files a folder of sources is searched for; a file named on the command line is read whatever
+# its name (the reader tells the format by the content)
+AGENDA_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def find_sources(paths: list[Path]) -> list[Source]:
                 sorted(
                     q
                     for q in p.rglob("*")
-                    if q.is_file() and q.suffix in AGENDA_SUFFIXES and q.name.lower() != "readme.md"
+                    if q.is_file() and q.suffix.lower() in AGENDA_SUFFIXES and q.name.lower() != "readme.md"
                 )
             )
         elif p.exists():

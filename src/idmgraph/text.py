@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["fold", "fold_aligned", "slug", "clean", "normalise_quotes"]
 
@@ -33,17 +34,22 @@ def normalise_quotes(text: str) -> str:
     return text.translate(_QUOTES)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def clean(text: str) -> str:
     """Collapse runs of white space (including no-break spaces) and strip.
 
     >>> clean("  Orateurs\u00a0:  ")
     'Orateurs :'
     """
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Fold *text* for matching: accents removed, case folded, quotes and spaces normalised.
+    (Cached: the parser folds the same words of the genre again and again.)
 
     >>> fold("Émirats  arabes unis")
     'emirats arabes unis'
@@ -51,9 +57,26 @@ def fold(text: str) -> str:
     True
     """
     text = normalise_quotes(text)
+    if text.isascii():
+        return clean(text.casefold())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return clean(stripped.casefold())
+
+
+class _FoldTable(dict):
+    """A translation table that folds each character once, the first time it is met: lower case,
+    no accent, typographic quotes and dashes straightened, one character for one."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        f = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
+        folded = f if len(f) == 1 else (ch.lower() if len(ch.lower()) == 1 else ch)
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def fold_aligned(text: str) -> str:
@@ -66,11 +89,10 @@ def fold_aligned(text: str) -> str:
     >>> len(fold_aligned("Ms. Ōta – Straße")) == len("Ms. Ōta – Straße")
     True
     """
-    out = []
-    for ch in normalise_quotes(text):
-        f = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
-        out.append(f if len(f) == 1 else (ch.lower() if len(ch.lower()) == 1 else ch))
-    return "".join(out)
+    text = normalise_quotes(text)
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD_TABLE)
 
 
 def slug(text: str, max_length: int = 80) -> str:

@@ -107,7 +107,7 @@ class _Context:
 
 def _detect_language(lines: list[Line], lex: Lexicon) -> str:
     scores = dict.fromkeys(lex.languages, 0.0)
-    for line in lines:
+    for line in lines[:400]:  # the first pages say it
         words = re.findall(r"[a-z']+", fold(line.text))
         wset = set(words)
         for code, lang in lex.languages.items():

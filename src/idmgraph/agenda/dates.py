@@ -144,6 +144,37 @@ def find_dates(text: str, lex: Lexicon) -> list[DateFound]:
     return sorted(found, key=lambda d: d.start)
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _patterns_for(lex: Lexicon):
+    key = id(lex)
+    if key not in _LEX_PATTERNS:
+        months = lex.number_map("months")
+        weekdays = lex.number_map("weekdays")
+        connectors = {c for c in lex.all("date_connectors") if c != "-"} | {"-", "to"}
+        _LEX_PATTERNS[key] = _date_patterns(
+            tuple(sorted(months, key=len, reverse=True)),
+            tuple(sorted(weekdays, key=len, reverse=True)),
+            tuple(sorted(connectors, key=len, reverse=True)),
+        )
+    return _LEX_PATTERNS[key]
+
+
+_LEX_PATTERNS: dict[int, list] = {}
+_MONTH_WORDS: dict[int, re.Pattern] = {}
+
+
+def _month_word(lex: Lexicon) -> re.Pattern:
+    key = id(lex)
+    if key not in _MONTH_WORDS:
+        months = sorted(lex.number_map("months"), key=len, reverse=True)
+        _MONTH_WORDS[key] = re.compile(
+            r"(?:\d|\b)(?:" + "|".join(re.escape(m) for m in months) + r")(?![a-z])"
+        )
+    return _MONTH_WORDS[key]
+
+
 def _year(text: str | None) -> int | None:
     return int(text) if text else None
 

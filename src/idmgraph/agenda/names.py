@@ -28,6 +28,7 @@ __all__ = ["NameModel", "repair_spacing"]
 
 _INITIAL = re.compile(r"^(?:[A-Z]\.)(?:-?[A-Z]\.)*$|^[A-Z]$")
 _ABBREVIATED = re.compile(r"^[A-Z][a-z]{1,3}\.$")  # Md., Mohd., Wm.
+_STUCK = re.compile(r"\.[^\W\d_]{2}|\)[^\W\d_]")  # "H.E.Mr.", "Dr.Jane": a dot straight before a word
 _WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", re.UNICODE)
 
 
@@ -50,6 +51,8 @@ def repair_spacing(text: str, honorifics: tuple[str, ...]) -> str:
     'H.E. Mr. Paul Roe, President of the Council'
     """
     text = re.sub(r"(?<=[^\W\d_])([,;])(?=[^\W\d_])", r"\1 ", text)
+    if not _STUCK.search(text):
+        return text
     text = re.sub(r"\)(?=[^\W\d_])", ") ", text)
     dotted = sorted((h for h in honorifics if h.endswith(".") and " " not in h), key=len, reverse=True)
 
@@ -109,32 +112,41 @@ class NameModel:
         vocab -= set(self.particles)
         vocab -= {"m", "y", "e"}
         self.vocab = frozenset(vocab)
+        self._honorifics_by_n = self._by_length(self.honorifics)
+        self._prefixes_by_n = self._by_length(self.prefixes)
+        self._kinds: dict[str, str] = {}
         self.org_words = frozenset(h for h in lex.org_heads if " " not in h)
 
     # ------------------------------------------------------------------ honorifics
+    @staticmethod
+    def _by_length(phrases: tuple[str, ...]) -> dict[int, frozenset[str]]:
+        out: dict[int, set[str]] = {}
+        for p in phrases:
+            out.setdefault(p.count(" ") + 1, set()).add(p)
+        return {n: frozenset(ps) for n, ps in sorted(out.items(), reverse=True)}
+
+    def _match_at(self, folded: list[str], i: int, table: dict[int, frozenset[str]]) -> int:
+        """How many tokens from i make one of the phrases (longest first), or 0."""
+        for n, phrases in table.items():
+            if i + n <= len(folded) and " ".join(folded[i : i + n]) in phrases:
+                return n
+        return 0
+
     def take_honorifics(self, tokens: list[str]) -> tuple[list[str], list[str]]:
         """(honorifics, rest) from the front of tokens; several may follow each other."""
-        taken: list[str] = []
+        folded = [fold(t) for t in tokens]
         i = 0
         while i < len(tokens):
-            matched = 0
-            for hon in self.honorifics:
-                n = hon.count(" ") + 1
-                if i + n <= len(tokens) and fold(" ".join(tokens[i : i + n])) == hon:
-                    matched = n
-                    break
-            if not matched:
+            n = self._match_at(folded, i, self._honorifics_by_n)
+            if not n:
                 break
-            taken.extend(tokens[i : i + matched])
-            i += matched
-        rest = tokens[i:]
+            i += n
+        taken, rest = list(tokens[:i]), list(tokens[i:])
         # "Ambassador Jürg Lauber": a form of address, only if a name follows it
-        for prefix in self.prefixes:
-            n = prefix.count(" ") + 1
-            if len(rest) > n and fold(" ".join(rest[:n])) == prefix and self.is_name(rest[n:], strict=True):
-                taken.extend(rest[:n])
-                rest = rest[n:]
-                break
+        n = self._match_at(folded, i, self._prefixes_by_n)
+        if n and len(rest) > n and self.is_name(rest[n:], strict=True):
+            taken.extend(rest[:n])
+            rest = rest[n:]
         return taken, rest
 
     def is_honorific(self, text: str) -> bool:
@@ -148,6 +160,12 @@ class NameModel:
     # ------------------------------------------------------------------ tokens
     def _token_kind(self, tok: str) -> str:
         """particle | suffix | initial | word | caps | uncased | vocab | bad"""
+        kind = self._kinds.get(tok)
+        if kind is None:
+            kind = self._kinds[tok] = self._classify_token(tok)
+        return kind
+
+    def _classify_token(self, tok: str) -> str:
         folded = fold(tok)
         if folded in self.particles or folded.rstrip("-") in self.particles:
             return "particle"

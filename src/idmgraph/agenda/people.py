@@ -73,6 +73,9 @@ def split_fields(text: str, offset: int = 0) -> list[Span]:
 
 def _top_level(text: str, pattern: re.Pattern) -> Iterator[re.Match]:
     """Matches of pattern outside parentheses."""
+    if "(" not in text:
+        yield from pattern.finditer(text)
+        return
     depth_at = []
     depth = 0
     for ch in text:
@@ -163,6 +166,13 @@ class PeopleReader:
         self.state_posts = lex.state_posts
         self.non_state_posts = lex.non_state_posts
         self._notes: list[tuple[str, str]] = []  # warnings raised inside entry(), collected by read()
+        self._head_patterns: dict[int, re.Pattern] = {}
+        self._mayor = re.compile(r"\b(?:mayor|maire|alcalde|alcaldesa)\b")
+        self._state_post = re.compile(
+            r"(?:^|[\s-])(?:" + "|".join(re.escape(h) for h in self.state_posts) + r")(?:$|[\s,.-])"
+        )
+        links = "|".join(re.escape(x) for x in sorted(self.links, key=len, reverse=True))
+        self._link_prefix = re.compile(rf"(?:{links})\s*[-:\u2013]\s+")
         self._contribution_phrases = sorted(lex.phrase_map("contributions").items(), key=lambda t: -len(t[0]))
         self._org_words = frozenset(h for h in lex.org_heads if " " not in h) | {
             "division",
@@ -260,12 +270,8 @@ class PeopleReader:
     # ================================================================== splitting
     def _strip_links(self, text: str) -> str:
         """Link labels at the start of an entry (``biografía - Emb. Ana Sol``) or as a last word."""
-        folded = fold_aligned(text)
-        for label in sorted(self.links, key=len, reverse=True):
-            m = re.match(rf"{re.escape(label)}\s*[-:\u2013]\s+", folded)
-            if m:
-                return text[m.end() :].strip()
-        return text
+        m = self._link_prefix.match(fold_aligned(text))
+        return text[m.end() :].strip() if m else text
 
     def _name_start(self, text: str, strict: bool = True) -> int | None:
         """Length of the name (with honorifics) text starts with, when a comma or the end follows it."""
@@ -374,12 +380,13 @@ class PeopleReader:
 
     # ================================================================== one entry
     def _starts_with(self, folded: str, heads: tuple[str, ...]) -> str | None:
-        for head in heads:
-            if folded.startswith(head) and (
-                len(folded) == len(head) or not folded[len(head)].isalnum() or head.endswith(("'", "-"))
-            ):
-                return head
-        return None
+        """The head (a phrase of the list, longest first) folded text starts with, as whole words."""
+        pattern = self._head_patterns.get(id(heads))
+        if pattern is None:
+            alts = "|".join(re.escape(h) + ("" if h.endswith(("'", "-")) else r"(?![^\W_])") for h in heads)
+            pattern = self._head_patterns[id(heads)] = re.compile(f"(?:{alts})")
+        m = pattern.match(folded)
+        return m.group(0) if m else None
 
     def _after_prep(self, folded: str, pos: int, preps: tuple[str, ...]) -> int | None:
         for prep in preps:
@@ -493,14 +500,9 @@ class PeopleReader:
     def _post_class(self, post: str) -> str | None:
         """state | non-state | None: what a post's words say of whom its holder speaks for."""
         folded = fold(post)
-        if self._starts_with(folded, self.non_state_posts) or re.search(
-            r"\b(?:mayor|maire|alcalde|alcaldesa)\b", folded
-        ):
+        if self._starts_with(folded, self.non_state_posts) or self._mayor.search(folded):
             return "non-state"
-        for head in self.state_posts:
-            if re.search(rf"(?:^|[\s-]){re.escape(head)}(?:$|[\s,.-])", folded):
-                return "state"
-        return None
+        return "state" if self._state_post.search(folded) else None
 
     def is_post(self, text: str) -> bool:
         """A post: it starts with a post word ("Director of ...", "Minister for ..."), or one of its

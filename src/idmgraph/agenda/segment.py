@@ -92,6 +92,15 @@ class Classifier:
         return sorted(out, key=lambda t: -len(t[0]))
 
     @cached_property
+    def _label_table(self) -> dict[str, tuple[str | None, str | None]]:
+        """folded phrase -> (role, contribution); roles win where a phrase is both."""
+        table: dict[str, tuple[str | None, str | None]] = {}
+        for p, role, contribution in reversed(self._label_phrases):
+            if p not in table or role is not None:
+                table[p] = (role, contribution)
+        return table
+
+    @cached_property
     def _label_start(self) -> re.Pattern:
         words = "|".join(re.escape(p) for p, _, _ in self._label_phrases)
         return re.compile(rf"(?:{words})(?:\s*\((?:s|es|as|os|e|e?s)\))?\s*(?::-?|：|-(?=\s))\s*")
@@ -102,6 +111,32 @@ class Classifier:
         roman = "|".join(sorted(ROMAN, key=len, reverse=True))
         return re.compile(
             rf"^(?:{words})\s+(?:n[o°º]\.?\s*)?(\d{{1,2}}(?:\.\d{{1,2}})?|(?:{roman})(?![a-z]))(?![\d])(?:\s*[-:.)]\s*|\s+|$)"
+        )
+
+    @cached_property
+    def _place_words(self) -> frozenset[str]:
+        return frozenset(w for p in self.lex.places for w in re.split(r"[\s,]+", p) if w)
+
+    @cached_property
+    def _kind_start(self) -> re.Pattern:
+        """A title that is, or starts with, a break, opening or closing title ("Opening Ceremony")."""
+        groups = []
+        for kind, attr in (
+            ("break", "break_titles"),
+            ("opening", "opening_titles"),
+            ("closing", "closing_titles"),
+        ):
+            alts = "|".join(re.escape(t) for t in self.lex.all(attr))
+            groups.append(f"(?P<{kind}>(?:{alts})(?=$|[ :]))")
+        return re.compile("|".join(groups))
+
+    @cached_property
+    def _day_number(self) -> re.Pattern:
+        """ "Day 2", "Première journée", "Segundo día": a day given by its number."""
+        day_words = "|".join(re.escape(w) for w in self.lex.all("day_words"))
+        ords = "|".join(re.escape(o) for o in sorted(self.lex.number_map("ordinals"), key=len, reverse=True))
+        return re.compile(
+            rf"\b(?:{day_words})\s+(?:n[o°º]\.?\s*)?(\d{{1,2}}|{ords})\b|\b({ords})\s+(?:{day_words})\b"
         )
 
     @cached_property
@@ -121,25 +156,36 @@ class Classifier:
                     return Label(role, contribution, text[pos : pos + len(p)], "", False), m.end()
         return None
 
-    def _by_label(self, text: str, folded: str) -> Label | None:
-        """``Moderated by X``, ``Opening Remarks by X``, ``Présentation de M. X``, ``Moderación: X``."""
-        for phrase, role in sorted(self.lex.phrase_map("role_verbs").items(), key=lambda t: -len(t[0])):
-            if folded.startswith(phrase) and (len(folded) == len(phrase) or folded[len(phrase)] in " :"):
-                rest = text[len(phrase) :].lstrip(" :-").strip()
-                return Label(role, None, text[: len(phrase)], rest, True)
+    @cached_property
+    def _verb_start(self) -> re.Pattern:
+        verbs = sorted(self.lex.phrase_map("role_verbs"), key=len, reverse=True)
+        return re.compile("(?:" + "|".join(re.escape(v) for v in verbs) + r")(?=$|[ :])")
+
+    @cached_property
+    def _by_start(self) -> re.Pattern:
+        """A contribution phrase, then a "by" word: "Opening remarks by", "Présentation de"."""
+        phrases = sorted((p for p, _, c in self._label_phrases if c), key=len, reverse=True)
         by = "|".join(re.escape(b) for b in sorted(self.lex.all("by_words"), key=len, reverse=True))
-        for phrase, _, contribution in self._label_phrases:
-            if contribution is None or not folded.startswith(phrase):
-                continue
-            m = re.match(rf"\s+(?:{by})(?:\s+|(?<=')|$)", folded[len(phrase) :])
-            if not m:
-                continue
-            rest = text[len(phrase) + m.end() :].strip()
-            weak_by = fold(m.group(0)).strip() not in ("by", "par", "por")
-            if weak_by and not (self.names.take_honorifics(rest.split())[0] or self._starts_like_name(rest)):
-                continue  # "Présentation de la stratégie": de is not "by" here
-            return Label(None, contribution, text[: len(phrase)], rest, True)
-        return None
+        return re.compile(
+            "(" + "|".join(re.escape(p) for p in phrases) + rf")\s+(?P<by>{by})(?:\s+|(?<=')|$)"
+        )
+
+    def _by_label(self, text: str, folded: str) -> Label | None:
+        """``Moderated by X``, ``Opening Remarks by X``, ``Présentation de M. X``."""
+        m = self._verb_start.match(folded)
+        if m:
+            phrase = m.group(0)
+            rest = text[len(phrase) :].lstrip(" :-").strip()
+            return Label(self.lex.phrase_map("role_verbs")[phrase], None, text[: len(phrase)], rest, True)
+        m = self._by_start.match(folded)
+        if not m:
+            return None
+        phrase = m.group(1)
+        rest = text[m.end() :].strip()
+        weak_by = m.group("by") not in ("by", "par", "por")
+        if weak_by and not (self.names.take_honorifics(rest.split())[0] or self._starts_like_name(rest)):
+            return None  # "Présentation de la stratégie": de is not "by" here
+        return Label(None, self.lex.phrase_map("contributions")[phrase], text[: len(phrase)], rest, True)
 
     def _starts_like_name(self, text: str) -> bool:
         head = re.split(r"[,(;]", text, maxsplit=1)[0]
@@ -153,11 +199,11 @@ class Classifier:
             return [by]
         first = self._label_at(text, folded, 0)
         if first is None:
-            bare = folded.rstrip(" :.")
-            for p, role, contribution in self._label_phrases:
-                plural = re.fullmatch(rf"{re.escape(p)}\s*\((?:s|es|as|os|e|e?s)\)", bare)
-                if (bare == p or plural) and (role is not None or text.rstrip().endswith(":")):
-                    return [Label(role, contribution, text.rstrip(" :"), "", False)]
+            # a label alone on its line: "Speakers", "Moderator(s):", "Opening remarks:"
+            bare = re.sub(r"\s*\((?:s|es|as|os|e|e?s)\)$", "", folded.rstrip(" :."))
+            found = self._label_table.get(bare)
+            if found and (found[0] is not None or text.rstrip().endswith(":")):
+                return [Label(found[0], found[1], text.rstrip(" :"), "", False)]
             return []
         out: list[Label] = []
         label, start = first
@@ -187,14 +233,9 @@ class Classifier:
             number = int(num) if num.isdigit() else ROMAN.get(num)
             lead = len(title) - len(title.lstrip(" -:."))
             rest = title[lead + m.end() :].strip(" -\u2013\u2014:.") or title
-        for kind, attr in (
-            ("break", "break_titles"),
-            ("opening", "opening_titles"),
-            ("closing", "closing_titles"),
-        ):
-            for t in self.lex.all(attr):
-                if folded == t or folded.startswith(t + " ") or folded.startswith(t + ":"):
-                    return kind, number, rest
+        m = self._kind_start.match(folded)
+        if m:
+            return m.lastgroup, number, rest  # type: ignore[return-value]
         return ("panel" if number is not None else "other"), number, rest
 
     def heading(self, line: Line, text: str) -> Heading | None:
@@ -265,7 +306,7 @@ class Classifier:
             "of",
         }
         rest = [w for w in words if w not in filler and w not in ordinals]
-        place_free = [w for w in rest if not any(w in p.split() for p in self.lex.places)]
+        place_free = [w for w in rest if w not in self._place_words]
         if not place_free:
             return (dates[0] if dates else None), number, ""
         # a date at the start and a title after a separator: "19 Jun 2017 - Opening segment"

@@ -47,6 +47,8 @@ class _Reader:
         self.number += 1
         out = []
         level, bullet = _level(paragraph), _bullet(paragraph)
+        if bullet and not clean(paragraph.text):
+            return [Line(self.number, "", bullet=bullet)]  # a blank bullet, reported by the parser
         for k, part in enumerate(paragraph.text.replace("\t", " ").split("\n")):
             text = clean(part)
             if not text:

@@ -140,6 +140,10 @@ class _Emitter:
 
     def flush(self, **attrs) -> None:
         text = clean("".join(self.parts))
+        if not text and self.pending.get("bullet") and self.pending.get("number"):
+            # an empty list item is a blank bullet: kept, so that the parser can report it
+            self.lines.append(Line(self.pending["number"], "", bullet=self.pending["bullet"]))
+            self.pending = {}
         if text:
             info = {**self.pending, **attrs}
             bullet, rest = split_bullet(text)
