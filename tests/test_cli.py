@@ -132,6 +132,33 @@ def test_failed_expectations_exit_1_and_keep_build(tmp_path):
     assert (out / "idm.trig").read_bytes() == before
 
 
+def test_failed_expectations_name_the_missing_and_extra_people(tmp_path, capsys):
+    src = tmp_path / "src" / "x"
+    src.mkdir(parents=True)
+    agenda = SOURCE_2017.read_text(encoding="utf-8")
+    (src / "x.txt").write_text(agenda, encoding="utf-8")
+    (src / "source.yml").write_text("id: x\nfile: x.txt\n", encoding="utf-8")
+    out = tmp_path / "b"
+    assert main(["build", str(src), "--out", str(out), "--quiet"]) == 0
+    # an edit drops a speaker: the count fails and says who went, against the last good build
+    (src / "x.txt").write_text(
+        agenda.replace("Bart Somers, Maire de Malines, Belgique (Discours)", ""), encoding="utf-8"
+    )
+    (src / "source.yml").write_text("id: x\nfile: x.txt\nexpected:\n  people: 35\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "expected 35 people, found 34" in err and "missing: Bart Somers; extra: none" in err
+    # a source may list its people: every missing and extra one is named
+    (src / "source.yml").write_text(
+        "id: x\nfile: x.txt\nexpected:\n  people: [Bart Somers, Jürg Lauber, Laura Thompson, Nobody Else]\n",
+        encoding="utf-8",
+    )
+    assert main(["build", str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "missing: Bart Somers, Nobody Else; extra: Ahmed Hussen" in err
+
+
 def test_query_and_sparql_commands(tmp_path, capsys):
     out = tmp_path / "b"
     assert main(["build", "--out", str(out), "--quiet"]) == 0

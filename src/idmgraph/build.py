@@ -20,7 +20,7 @@ from rdflib import Dataset
 from . import __version__, iris
 from .agenda import parse_source
 from .files import write_folder_atomically
-from .lexicon import PROJECT_DIR
+from .lexicon import PROJECT_DIR, load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
@@ -63,7 +63,9 @@ CSV_COLUMNS = [
     "organization",
     "organization_type",
     "state_iso3",
+    "country_iso3",
     "contribution",
+    "delivery",
 ]
 
 
@@ -100,6 +102,7 @@ def participation_rows(res: Resolution) -> list[dict[str, object]]:
         org = res.organizations.get(org_key) if org_key else None
         rows.append(
             {
+                "session_key": p.session.id,
                 "source": p.source,
                 "event_id": str(iris.workshop(p.event_id)),
                 "session_id": str(iris.session(p.event_id, p.session.id)),
@@ -107,8 +110,8 @@ def participation_rows(res: Resolution) -> list[dict[str, object]]:
                 "session_number": p.session.number if p.session.number is not None else "",
                 "session_title": p.session.title,
                 "day": p.session.day or "",
-                "start": p.session.start,
-                "end": p.session.end,
+                "start": p.session.start or "",
+                "end": p.session.end or "",
                 "role": p.role,
                 "order": p.order,
                 "person_id": str(iris.person(p.person)),
@@ -119,10 +122,23 @@ def participation_rows(res: Resolution) -> list[dict[str, object]]:
                 "organization": org.name if org else "",
                 "organization_type": (org.type or "") if org else "",
                 "state_iso3": p.entry.state or "",
+                "country_iso3": p.entry.country or "",
                 "contribution": p.entry.contribution or "",
+                "delivery": p.entry.delivery or "",
             }
         )
-    rows.sort(key=lambda r: (r["source"], r["day"], r["start"], r["role"] != "moderator", r["order"]))
+    moderating = load_lexicon().moderating_roles
+    position = {(a.source, s.id): i for a in res.agendas for i, s in enumerate(a.sessions)}
+    rows.sort(
+        key=lambda r: (
+            r["source"],
+            position[(r["source"], r["session_key"])],  # type: ignore[index]
+            r["role"] not in moderating,
+            r["order"],
+        )
+    )
+    for r in rows:
+        del r["session_key"]
     return rows
 
 
@@ -151,20 +167,59 @@ def source_counts(res: Resolution, source: str) -> dict[str, int]:
     }
 
 
-def _check_expected(res: Resolution, sources: list[Source]) -> list[str]:
+def source_people(res: Resolution, source: str) -> list[str]:
+    """The names of the people a source names, sorted (as the build report lists them)."""
+    keys = {p.person for p in res.participations if p.source == source}
+    return sorted(res.persons[k].name for k in keys)
+
+
+def _people_diff(found: list[str], wanted: list[str]) -> str:
+    from .text import fold
+
+    have, want = {fold(n): n for n in found}, {fold(n): n for n in wanted}
+    missing = [want[k] for k in sorted(want) if k not in have]
+    extra = [have[k] for k in sorted(have) if k not in want]
+    return f"missing: {', '.join(missing) or 'none'}; extra: {', '.join(extra) or 'none'}"
+
+
+def _last_people(out_dir: Path | None) -> dict[str, list[str]]:
+    """The people of each source in the last good build, to name who came or went."""
+    try:
+        report = json.loads((Path(out_dir) / "report.json").read_text(encoding="utf-8")) if out_dir else {}
+    except (OSError, ValueError):
+        return {}
+    return {s["id"]: s["people"] for s in report.get("sources", []) if isinstance(s.get("people"), list)}
+
+
+def _check_expected(res: Resolution, sources: list[Source], out_dir: Path | None = None) -> list[str]:
+    """Misses of the counts (or the list of people) each source.yml expects; a miss of people
+    names who is missing and who is extra, against the list or else against the last good build."""
     misses = []
+    last = None
     for src in sources:
         if not src.expected:
             continue
         got = source_counts(res, src.id)
         for key, want in sorted(src.expected.items()):
-            if key not in got:
+            if key == "people" and isinstance(want, list):
+                names = source_people(res, src.id)
+                diff = _people_diff(names, [str(n) for n in want])
+                if not diff.startswith("missing: none; extra: none"):
+                    misses.append(f"{src.id}: expected people not met: {diff}")
+            elif key not in got:
                 misses.append(
                     f"{src.path.parent / 'source.yml'}: unknown expected count '{key}' "
                     f"(known: {', '.join(sorted(got))})"
                 )
             elif got[key] != int(want):
-                misses.append(f"{src.id}: expected {want} {key}, found {got[key]}")
+                miss = f"{src.id}: expected {want} {key}, found {got[key]}"
+                if key == "people":
+                    last = _last_people(out_dir) if last is None else last
+                    if src.id in last:
+                        miss += f" ({_people_diff(source_people(res, src.id), last[src.id])}, against the last good build)"
+                    else:
+                        miss += f" ({', '.join(source_people(res, src.id))})"
+                misses.append(miss)
     return misses
 
 
@@ -236,6 +291,7 @@ def _report_json(result: BuildResult) -> bytes:
                 else str(s.path),
                 "counts": source_counts(result.resolution, s.id),
                 "expected": s.expected,
+                "people": source_people(result.resolution, s.id),
             }
             for s in result.sources
         ],
@@ -316,7 +372,7 @@ def run_build(
     report = validate_dataset(ds)
     result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, graph_counts(res), base=base)
     result.counts["triples"] = sum(1 for _ in ds.quads((None, None, None, None)))
-    misses = _check_expected(res, sources)
+    misses = _check_expected(res, sources, out_dir)
     if misses:
         raise BuildFailed("expected counts not met:\n  " + "\n  ".join(misses), report)
     if not report.conforms:

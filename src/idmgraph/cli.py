@@ -28,8 +28,30 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("ingest", help="parse one agenda and print it", epilog=_EPILOG)
-    s.add_argument("file", type=Path, help="agenda file (.txt)")
+    s.add_argument(
+        "file", type=Path, help="agenda file: text, HTML page, PDF or Word document (told by content)"
+    )
     s.add_argument("--format", choices=("json", "table"), default="table")
+    s.add_argument(
+        "--lines",
+        action="store_true",
+        help="print the lines as read from the file, numbered as warnings and curation number them",
+    )
+
+    s = sub.add_parser(
+        "fetch",
+        help="save a published agenda page or PDF as a new source folder (the only command that downloads)",
+        epilog=_EPILOG,
+    )
+    s.add_argument("url", help="http(s) address of the agenda page, PDF or Word document")
+    s.add_argument("--id", default=None, help="source id (default: from the address)")
+    s.add_argument("--sources", type=Path, default=None, help="sources folder (default: data/sources/)")
+    s.add_argument(
+        "--timeout-s", type=float, default=30.0, help="give up after this many seconds (default 30)"
+    )
+    s.add_argument(
+        "--max-bytes", type=int, default=20 * 1024 * 1024, help="refuse larger answers (default 20 MB)"
+    )
 
     s = sub.add_parser("build", help="build and validate the graph", epilog=_EPILOG)
     s.add_argument(
@@ -138,9 +160,17 @@ def _emit(console: Console, frame, fmt: str, title: str | None = None) -> None:
 
 
 def _ingest(args, console: Console) -> int:
-    from .agenda import parse_agenda
+    from .agenda import parse_agenda, read_document
     from .report import render_agenda
 
+    if args.lines:
+        doc = read_document(args.file)
+        console.print(f"{args.file} ({doc.format})", markup=False)
+        for line in doc.lines:
+            mark = f"{line.bullet} " if line.bullet else ""
+            head = f"[h{line.level}] " if line.level else ""
+            console.print(f"{line.where:>14}  {head}{mark}{line.text}", markup=False, highlight=False)
+        return EXIT_OK
     agenda = parse_agenda(args.file)
     if args.format == "json":
         sys.stdout.write(json.dumps(agenda.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -148,6 +178,23 @@ def _ingest(args, console: Console) -> int:
         render_agenda(console, agenda)
         for w in agenda.warnings:
             console.print(f"warning: {w}", markup=False)
+    return EXIT_OK
+
+
+def _fetch(args, console: Console) -> int:
+    from .build import DEFAULT_SOURCES
+    from .fetch import fetch_source
+
+    if args.timeout_s <= 0 or args.max_bytes <= 0:
+        raise UsageError("--timeout-s and --max-bytes must be positive")
+    got = fetch_source(
+        args.url, args.sources or DEFAULT_SOURCES, args.id, max_bytes=args.max_bytes, timeout_s=args.timeout_s
+    )
+    console.print(f"saved {_rel(got.file)} ({got.size:,} bytes, sha256 {got.sha256[:12]}…)", markup=False)
+    console.print(
+        f"next: review {_rel(got.folder / 'source.yml')}, then 'idmgraph ingest {_rel(got.file)}'",
+        markup=False,
+    )
     return EXIT_OK
 
 
@@ -344,6 +391,7 @@ class UsageError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     from .build import BuildFailed
+    from .fetch import FetchError
     from .push import PushError
     from .query import QueryError
     from .records import AgendaError
@@ -354,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     err = Console(stderr=True, soft_wrap=True)
     handlers = {
         "ingest": _ingest,
+        "fetch": _fetch,
         "build": _build,
         "validate": _validate,
         "query": _query,
@@ -371,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     except (QueryError, FileNotFoundError, UsageError) as exc:
         err.print(f"error: {exc}", markup=False)
         return EXIT_INPUT
-    except (PushError, TruncatedAnswer) as exc:
+    except (PushError, TruncatedAnswer, FetchError) as exc:
         err.print(f"error: {exc}", markup=False)
         return EXIT_INPUT
     except BuildFailed as exc:

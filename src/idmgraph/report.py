@@ -40,9 +40,14 @@ def render_agenda(console: Console, agenda: Agenda) -> None:
         table.add_column(col, overflow="fold")
     for s in agenda.sessions:
         label = s.label if len(s.label) <= 50 else s.label[:47] + "..."
+        time = (
+            f"{s.start or ''}-{s.end or ''}"
+            if s.start or s.end
+            else ("(whole event)" if s.kind == "event" else "")
+        )
         table.add_row(
             s.day or "",
-            f"{s.start}-{s.end}",
+            time,
             Text(label),
             Text(", ".join(_person(p) for p in s.moderators)),
             Text(", ".join(_person(p) for p in s.speakers)),

@@ -755,10 +755,14 @@ def assemble_agenda(
         None,
     )
     if start is None:
+        # the first line is the document's title whatever its words ("Workshop on ..."), unless
+        # it is a day, a time slot or a label
+        first = 1 if items and items[0].kind in ("heading", "text") else 0
         start = next(
             (
                 i
                 for i, it in enumerate(items)
+                if i >= first
                 if it.kind in ("day", "slot", "label")
                 or (it.kind == "heading" and it.heading.strong and it.line.level != 1)  # type: ignore[union-attr]
             ),
