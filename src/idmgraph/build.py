@@ -216,7 +216,8 @@ def _check_expected(res: Resolution, sources: list[Source], out_dir: Path | None
                 if key == "people":
                     last = _last_people(out_dir) if last is None else last
                     if src.id in last:
-                        miss += f" ({_people_diff(source_people(res, src.id), last[src.id])}, against the last good build)"
+                        diff = _people_diff(source_people(res, src.id), last[src.id])
+                        miss += f" ({diff}, against the last good build)"
                     else:
                         miss += f" ({', '.join(source_people(res, src.id))})"
                 misses.append(miss)
