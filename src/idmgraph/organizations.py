@@ -75,6 +75,7 @@ class OrganizationIndex:
             if org.parent and org.parent not in self.known:
                 raise ValueError(f"organizations.yml: {org.key}: unknown parent {org.parent}")
         self._prefixes = sorted(self._names, key=len, reverse=True)
+        self._looked_up: dict[str, KnownOrganization | None] = {}
 
     def lookup(self, name: str) -> KnownOrganization | None:
         """The known organisation *name* designates (by name, alias or acronym), or None.
@@ -87,6 +88,15 @@ class OrganizationIndex:
         >>> idx.lookup("Ministère des affaires étrangères") is None
         True
         """
+        if name in self._looked_up:
+            return self._looked_up[name]
+        found = self._lookup(name)
+        if len(self._looked_up) > 100_000:
+            self._looked_up.clear()
+        self._looked_up[name] = found
+        return found
+
+    def _lookup(self, name: str) -> KnownOrganization | None:
         base, acronym = strip_acronym(name)
         for candidate in (fold(name), fold(base)):
             if candidate in self._names:

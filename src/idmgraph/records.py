@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Event", "Person", "Session", "Agenda", "Warning_", "AgendaError"]
+__all__ = ["Event", "Person", "Session", "Agenda", "Warning_", "AgendaError", "moved"]
 
 
 class AgendaError(Exception):
@@ -161,3 +161,12 @@ class Agenda:
             "sessions": [s.to_json() for s in self.sessions],
             "warnings": [asdict(w) for w in self.warnings],
         }
+
+
+def moved(record, **changes):
+    """A copy of a frozen record with some fields changed: ``dataclasses.replace`` without its cost
+    (the reader re-places a person read before at every line that names them again)."""
+    copy = object.__new__(type(record))
+    copy.__dict__.update(record.__dict__)
+    copy.__dict__.update(changes)
+    return copy

@@ -16,7 +16,7 @@ import pycountry
 
 from .records import Agenda, Event, Person, Session
 
-__all__ = ["synthetic_agendas", "events_for_triples", "TRIPLES_PER_EVENT"]
+__all__ = ["synthetic_agendas", "synthetic_agenda_text", "events_for_triples", "TRIPLES_PER_EVENT"]
 
 # measured on builds of synthetic agendas: about 1,160 triples per event, plus about 1,800 for
 # the ontology, theme vocabularies and reference data
@@ -180,3 +180,70 @@ def synthetic_agendas(n_events: int, seed: int = 2017) -> list[Agenda]:
             )
         )
     return agendas
+
+
+_HONORIFICS = ("", "", "", "Mr. ", "Ms. ", "Dr. ", "H.E. Mr. ", "H.E. Ms. ", "Prof. ")
+_MARKERS = ("Statement", "Presentation", "Remarks", "Statement", "")
+
+
+def synthetic_agenda_text(target_bytes: int, seed: int = 2017) -> str:
+    """An agenda as text in the common layout (time slot and title, a moderator, a bulleted list of
+    speakers with posts, organisations, states and contribution markers), day after day until it
+    is about ``target_bytes`` long: the input of the ingest benchmark. People recur with a heavy
+    tail, as in real series, so the reader meets both new and known entries."""
+    rng = random.Random(seed)
+    names = [c.common_name if hasattr(c, "common_name") else c.name for c in pycountry.countries]
+    states = sorted(n for n in names if "," not in n and "(" not in n)
+    pool = 3000
+    cum = list(accumulate(1.0 / (i + 1) ** 0.8 for i in range(pool)))
+    people = []
+    for i in range(pool):
+        given = _GIVEN[i % len(_GIVEN)]
+        family = _FAMILY[(i // len(_GIVEN)) % len(_FAMILY)]
+        middle = (
+            f" {chr(65 + (i // (len(_GIVEN) * len(_FAMILY))) % 26)}."
+            if i >= len(_GIVEN) * len(_FAMILY)
+            else ""
+        )
+        post, org = _POSTS[rng.randrange(len(_POSTS))]
+        state = "" if org in _STATELESS else states[rng.randrange(len(states))]
+        parts = [f"{_HONORIFICS[rng.randrange(len(_HONORIFICS))]}{given}{middle} {family}", post]
+        if org:
+            parts.append(org)
+        if state:
+            parts.append(state)
+        people.append(", ".join(parts))
+
+    def person() -> str:
+        entry = people[rng.choices(range(pool), cum_weights=cum)[0]]
+        marker = _MARKERS[rng.randrange(len(_MARKERS))]
+        return f"{entry} ({marker})" if marker else entry
+
+    topics = [t for t, _ in _TOPICS]
+    day = date(2019, 1, 7)
+    out = [
+        f"International Dialogue on Migration {day.year}: synthetic agenda {seed}",
+        "Geneva",
+        "",
+        "Agenda",
+        "",
+    ]
+    size = sum(len(x) + 1 for x in out)
+    n = 0
+    while size < target_bytes:
+        n += 1
+        block = [f"Day {n} – {day.strftime('%A')}, {day.day} {day.strftime('%B')} {day.year}", ""]
+        block += ["09:30-10:00 Opening session", f"• {person()}", f"• {person()}", ""]
+        for k, (start, end) in enumerate(
+            (("10:00", "11:30"), ("11:45", "13:00"), ("14:30", "16:00")), start=1
+        ):
+            block += [
+                f"{start}-{end} Panel {k}: {topics[rng.randrange(len(topics))]}",
+                f"Moderator: {person()}",
+            ]
+            block += ["Speakers:"] + [f"• {person()}" for _ in range(rng.randint(3, 6))] + [""]
+        block += ["16:00-16:30 Closing session", f"• {person()}", ""]
+        out += block
+        size += sum(len(x) + 1 for x in block)
+        day += timedelta(days=1)
+    return "\n".join(out) + "\n"

@@ -34,16 +34,13 @@ def normalise_quotes(text: str) -> str:
     return text.translate(_QUOTES)
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def clean(text: str) -> str:
     """Collapse runs of white space (including no-break spaces) and strip.
 
     >>> clean("  Orateurs\u00a0:  ")
     'Orateurs :'
     """
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=1 << 16)

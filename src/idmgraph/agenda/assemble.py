@@ -28,7 +28,7 @@ from .names import NameModel
 from .people import PeopleReader, Reading
 from .segment import Classifier, Item
 
-__all__ = ["assemble_agenda", "EventHints"]
+__all__ = ["assemble_agenda", "EventHints", "forget_readings"]
 
 _LISTING_ROLES = ("speaker", "panellist")
 _PROSE = re.compile(
@@ -105,6 +105,29 @@ class _Context:
     explicit: bool = False  # set by a label (not the default)
 
 
+_TOOLS: dict[tuple[int, int, int], tuple[NameModel, PeopleReader, Classifier]] = {}
+
+
+def _tools(
+    lex: Lexicon, states: StateIndex, orgs: OrganizationIndex
+) -> tuple[NameModel, PeopleReader, Classifier]:
+    """The name model, people reader and line classifier for these reference data, made once:
+    a build of many agendas reuses them (and the entries they have read)."""
+    key = (id(lex), id(states), id(orgs))
+    if key not in _TOOLS:
+        names = NameModel(lex, states, orgs)
+        reader = PeopleReader(lex, states, orgs)
+        _TOOLS.clear()
+        _TOOLS[key] = (names, reader, Classifier(lex, names))
+    return _TOOLS[key]
+
+
+def forget_readings() -> None:
+    """Drop the lines, entries and names read so far (a benchmark's cold start; tests)."""
+    _TOOLS.clear()
+    fold.cache_clear()
+
+
 def _detect_language(lines: list[Line], lex: Lexicon) -> str:
     scores = dict.fromkeys(lex.languages, 0.0)
     for line in lines[:400]:  # the first pages say it
@@ -130,9 +153,7 @@ class _Assembler:
         corrections: list[Correction],
     ):
         self.doc, self.path, self.source, self.lex = doc, doc.path, source, lex
-        self.names = NameModel(lex, states, orgs)
-        self.reader = PeopleReader(lex, states, orgs)
-        self.classifier = Classifier(lex, self.names)
+        self.names, self.reader, self.classifier = _tools(lex, states, orgs)
         self.assignments = assignments
         self.corrections = [c for c in corrections if c.source == source]
         self.warnings: list[Warning_] = []

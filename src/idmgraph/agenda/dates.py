@@ -95,15 +95,10 @@ def find_dates(text: str, lex: Lexicon) -> list[DateFound]:
     """
     months = lex.number_map("months")
     weekdays = lex.number_map("weekdays")
-    connectors = tuple(
-        sorted({c for c in lex.all("date_connectors") if c != "-"} | {"-", "to"}, key=len, reverse=True)
-    )
-    patterns = _date_patterns(
-        tuple(sorted(months, key=len, reverse=True)),
-        tuple(sorted(weekdays, key=len, reverse=True)),
-        connectors,
-    )
     folded = fold_aligned(text)
+    if not _DIGIT.search(folded) or not _month_word(lex).search(folded):
+        return []  # no number beside a month and no ISO date: no date
+    patterns = _patterns_for(lex)
     found: list[DateFound] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in patterns:
@@ -168,9 +163,11 @@ _MONTH_WORDS: dict[int, re.Pattern] = {}
 def _month_word(lex: Lexicon) -> re.Pattern:
     key = id(lex)
     if key not in _MONTH_WORDS:
-        months = sorted(lex.number_map("months"), key=len, reverse=True)
+        months = "|".join(re.escape(m) for m in sorted(lex.number_map("months"), key=len, reverse=True))
+        # a number just before a month ("6October", "10 de diciembre", "1er mars"), a month just
+        # before a number ("October 15th"), or an ISO date
         _MONTH_WORDS[key] = re.compile(
-            r"(?:\d|\b)(?:" + "|".join(re.escape(m) for m in months) + r")(?![a-z])"
+            rf"\d\s*(?:\w{{1,3}}\s+)?(?:de\s+)?(?:{months})(?![a-z])|\b(?:{months})\.?\s+\d|\d{{4}}-\d\d-\d\d"
         )
     return _MONTH_WORDS[key]
 

@@ -115,6 +115,8 @@ class NameModel:
         self._honorifics_by_n = self._by_length(self.honorifics)
         self._prefixes_by_n = self._by_length(self.prefixes)
         self._kinds: dict[str, str] = {}
+        self._shapes: dict[tuple[str, bool], NameShape | None] = {}
+        self._names: dict[tuple[tuple[str, ...], bool], bool] = {}
         self.org_words = frozenset(h for h in lex.org_heads if " " not in h)
 
     # ------------------------------------------------------------------ honorifics
@@ -204,8 +206,16 @@ class NameModel:
         >>> m.is_name(["王伟"]), m.is_name("Jan van der Berg".split()), m.is_name("Paul ROE".split())
         (True, True, True)
         """
+        key = (tuple(tokens), strict)
+        if key not in self._names:
+            if len(self._names) > 100_000:
+                self._names.clear()
+            self._names[key] = self._is_name(list(tokens), strict)
+        return self._names[key]
+
+    def _is_name(self, tokens: list[str], strict: bool) -> bool:
         tokens = [t.strip(",;:") for t in tokens if t.strip(",;:")]
-        if not tokens:
+        if not 1 <= len(tokens) <= 7:
             return False
         kinds = [self._token_kind(t) for t in tokens]
         if "bad" in kinds:
@@ -237,6 +247,10 @@ class NameModel:
         ends_with_state = any(self.states.lookup(" ".join(tokens[-n:])) for n in (1, 2, 3) if n < len(tokens))
         return not (strict and ends_with_state)
 
+    def can_end_name(self, token: str) -> bool:
+        """Whether a name may end with this word (a quick test before trying every split)."""
+        return self._token_kind(token.strip(",;:")) in ("word", "caps", "uncased", "suffix", "initial")
+
     def plausible(self, tokens: list[str]) -> bool:
         """Capitalised words with no digits or symbols: what may follow an honorific as a name
         even when the vocabulary doubts it ("Mr. Federico Mayor")."""
@@ -246,6 +260,14 @@ class NameModel:
 
     def shape(self, text: str, strict: bool = True) -> NameShape | None:
         """Honorifics and name of a name field, or None when it is not a name."""
+        key = (text, strict)
+        if key not in self._shapes:
+            if len(self._shapes) > 100_000:
+                self._shapes.clear()
+            self._shapes[key] = self._shape(text, strict)
+        return self._shapes[key]
+
+    def _shape(self, text: str, strict: bool) -> NameShape | None:
         tokens = text.split()
         hons, rest = self.take_honorifics(tokens)
         if not rest:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from ..lexicon import Lexicon
 from ..organizations import OrganizationIndex
-from ..records import Person, Warning_
+from ..records import Person, Warning_, moved
 from ..states import StateIndex
 from ..text import clean, fold, fold_aligned
 from .names import NameModel, NameShape, repair_spacing
@@ -51,6 +51,15 @@ def split_fields(text: str, offset: int = 0) -> list[Span]:
     >>> [s.text for s in split_fields("Général de division (retraité), Directeur (a, b), Kenya")]
     ['Général de division (retraité)', 'Directeur (a, b)', 'Kenya']
     """
+    if "(" not in text:
+        out, start = [], 0
+        for part in text.split(","):
+            stripped = part.strip()
+            if stripped:
+                lead = len(part) - len(part.lstrip())
+                out.append(Span(offset + start + lead, offset + start + lead + len(stripped), stripped))
+            start += len(part) + 1
+        return out
     spans, depth, start = [], 0, 0
     for i, ch in enumerate(text):
         if ch == "(":
@@ -103,6 +112,22 @@ class _Markers:
     contribution: str | None = None
     label: str | None = None
     delivery: str | None = None
+
+
+def _memo(method):
+    """Keep a method's answer per argument: posts, organisations and places recur in every agenda."""
+    name = f"_memo_{method.__name__}"
+
+    def wrapper(self, text: str):
+        table = self.__dict__.setdefault(name, {})
+        if text not in table:
+            if len(table) > 100_000:
+                table.clear()
+            table[text] = method(self, text)
+        return table[text]
+
+    wrapper.__doc__, wrapper.__name__ = method.__doc__, method.__name__
+    return wrapper
 
 
 class PeopleReader:
@@ -167,6 +192,14 @@ class PeopleReader:
         self.non_state_posts = lex.non_state_posts
         self._notes: list[tuple[str, str]] = []  # warnings raised inside entry(), collected by read()
         self._head_patterns: dict[int, re.Pattern] = {}
+        self._entries: dict[tuple, tuple[Person | str, tuple]] = {}
+        self._readings: dict[tuple, tuple] = {}
+        self._link_prep = self._prep_pattern(self.link_preps)
+        self._to_prep = re.compile(
+            r"\s(?:" + "|".join(re.escape(p) for p in self.to_preps if len(p) > 2) + r")\s"
+        )
+        phrases = "|".join(re.escape(h) for h in lex.org_heads if " " in h)
+        self._org_phrase = re.compile(rf"(?:^|\s)(?:{phrases})(?:$|\s)")
         self._mayor = re.compile(r"\b(?:mayor|maire|alcalde|alcaldesa)\b")
         self._state_post = re.compile(
             r"(?:^|[\s-])(?:" + "|".join(re.escape(h) for h in self.state_posts) + r")(?:$|[\s,.-])"
@@ -346,25 +379,31 @@ class PeopleReader:
                 continue
             toks = list(_TOKEN.finditer(fld.text))
             words = [t.group() for t in toks]
+            if len(words) < 2 or not self.names.can_end_name(words[-1]):
+                continue
+            follows = self._next_field_is_entry_part(fields, i)
             strong = weak = None
-            for k in range(1, len(words)):
-                left, right = words[:k], words[k:]
-                anchored = (
-                    self._ends_with_state(left) or left[-1].endswith(")") or self._ends_with_known(left)
-                )
-                follows = self._next_field_is_entry_part(fields, i)
-                if anchored:
-                    hons, rest = self.names.take_honorifics(right)
-                    if rest and (
-                        self.names.is_name(rest, strict=True)
-                        or (follows and self.names.is_name(rest, strict=False))
-                    ):
-                        strong = k
-                        break
-                elif weak is None and follows and fold(left[-1]) not in self._function:
-                    hons, rest = self.names.take_honorifics(right)
-                    if rest and (hons or len(rest) >= 2) and self.names.is_name(rest, strict=True):
-                        weak = k
+            # a name has at most seven words, after at most a few of honorifics
+            for k in range(max(1, len(words) - 11), len(words)):
+                right = words[k:]
+                hons, rest = self.names.take_honorifics(right)
+                if not rest:
+                    continue
+                strict = self.names.is_name(rest, strict=True)
+                if not (strict or (follows and self.names.is_name(rest, strict=False))):
+                    continue
+                left = words[:k]
+                if left[-1].endswith(")") or self._ends_with_state(left) or self._ends_with_known(left):
+                    strong = k
+                    break
+                if (
+                    weak is None
+                    and follows
+                    and strict
+                    and (hons or len(rest) >= 2)
+                    and fold(left[-1]) not in self._function
+                ):
+                    weak = k
             k = strong if strong is not None else weak
             if k is None:
                 continue
@@ -387,6 +426,12 @@ class PeopleReader:
             pattern = self._head_patterns[id(heads)] = re.compile(f"(?:{alts})")
         m = pattern.match(folded)
         return m.group(0) if m else None
+
+    @staticmethod
+    def _prep_pattern(preps: tuple[str, ...]) -> re.Pattern:
+        """Prepositions at a word start, followed by a space (or ending in an apostrophe)."""
+        alts = "|".join(re.escape(p) + ("" if p.endswith("'") else " ") for p in preps)
+        return re.compile(rf"(?<=\s)(?:{alts})")
 
     def _after_prep(self, folded: str, pos: int, preps: tuple[str, ...]) -> int | None:
         for prep in preps:
@@ -417,6 +462,7 @@ class PeopleReader:
             return st.alpha_3
         return None
 
+    @_memo
     def embedded(self, post: str) -> tuple[str | None, str | None]:
         """(organisation, state) a post names after its head: ``Directeur général de l'OIM``,
         ``Représentant permanent du Mexique``. Follows chains of posts (``Représentant du Président
@@ -425,16 +471,11 @@ class PeopleReader:
         folded = fold_aligned(post)
         pos = 0
         for _ in range(8):
-            after = None
-            for w in re.finditer(r"(?:(?<=\s)|^)\S", folded[pos:]):
-                at = pos + w.start()
-                if at == 0:
-                    continue
-                after = self._after_prep(folded, at, self.link_preps)
-                if after is not None:
-                    break
-            if after is None:
+            # the next link preposition at a word start after pos ("de l'", "of the", "auprès du")
+            m = self._link_prep.search(folded, pos + 1)
+            if m is None:
                 return None, None
+            after = m.end()
             rest = folded[after:]
             state = self._state_at(post, after)
             if state:
@@ -444,10 +485,7 @@ class PeopleReader:
                 continue
             if self._starts_with(rest, self.lex.org_heads) or self.orgs.starts_with_known(rest):
                 org = post[after:]
-                cut = re.search(
-                    r"\s(?:" + "|".join(re.escape(p) for p in self.to_preps if len(p) > 2) + r")\s",
-                    fold_aligned(org),
-                )
+                cut = self._to_prep.search(fold_aligned(org))
                 if cut:
                     org = org[: cut.start()]
                 org = clean(org)
@@ -459,13 +497,14 @@ class PeopleReader:
             return None, self._trailing_state(post)
         return None, None
 
+    @_memo
     def _trailing_state(self, post: str) -> str | None:
         """The state a post ends with after "of" when nothing between names an organisation:
         "Minister of Foreign Affairs of Portugal" (not "President of the Red Cross of Poland")."""
-        folded = fold_aligned(post)
         state = self._org_country(post)
         if state is None:
             return None
+        folded = fold_aligned(post)
         cut = (
             max(m.start() for m in re.finditer(r"\s(?:of|de|du|des|del)\s", " " + folded))
             if re.search(r"\s(?:of|de|du|des|del)\s", " " + folded)
@@ -478,6 +517,7 @@ class PeopleReader:
             return None
         return state
 
+    @_memo
     def _org_country(self, org: str) -> str | None:
         """The country an organisation's name ends with: ``Ministry of Justice of Kenya``,
         ``Département d'Etat des Etats-Unis d'Amérique``, ``Immigration, Réfugiés et Citoyenneté Canada``."""
@@ -497,6 +537,7 @@ class PeopleReader:
                 best = state
         return best
 
+    @_memo
     def _post_class(self, post: str) -> str | None:
         """state | non-state | None: what a post's words say of whom its holder speaks for."""
         folded = fold(post)
@@ -504,6 +545,7 @@ class PeopleReader:
             return "non-state"
         return "state" if self._state_post.search(folded) else None
 
+    @_memo
     def is_post(self, text: str) -> bool:
         """A post: it starts with a post word ("Director of ...", "Minister for ..."), or one of its
         first words is one and no organisation word comes first ("National Director of Public
@@ -565,7 +607,26 @@ class PeopleReader:
         self, text: str, markers: _Markers, role: str, line: int, page: int | None, force: bool = False
     ) -> Person | str:
         """One entry -> a Person, or the text back when it is not a person (``force``: a curator
-        says it is one, so its first field is the name whatever its shape)."""
+        says it is one, so its first field is the name whatever its shape).
+
+        Entries recur (a moderator who speaks again, a director at every workshop): the reading
+        of a text is kept and only its place (line, page) changes."""
+        key = (text, markers.contribution, markers.label, markers.delivery, role, force)
+        hit = self._entries.get(key)
+        if hit is None:
+            notes_before = len(self._notes)
+            hit = self._entries[key] = (
+                self._entry(text, markers, role, force),
+                tuple(self._notes[notes_before:]),
+            )
+            if len(self._entries) > 50_000:
+                self._entries.clear()
+        else:
+            self._notes.extend(hit[1])
+        person = hit[0]
+        return moved(person, line=line, page=page) if isinstance(person, Person) else person
+
+    def _entry(self, text: str, markers: _Markers, role: str, force: bool) -> Person | str:
         talk, text = self._talk_prefix(text)
         fields = [f.text for f in split_fields(text)]
         # "Dr. A (post, org)": a parenthesis after the name holds the entry's fields
@@ -621,6 +682,7 @@ class PeopleReader:
             if kind and contribution in (None, "video-message"):
                 contribution, contribution_label = kind, talk
         last = "name"
+        chained = None  # the state a post names as the one it serves
         queue = list(merged[1:])
         while queue:
             raw = queue.pop(0).strip()
@@ -661,7 +723,8 @@ class PeopleReader:
             conj = re.search(r"\b(and|et|y|&)\b", folded)
             if self.is_post(fld):
                 posts.append(fld)
-                org, _ = self.embedded(fld)
+                org, served = self.embedded(fld)
+                chained = chained or served
                 if org is None:
                     known = self.orgs.by_pattern(fld)
                     org = (known.name_fr if _lang_fr(fld) else known.name_en) if known else None
@@ -700,7 +763,7 @@ class PeopleReader:
         resolved: list[int | None] = []
         for post, link in zip(posts, post_org):
             resolved.append(self._neighbour_org(text, post, orgs) if link == "next" else link)  # type: ignore[arg-type]
-        country, state = self._country_and_state(posts, orgs, countries, behalf_state)
+        country, state = self._country_and_state(posts, orgs, countries, behalf_state, chained)
         if doubted:
             self._notes.append(("name-shape", doubted))
         return Person(
@@ -716,11 +779,12 @@ class PeopleReader:
             role=role,
             talk_title=talk,
             text=text,
-            line=line,
-            page=page,
+            line=0,
+            page=None,
             post_organizations=tuple(resolved),
         )
 
+    @_memo
     def _orgish(self, text: str) -> bool:
         """Text that names an organisation: it starts with an organisation word, holds one
         ("Refugee Studies Centre"), or is a known name or acronym."""
@@ -786,16 +850,16 @@ class PeopleReader:
         return self.orgs.type_of(org)
 
     def _country_and_state(
-        self, posts: list[str], orgs: list[str], countries: list[str], behalf: str | None
+        self,
+        posts: list[str],
+        orgs: list[str],
+        countries: list[str],
+        behalf: str | None,
+        chained: str | None = None,
     ) -> tuple[str | None, str | None]:
         """(country, state): the country named for the person or their organisation, and the state
-        they speak for, which is that country only for state actors."""
-        chained = None
-        for post in posts:
-            _, st = self.embedded(post)
-            if st:
-                chained = st
-                break
+        they speak for, which is that country only for state actors. ``chained`` is the state the
+        first post names as the one it serves ("Représentant permanent du Mexique")."""
         org_countries = []
         typed: list[str] = []
         for org in orgs:
@@ -803,7 +867,7 @@ class PeopleReader:
             c = (known.state or known.country) if known else self._org_country(org)
             if c:
                 org_countries.append(c)
-            t = self._org_type(org)
+            t = known.type if known else self.orgs.type_of(org)
             if t:
                 typed.append(t)
         country = (
@@ -855,11 +919,31 @@ class PeopleReader:
         contribution_label: str | None = None,
         page: int | None = None,
     ) -> Reading:
-        """Read a speaker text (one line or paragraph) into people, texts that are no one, warnings."""
+        """Read a speaker text (one line or paragraph) into people, texts that are no one, warnings.
+
+        A text read before (the same line in another session or agenda) is read again from memory,
+        with this line's place."""
+        key = (text, role, contribution, contribution_label)
+        known = self._readings.get(key)
+        if known is None:
+            known = self._readings[key] = self._read(text, role, contribution, contribution_label)
+            if len(self._readings) > 50_000:
+                self._readings.clear()
+        people, rejected, notes = known
+        return Reading(
+            [_placed(p, line, page) for p in people],
+            list(rejected),
+            [Warning_(source, line, code, message, page) for code, message in notes],
+        )
+
+    def _read(
+        self, text: str, role: str, contribution: str | None, contribution_label: str | None
+    ) -> tuple[tuple[Person, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+        line, page = 0, None
         reading = Reading()
 
         def warn(code: str, message: str) -> None:
-            reading.warnings.append(Warning_(source, line, code, message, page))
+            reading.warnings.append(Warning_("", None, code, message))
 
         text = repair_spacing(clean(text), self.lex.honorifics)
         contribution_label = contribution_label if contribution else None  # a role label is no contribution
@@ -913,7 +997,19 @@ class PeopleReader:
         for code, message in self._notes:
             warn(code, message)
         self._notes.clear()
-        return reading
+        return (
+            tuple(reading.people),
+            tuple(reading.rejected),
+            tuple((w.code, w.message) for w in reading.warnings),
+        )
+
+
+def _placed(person: Person, line: int, page: int | None) -> Person:
+    """A person read before, at this line and page (and so is the author they spoke for)."""
+    author = person.on_behalf_of_person
+    if author is None:
+        return moved(person, line=line, page=page)
+    return moved(person, line=line, page=page, on_behalf_of_person=moved(author, line=line, page=page))
 
 
 def _lang_fr(text: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..lexicon import Lexicon
-from ..records import AgendaError
+from ..records import AgendaError, moved
 from ..text import clean, fold, fold_aligned, normalise_quotes
 from .dates import DateFound, Slot, find_dates, looks_like_time, parse_slot
 from .lines import Line
@@ -82,6 +82,7 @@ class Item:
 class Classifier:
     def __init__(self, lex: Lexicon, names: NameModel):
         self.lex, self.names = lex, names
+        self._classified: dict[tuple, list[Item]] = {}
 
     # ------------------------------------------------------------------ vocabulary
     @cached_property
@@ -114,6 +115,26 @@ class Classifier:
         )
 
     @cached_property
+    def _session_title(self) -> re.Pattern:
+        titles = "|".join(re.escape(t) for t in self.lex.all("session_titles"))
+        return re.compile(rf"(?:{titles})(?:$|:| -)")
+
+    @cached_property
+    def _filler(self) -> frozenset[str]:
+        return frozenset(self.lex.all("day_words")) | {
+            "le",
+            "the",
+            "el",
+            "du",
+            "del",
+            "les",
+            "los",
+            "on",
+            "de",
+            "of",
+        }
+
+    @cached_property
     def _place_words(self) -> frozenset[str]:
         return frozenset(w for p in self.lex.places for w in re.split(r"[\s,]+", p) if w)
 
@@ -136,7 +157,7 @@ class Classifier:
         day_words = "|".join(re.escape(w) for w in self.lex.all("day_words"))
         ords = "|".join(re.escape(o) for o in sorted(self.lex.number_map("ordinals"), key=len, reverse=True))
         return re.compile(
-            rf"\b(?:{day_words})\s+(?:n[o°º]\.?\s*)?(\d{{1,2}}|{ords})\b|\b({ords})\s+(?:{day_words})\b"
+            rf"\b(?:{day_words})\s+(?:n[o°º]\.?\s*)?(\d{{1,3}}|{ords})\b|\b({ords})\s+(?:{day_words})\b"
         )
 
     @cached_property
@@ -247,10 +268,7 @@ class Classifier:
             return Heading(text, kind, number, True)
         if kind != "other" and len(folded.split()) <= 12:
             return Heading(text, kind, None, True)
-        if any(
-            folded == t or folded.startswith(t + ":") or folded.startswith(t + " -")
-            for t in self.lex.all("session_titles")
-        ):
+        if self._session_title.match(folded):
             return Heading(text, kind, None, True)
         if self._session_topic.match(folded) and len(folded.split()) <= 20:
             return Heading(text, kind, None, True)
@@ -272,13 +290,8 @@ class Classifier:
         folded = fold_aligned(text)
         dates = find_dates(text, self.lex)
         ordinals = self.lex.number_map("ordinals")
-        day_words = "|".join(re.escape(w) for w in self.lex.all("day_words"))
-        ords = "|".join(re.escape(o) for o in sorted(ordinals, key=len, reverse=True))
         number = None
-        m = re.search(
-            rf"\b(?:{day_words})\s+(?:n[o°º]\.?\s*)?(\d{{1,2}}|{ords})\b|\b({ords})\s+(?:{day_words})\b",
-            folded,
-        )
+        m = self._day_number.search(folded)
         if m:
             word = m.group(1) or m.group(2)
             number = int(word) if word.isdigit() else ordinals.get(word)
@@ -293,19 +306,7 @@ class Classifier:
             residue = residue[:a] + " " * (b - a) + residue[b:]
         tail_start = max((b for _, b in spans), default=0)
         words = [w for w in re.split(r"[\s|,:;()\-\u2013\u2014/]+", residue) if w]
-        filler = set(self.lex.all("day_words")) | {
-            "le",
-            "the",
-            "el",
-            "du",
-            "del",
-            "les",
-            "los",
-            "on",
-            "de",
-            "of",
-        }
-        rest = [w for w in words if w not in filler and w not in ordinals]
+        rest = [w for w in words if w not in self._filler and w not in ordinals]
         place_free = [w for w in rest if w not in self._place_words]
         if not place_free:
             return (dates[0] if dates else None), number, ""
@@ -321,6 +322,19 @@ class Classifier:
 
     # ------------------------------------------------------------------ lines
     def classify(self, line: Line, path: str) -> list[Item]:
+        """The items of a line. Lines recur ("Speakers:", "Coffee break", a person's entry): a line
+        classified before is classified again from memory, at this line's place."""
+        key = (line.text, line.bullet, line.level)
+        known = self._classified.get(key)
+        if known is None:
+            known = self._classify(line, path)
+            if len(self._classified) > 50_000:
+                self._classified.clear()
+            self._classified[key] = known
+            return known
+        return [moved(it, line=line) for it in known]
+
+    def _classify(self, line: Line, path: str) -> list[Item]:
         text = line.text
         if line.bullet and not re.search(r"[^\W_]", text):
             return [Item("blank", line, text)]
