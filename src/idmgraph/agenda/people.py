@@ -98,6 +98,30 @@ def _top_level(text: str, pattern: re.Pattern) -> Iterator[re.Match]:
             yield m
 
 
+_TWO_PARTS = re.compile(r"\s+(?:and|et|y|&)\s+(?=[A-ZÀ-Þ])")
+_CONJ = re.compile(r"\b(?:and|et|y|&)\b")
+_LOCATION = re.compile(r"(.*?)\s*\(([^()]*)\)")
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """One field of an entry, read on its own: what it is and what it names."""
+
+    text: str
+    talk: str | None = None  # a talk title after the field's first sentence
+    kind: str = "other"  # honorific | delivery | behalf | state | place | other
+    value: str | None = None  # the delivery mode or the state
+    head: str = ""  # the field without a second post joined to it by "and"
+    rest: str | None = None  # that second post
+    conj: bool = False
+    is_post: bool = False
+    post_org: str | None = None  # the organisation a post names
+    served: str | None = None  # the state a post serves
+    orgish: bool = False
+    location: tuple[str, ...] = ()  # states of a "(Bonn, Germany)" location
+    unlocated: str = ""  # the field without that location
+
+
 @dataclass
 class Reading:
     """What a speaker text gave: people in order, texts that are not people, warnings."""
@@ -195,6 +219,9 @@ class PeopleReader:
         self._entries: dict[tuple, tuple[Person | str, tuple]] = {}
         self._readings: dict[tuple, tuple] = {}
         self._link_prep = self._prep_pattern(self.link_preps)
+        self._leading_conj = re.compile(
+            rf"^(?:{'|'.join(re.escape(c) for c in self.conjunctions)})\s+", re.IGNORECASE
+        )
         self._to_prep = re.compile(
             r"\s(?:" + "|".join(re.escape(p) for p in self.to_preps if len(p) > 2) + r")\s"
         )
@@ -685,49 +712,36 @@ class PeopleReader:
         chained = None  # the state a post names as the one it serves
         queue = list(merged[1:])
         while queue:
-            raw = queue.pop(0).strip()
-            fld = raw if raw.endswith(("Jr.", "Sr.")) else raw.rstrip(".").strip()
-            fld, more = self._split_sentence(fld)
-            if more:
+            f = self._facts(queue.pop(0))
+            if f.talk:
                 # "Director, Population Division. Migration trends and data gaps": a talk title
                 # ends the entry, commas and all
-                talk = talk or ", ".join([more, *queue]).rstrip(".")
+                talk = talk or ", ".join([f.talk, *queue]).rstrip(".")
                 queue.clear()
-            if not fld:
+            if not f.text:
                 continue
-            folded = fold(fld)
             was, last = last, "other"
-            if self.names.is_honorific(fld):
-                honorifics.append(fld)
+            if f.kind == "honorific":
+                honorifics.append(f.text)
                 continue
-            if self._is_delivery(fld):
-                delivery = self._delivery_of(fld)
+            if f.kind == "delivery":
+                delivery = f.value
                 continue
-            behalf = self._behalf_of(fld)
-            if behalf:
-                behalf_state = behalf
+            if f.kind == "behalf":
+                behalf_state = f.value
                 continue
-            st = self.states.lookup(fld)
-            if st:
-                countries.append(st.alpha_3)
+            if f.kind == "state":
+                countries.append(f.value)  # type: ignore[arg-type]
                 continue
-            if folded in self.lex.places:
+            if f.kind == "place":
                 continue
-            # one field, two parts: "Some Foundation and President of the Red Cross", "Embajador y
-            # Director General de Asuntos X"
-            two = re.split(r"\s+(?:and|et|y|&)\s+(?=[A-ZÀ-Þ])", fld, maxsplit=1)
-            if len(two) == 2 and self.is_post(two[1]):
-                fld = two[0]
-                queue.insert(0, two[1])
-                folded = fold(fld)
-            conj = re.search(r"\b(and|et|y|&)\b", folded)
-            if self.is_post(fld):
+            if f.rest:
+                queue.insert(0, f.rest)  # "Some Foundation and President of the Red Cross"
+            fld = f.head
+            if f.is_post:
                 posts.append(fld)
-                org, served = self.embedded(fld)
-                chained = chained or served
-                if org is None:
-                    known = self.orgs.by_pattern(fld)
-                    org = (known.name_fr if _lang_fr(fld) else known.name_en) if known else None
+                chained = chained or f.served
+                org = f.post_org
                 if org is not None:
                     if org not in orgs:
                         orgs.append(org)
@@ -736,7 +750,7 @@ class PeopleReader:
                     post_org.append("next")
                 last = "post"
                 continue
-            if conj and was in ("post", "org") and not self._orgish(fld) and fld[:1].isupper():
+            if f.conj and was in ("post", "org") and not f.orgish and fld[:1].isupper():
                 # a title or a ministry lists portfolios after a comma, capitalised:
                 # "Minister of Labour, Social Security and Migration", "Ministry of Environment,
                 # Forest and Climate Change"
@@ -746,11 +760,10 @@ class PeopleReader:
                     orgs[-1] = f"{orgs[-1]}, {fld}"
                 last = was
                 continue
-            inner = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", fld)
-            if inner and self._location(inner.group(2)):
-                countries.extend(self._location(inner.group(2)))
-                fld = inner.group(1)
-            if not self._orgish(fld) and queue and self._orgish(queue[0]):
+            if f.location:
+                countries.extend(f.location)
+                fld = f.unlocated
+            if not f.orgish and queue and self._orgish(queue[0]):
                 # "Prosecutor General, Office of the Attorney General": an unknown part before an
                 # organisation is the post held in it
                 posts.append(fld)
@@ -796,6 +809,46 @@ class PeopleReader:
         ):
             return True
         return any(w in self._org_words for w in re.findall(r"[a-z]+", folded))
+
+    @_memo
+    def _facts(self, raw: str) -> _Facts:
+        """What one field of an entry is, apart from its neighbours (fields recur: a ministry, a
+        post, a state are read once)."""
+        raw = raw.strip()
+        text = raw if raw.endswith(("Jr.", "Sr.")) else raw.rstrip(".").strip()
+        text, talk = self._split_sentence(text)
+        if not text:
+            return _Facts(text, talk)
+        folded = fold(text)
+        if self.names.is_honorific(text):
+            return _Facts(text, talk, "honorific")
+        if self._is_delivery(text):
+            return _Facts(text, talk, "delivery", self._delivery_of(text))
+        behalf = self._behalf_of(text)
+        if behalf:
+            return _Facts(text, talk, "behalf", behalf)
+        st = self.states.lookup(text)
+        if st:
+            return _Facts(text, talk, "state", st.alpha_3)
+        if folded in self.lex.places:
+            return _Facts(text, talk, "place")
+        # one field, two parts: "Some Foundation and President of the Red Cross", "Embajador y
+        # Director General de Asuntos X"
+        head, rest = text, None
+        two = _TWO_PARTS.split(text, maxsplit=1)
+        if len(two) == 2 and self.is_post(two[1]):
+            head, rest = two
+        facts = _Facts(text, talk, "other", head=head, rest=rest, conj=bool(_CONJ.search(fold(head))))
+        if self.is_post(head):
+            org, served = self.embedded(head)
+            if org is None:
+                known = self.orgs.by_pattern(head)
+                org = (known.name_fr if _lang_fr(head) else known.name_en) if known else None
+            return replace(facts, is_post=True, post_org=org, served=served)
+        inner = _LOCATION.fullmatch(head)
+        location = tuple(self._location(inner.group(2))) if inner else ()
+        unlocated = inner.group(1) if location else head
+        return replace(facts, orgish=self._orgish(head), location=location, unlocated=unlocated)
 
     def _location(self, inner: str) -> list[str]:
         """``(Bonn, Germany)``: the states a parenthesised location names (empty if it is not one)."""
@@ -951,13 +1004,8 @@ class PeopleReader:
             if contribution and markers.contribution is None:
                 markers.contribution, markers.label = contribution, contribution_label
             pieces: list[tuple[str, str | None]] = []  # (entry, author of what it delivered)
-            for part in re.split(r"\s*;\s*", chunk):
-                part = re.sub(
-                    rf"^(?:{'|'.join(re.escape(c) for c in self.conjunctions)})\s+",
-                    "",
-                    part.strip(),
-                    flags=re.I,
-                )
+            for part in chunk.split(";") if ";" in chunk else (chunk,):
+                part = self._leading_conj.sub("", part.strip())  # "; and Bob Ray, ..."
                 if not part:
                     continue
                 m = next(_top_level(part, self._delivered), None)

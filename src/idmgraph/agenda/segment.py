@@ -340,6 +340,8 @@ class Classifier:
             return [Item("blank", line, text)]
         if not text:
             return []
+        if self._is_person_line(text) and not self.labels(text):
+            return [Item("text", line, text)]  # "Jane Roe, Minister ...": most lines, said at once
         folded = fold(text)
         day = self.day(text) if not looks_like_time(text) else None
         if day is not None:
