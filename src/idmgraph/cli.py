@@ -102,6 +102,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--max-rows", type=int, default=100_000, help="refuse SELECT answers longer than this")
     s.add_argument("--timeout-s", type=float, default=30.0, help="stop queries running longer (default 30)")
     s.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    s.add_argument(
+        "--allow-service",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="let queries use SERVICE with endpoints whose IRI starts with PREFIX (repeatable); "
+        "without it SERVICE is refused, so that no client can make this server fetch anything",
+    )
 
     s = sub.add_parser(
         "push", help="load the build into another SPARQL 1.1 store (Graph Store Protocol)", epilog=_EPILOG
@@ -330,6 +338,8 @@ def _viz(args, console: Console) -> int:
 
 
 def _serve(args, console: Console) -> int:
+    from urllib.parse import urlsplit
+
     import uvicorn
 
     from .build import DEFAULT_OUT
@@ -337,6 +347,10 @@ def _serve(args, console: Console) -> int:
     from .serve.workers import QueryPool
     from .store import open_store
 
+    for prefix in args.allow_service:
+        parts = urlsplit(prefix)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"--allow-service {prefix!r}: give the start of an http(s) endpoint IRI")
     build = args.build or DEFAULT_OUT
     store = open_store(build)
     pool = QueryPool(build / "idm.trig", size=args.workers, timeout_s=args.timeout_s)
@@ -346,7 +360,7 @@ def _serve(args, console: Console) -> int:
         markup=False,
     )
     try:
-        app = create_app(store, max_rows=args.max_rows, pool=pool)
+        app = create_app(store, max_rows=args.max_rows, pool=pool, allow_service=tuple(args.allow_service))
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     finally:
         pool.close()

@@ -116,7 +116,7 @@ def _tools(
     key = (id(lex), id(states), id(orgs))
     if key not in _TOOLS:
         names = NameModel(lex, states, orgs)
-        reader = PeopleReader(lex, states, orgs)
+        reader = PeopleReader(lex, states, orgs, names)
         _TOOLS.clear()
         _TOOLS[key] = (names, reader, Classifier(lex, names))
     return _TOOLS[key]

@@ -157,9 +157,11 @@ def _memo(method):
 class PeopleReader:
     """Reads speaker texts with the lexicon, the states and the known organisations."""
 
-    def __init__(self, lex: Lexicon, states: StateIndex, orgs: OrganizationIndex):
+    def __init__(
+        self, lex: Lexicon, states: StateIndex, orgs: OrganizationIndex, names: NameModel | None = None
+    ):
         self.lex, self.states, self.orgs = lex, states, orgs
-        self.names = NameModel(lex, states, orgs)
+        self.names = names or NameModel(lex, states, orgs)
         self.contributions = lex.phrase_map("contributions")
         self.delivery = lex.phrase_map("delivery")
         self.links = frozenset(lex.all("link_labels"))

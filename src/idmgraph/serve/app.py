@@ -11,6 +11,8 @@ Also the query page at ``/``, VoID at ``/void``, and every IRI the graph mints, 
 from __future__ import annotations
 
 import contextlib
+import logging
+import uuid
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -24,6 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from .. import __version__
+from .federation import check_services
 from .protocol import GRAPH_FORMATS, RESULT_FORMATS, ProtocolError, negotiate, read_request
 from .results import write_results
 
@@ -31,6 +34,7 @@ __all__ = ["create_app", "execute", "service_description", "DEFAULT_MAX_ROWS"]
 
 DEFAULT_MAX_ROWS = 100_000
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+LOG = logging.getLogger("idmgraph.serve")
 
 
 def _graphs(iris: list[str]) -> list[ox.NamedNode]:
@@ -48,12 +52,17 @@ def execute(
     named_graphs: list[str] | None = None,
     max_rows: int = DEFAULT_MAX_ROWS,
     hint: str | None = None,
+    allow_service: tuple[str, ...] | list[str] = (),
 ) -> tuple[str, bytes]:
     """Run a query and serialise its answer: (media type, bytes), or ProtocolError.
 
     Without default-graph-uri the default graph is the union of all graphs. A SELECT with more
-    than ``max_rows`` rows is refused (422) rather than cut silently.
+    than ``max_rows`` rows is refused (422) rather than cut silently. SERVICE is refused (400)
+    unless its endpoint starts with one of ``allow_service``. A failure while the query runs is
+    logged here and answered with an error id, never with its detail (which may hold what
+    another server said).
     """
+    check_services(query, tuple(allow_service))
     kwargs: dict = {}
     if default_graphs:
         kwargs["default_graph"] = _graphs(default_graphs)
@@ -67,8 +76,18 @@ def execute(
             return store.query(query, **kwargs)
         except SyntaxError as exc:
             raise ProtocolError(400, f"malformed query: {exc}") from exc
+        except Exception as exc:  # evaluation errors (a SERVICE that failed, an I/O error)
+            raise _internal(exc) from exc
 
-    result = run()
+    try:
+        return _answer(run(), accept, hint, max_rows)
+    except ProtocolError:
+        raise
+    except Exception as exc:  # the answer is computed while it is read: errors come here too
+        raise _internal(exc) from exc
+
+
+def _answer(result, accept: str | None, hint: str | None, max_rows: int) -> tuple[str, bytes]:
     kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
     try:
         media = negotiate(accept, kind, hint)
@@ -96,8 +115,16 @@ def execute(
     return media, result.serialize(format=GRAPH_FORMATS[media])
 
 
-def service_description(endpoint: str, store: ox.Store) -> str:
-    """A SPARQL 1.1 service description (Turtle) that says what this server really does."""
+def _internal(exc: BaseException) -> ProtocolError:
+    """A failure logged with an id; the client gets the id, not the detail."""
+    ref = uuid.uuid4().hex[:12]
+    LOG.error("query failed [%s]: %s: %s", ref, type(exc).__name__, exc)
+    return ProtocolError(500, f"the query failed while running (error {ref}, logged on the server)")
+
+
+def service_description(endpoint: str, store: ox.Store, allow_service: tuple[str, ...] = ()) -> str:
+    """A SPARQL 1.1 service description (Turtle) that says what this server really does: federated
+    queries (SERVICE) only when the operator allowed some endpoints."""
     graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     results = " ,\n        ".join(
         f"<http://www.w3.org/ns/formats/{n}>"
@@ -113,6 +140,7 @@ def service_description(endpoint: str, store: ox.Store) -> str:
         )
     )
     named = "".join(f"\n    sd:namedGraph [ sd:name <{g}> ] ;" for g in graphs)
+    federated = ", sd:BasicFederatedQuery" if allow_service else ""
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 
@@ -120,7 +148,7 @@ def service_description(endpoint: str, store: ox.Store) -> str:
     sd:endpoint <{endpoint}> ;
     dcterms:title "idmgraph {__version__}: IOM International Dialogue on Migration knowledge graph" ;
     sd:supportedLanguage sd:SPARQL11Query ;
-    sd:feature sd:UnionDefaultGraph ;
+    sd:feature sd:UnionDefaultGraph{federated} ;
     sd:resultFormat {results} ;
     sd:defaultDataset [ a sd:Dataset ;
         sd:defaultGraph [ a sd:Graph ] ;{named}
@@ -174,10 +202,15 @@ PAGE_CSP = (
 
 
 def create_app(
-    store: ox.Store, max_rows: int = DEFAULT_MAX_ROWS, pool=None, base: str | None = None
+    store: ox.Store,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    pool=None,
+    base: str | None = None,
+    allow_service: tuple[str, ...] = (),
 ) -> Starlette:
     """The endpoint app for a store (read-only). With a ``QueryPool``, queries run in worker
     processes that are stopped at the pool's timeout; without, in this process's threads.
+    SERVICE is refused unless its endpoint starts with one of ``allow_service``.
 
     ``base`` is where the graph's instance IRIs live, read from the build when not given
     (``idmgraph build --base``): ``{base}id/x`` is served at ``/id/x`` and ``{base}graph/x`` at
@@ -240,6 +273,7 @@ def create_app(
             "named_graphs": named_graphs or [],
             "max_rows": max_rows,
             "hint": hint,
+            "allow_service": list(allow_service),
         }
         if pool is not None:
             return await run_in_threadpool(pool.run, job)
@@ -288,7 +322,8 @@ def create_app(
             req = read_request(request.method, request.url.query, request.headers.get("content-type"), body)
             if req.query is None:
                 return Response(
-                    service_description(str(request.url_for("sparql")), store), media_type="text/turtle"
+                    service_description(str(request.url_for("sparql")), store, allow_service),
+                    media_type="text/turtle",
                 )
             media, payload = await run_job(
                 req.query,

@@ -37,8 +37,10 @@ def _worker_main(trig: str, conn) -> None:
             conn.send(("ok", media, body))
         except ProtocolError as exc:
             conn.send(("error", exc.status, exc.message))
-        except Exception as exc:  # a bug must not kill the worker silently: report it
-            conn.send(("error", 500, f"internal error: {type(exc).__name__}: {exc}"))
+        except Exception as exc:  # a bug must not kill the worker silently: log it, say so
+            from .app import _internal
+
+            conn.send(("error", 500, _internal(exc).message))
 
 
 class _Worker:
