@@ -319,7 +319,11 @@ class _Assembler:
         line = item.line
         moderating = lb.role in self.lex.moderating_roles  # type: ignore[union-attr]
         listing = lb.role in _LISTING_ROLES  # type: ignore[union-attr]
-        new = current is None or not current.takes_people
+        if current is not None and not current.takes_people:
+            # "13:00 Lunch" then "Keynote speaker: X": a lunch with a speaker is a session
+            self.warn(line, "people-in-break", f"people listed under '{current.title}': read as a session")
+            current.kind = "other"
+        new = current is None
         if current is not None and not new:
             if listing and current.listed:
                 new = True  # a second speakers list: its session header was lost
