@@ -3,6 +3,7 @@
 import pytest
 
 from idmgraph.query import IDMGraph, QueryError, list_queries, run_query
+from idmgraph.store import open_store
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +96,27 @@ def test_unknown_query_and_parameter(g):
         g.query("session-speakers", colour="red")
     with pytest.raises(QueryError, match="needs --param person"):
         run_query("person-participations", {}, store=g.store)
+
+
+@pytest.fixture(scope="module")
+def store_layouts(tmp_path_factory):
+    from conftest import LAYOUTS
+    from idmgraph.build import run_build
+
+    return open_store(run_build([LAYOUTS], tmp_path_factory.mktemp("layouts") / "build").out_dir)
+
+
+def test_sessions_without_times_and_undated_events_are_answered(store_layouts):
+    """An IPU agenda gives no times; a press release no session: their people are still there."""
+    from idmgraph.network import read_network_data
+
+    df = run_query("session-speakers", store=store_layouts)
+    ipu = df[df.session_label.str.contains("Panel 1: The impact of migration", regex=False)]
+    assert list(ipu.name) == ["Duarte Pacheco", "Aisha Jumwa Katana", "Jaime Arroyo Gómez", "Ingrid Solberg"]
+    assert ipu.start.isna().all()
+    event = df[df.name == "Ann Lindqvist"]
+    assert len(event) == 1 and event.role.iloc[0] == "speaker"
+    people = run_query("person-participations", {"person": "Ingrid Solberg"}, store=store_layouts)
+    assert list(people.role) == ["speaker"]
+    names = {r["name"] for r in read_network_data(store=store_layouts).participations}
+    assert {"Ingrid Solberg", "Ann Lindqvist", "Jean DE LA FONTAINE"} <= names

@@ -117,6 +117,7 @@ class IDM(DefinedNamespace):
     statedAs: URIRef
     sourceLine: URIRef
     sourcePage: URIRef
+    sortKey: URIRef
     attestedOn: URIRef
     sessionNumber: URIRef
     iso3166Alpha3: URIRef

@@ -20,6 +20,7 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, Namespace
 
 from . import __version__, iris
+from .lexicon import load_lexicon
 from .namespace import CONTRIBUTION, DELIVERY, ID, IDM, ORG_TYPE, PREFIXES, ROLE, SESSION_KIND, VOID
 from .resolve import Resolution, ResolvedParticipation
 from .sources import Source
@@ -374,6 +375,9 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
         if s.description:
             g.add((node, SDO.description, Literal(s.description, lang=lang)))
         g.add((node, SDO.position, Literal(i)))
+        # the agenda's order, also for sessions without times (which have no startDate to sort by)
+        when = f"{ev.start_date or '0000-00-00'}/{s.day or '0000-00-00'}T{s.start or '--:--'}/{i:04d}"
+        derived.add((node, IDM.sortKey, Literal(when)))
         g.add((node, IDM.sourceLine, Literal(s.line)))
         if s.page:
             g.add((node, IDM.sourcePage, Literal(s.page)))
@@ -483,5 +487,6 @@ def _add_participation(
                 Literal(f"{what} — {res.persons[p.author].name if p.author else canonical}", lang=lang),
             )
         )
-    derived.add((session, IDM.hasModerator if p.role == "moderator" else IDM.hasSpeaker, person))
+    moderating = p.role in load_lexicon().moderating_roles  # a chair or co-chair leads the session too
+    derived.add((session, IDM.hasModerator if moderating else IDM.hasSpeaker, person))
     derived.add((person, IDM.tookPartIn, iris.workshop(p.event_id)))
