@@ -127,7 +127,7 @@ def _measure_pages(store, root: str, repeat: int) -> bool:
 def _measure_virtuoso(virtuoso: dict, texts: dict[str, str], ours: str, repeat: int) -> None:
     import httpx
 
-    from idmgraph.query import load_query
+    from idmgraph.query import SETTING_KINDS, load_query
 
     url = virtuoso["server"].sparql
     print(
@@ -148,7 +148,7 @@ def _measure_virtuoso(virtuoso: dict, texts: dict[str, str], ours: str, repeat: 
                 print(f"  {name:28} {r.status_code}: {' '.join(r.text.split())[:100]}")
                 continue
             spec = load_query(name)
-            settings = {p.name for p in spec.params if p.kind in ("lang", "broader")} | {"via"}
+            settings = {p.name for p in spec.params if p.kind in SETTING_KINDS} | {"reach"}
             expected = _rows(c.post(ours, data={"query": text}, headers=accept).json(), spec.joined, settings)
             equal = _rows(r.json(), spec.joined, settings) == expected
             same += equal

@@ -482,6 +482,7 @@ def test_query_page_offers_the_research_queries_and_runs_offline(client):
     ).text
     assert 'name="theme" size="40" value="GCM 21" required' in form
     assert 'name="broader" value="true" checked' in form and '<select name="lang">' in form
+    assert 'name="direct" value="true">' in form and '<select name="scope">' in form
     hostile = client.get("/", params={"example": "<script>alert(1)</script>"}).text
     assert "<script>alert(1)</script>" not in hostile
     hostile = client.get(
@@ -495,7 +496,9 @@ def test_research_queries_over_http(client):
     who = next(q for q in listing if q["name"] == "who-spoke-on-theme")
     assert [(p["name"], p["required"]) for p in who["params"]] == [
         ("theme", True),
+        ("direct", False),
         ("broader", False),
+        ("scope", False),
         ("lang", False),
     ]
     assert {q["name"] for q in listing} >= {"people-by-state", "sdg-coverage", "themes-of-person"}
@@ -504,9 +507,12 @@ def test_research_queries_over_http(client):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert [line.split(",")[5] for line in r.text.splitlines()[1:]] == ["Jürg Lauber"]
     label = "Global Compact implementation: cooperation and follow-up mechanisms"
-    r = client.get("/queries/who-spoke-on-theme", params={"theme": label})
+    r = client.get("/queries/who-spoke-on-theme", params={"theme": label, "direct": "true"})
     names = {b["name"]["value"] for b in r.json()["results"]["bindings"]}
     assert {"Laura Thompson", "Jürg Lauber", "Riaz Hamidullah"} <= names and len(names) == 6  # Panel 6
+    r = client.get("/queries/who-spoke-on-theme", params={"theme": "GCM 23"})  # through the mapping
+    rows = r.json()["results"]["bindings"]
+    assert {b["name"]["value"] for b in rows} == names and {b["via"]["value"] for b in rows} == {"mapping"}
     # a browser's link asks for a download by format=
     browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     r = client.get("/queries/sdg-coverage", params={"format": "tsv"}, headers=browser)

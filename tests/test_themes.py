@@ -46,8 +46,13 @@ def test_sdg_theme_is_panel_1(g):
     ],
 )
 def test_topic_panels(g, theme, panel):
+    direct = g.query("who-spoke-on-theme", theme=theme, direct="true")
+    assert set(direct.session_label.str[:7]) == {panel}
+    assert set(direct.via) <= {"stated", "curated", "keyword-rule"}
+    # by default, also the panels whose themes the editorial mappings tie to it, marked so
     df = g.query("who-spoke-on-theme", theme=theme)
-    assert set(df.session_label.str[:7]) == {panel}
+    assert set(df[df.session_label.str.startswith(panel)].via) == set(direct.via)
+    assert set(df[~df.session_label.str.startswith(panel)].via) <= {"mapping"}
 
 
 def test_global_compact_panels_and_their_states(g):
@@ -139,17 +144,24 @@ def test_inferred_themes_in_their_own_graphs_stated_in_the_source(store_2017):
 
 def test_broader_expansion_finds_narrower_targets(store_all):
     g = IDMGraph(store_all)
-    assert g.query("who-spoke-on-theme", theme="SDG 10").empty
-    df = g.query("who-spoke-on-theme", theme="SDG 10", broader="true")
+    assert g.query("who-spoke-on-theme", theme="SDG 10", direct="true").empty
+    df = g.query("who-spoke-on-theme", theme="SDG 10", broader="true", direct="true")
     assert set(df.name) == {"Laura Thompson", "Ahmed Hussen", "Paul Smith"}
-    assert set(df.subjects) == {SDG + "10.7"}
-    assert set(g.query("who-spoke-on-theme", theme="10.7").name) == set(df.name)
-    assert set(g.query("who-spoke-on-theme", theme="GCM 1").name) == set(df.name)
+    assert set(df.via) == {"narrower"} and set(df.through) == {"10.7"}
+    assert set(g.query("who-spoke-on-theme", theme="10.7", direct="true").name) == set(df.name)
+    assert set(g.query("who-spoke-on-theme", theme="GCM 1", direct="true").name) == set(df.name)
+    # with the mappings (the default), SDG 10 also reaches the sessions mapped to target 10.7
+    wide = g.query("who-spoke-on-theme", theme="SDG 10", broader="true")
+    assert set(wide.name) > set(df.name)
+    assert {route for via in wide.via for route in via.split()} == {"narrower", "mapping-narrower"}
 
 
 def test_themes_of_person_and_cooccurrence(g):
-    df = g.query("themes-of-person", person="Laura Thompson")
+    df = g.query("themes-of-person", person="Laura Thompson", direct="true")
     assert set(df.notation) == {"GCM", "cooperation-and-follow-up"}
+    mapped = g.query("themes-of-person", person="Laura Thompson")
+    assert set(mapped.notation) > set(df.notation)
+    assert "23" in set(mapped[mapped.via == "mapping"].notation)  # GCM objective 23
     co = g.query("theme-cooccurrence")
     pairs = {
         (a.rsplit("/", 1)[-1], b.rsplit("/", 1)[-1]): n
@@ -160,7 +172,7 @@ def test_themes_of_person_and_cooccurrence(g):
 
 
 def test_actor_types_by_theme(g):
-    df = g.query("actor-types-by-theme", theme="whole-of-government")
+    df = g.query("actor-types-by-theme", theme="whole-of-government", direct="true")
     assert dict(zip(df.actor_type, df.participations)) == {
         "national-government": 3,
         "local-government": 1,
@@ -172,10 +184,11 @@ def test_sdg_coverage_lists_every_target(g):
     df = g.query("sdg-coverage")
     assert sorted(df.notation) == sorted(MIGRATION_TARGETS)
     covered = dict(zip(df.notation, df.sessions))
-    # Panel 1 (SDG targets) and the workshop (its stated themes) address every target through
-    # the editorial mapping topic:sdg-targets -> narrowMatch -> each target
-    assert all(n >= 1 for n in covered.values())
+    # Panel 1 (SDG targets) reaches every target through the editorial mapping
+    # topic:sdg-targets -> narrowMatch -> each target; the Global Compact panels reach 10.7 too
+    assert covered["10.7"] == 4 and all(n >= 1 for n in covered.values())
     assert set(df.direct_sessions) == {0}
+    assert set(df.events) == {1}  # one meeting, counted apart from its sessions
 
 
 @pytest.mark.parametrize("value", ["1", "Atlantis", "} DROP ALL {", 'x" . } #'])
@@ -208,6 +221,8 @@ def test_rules_name_only_known_themes():
 
 def test_cli_who_spoke_with_broader(build_all):
     out = build_all.out_dir
-    df = run_query("who-spoke-on-theme", {"theme": "SDG 10", "broader": "true"}, build_dir=out)
+    df = run_query(
+        "who-spoke-on-theme", {"theme": "SDG 10", "broader": "true", "direct": "true"}, build_dir=out
+    )
     assert len(df) == 3
     assert str(iris.person("paul-smith")) in set(df.person)

@@ -140,12 +140,31 @@ def _parser() -> argparse.ArgumentParser:
         if name == "query":
             s.add_argument("name", nargs="?", help="query name (see --list)")
             s.add_argument("--list", action="store_true", help="list the queries and their parameters")
-            s.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+            s.add_argument(
+                "--param",
+                action="append",
+                default=[],
+                metavar="KEY=VALUE",
+                help="a parameter of the query, such as theme=10.7 or person='Laura Thompson' "
+                "(repeat for several; --list shows each query's parameters)",
+            )
             s.add_argument("--lang", choices=("en", "fr"), default=None, help="label language")
             s.add_argument(
                 "--broader",
                 action="store_true",
-                help="a broader theme also finds its narrower ones (SDG 10 finds 10.7)",
+                help="theme queries: a broader theme also finds its narrower ones (SDG 10 finds 10.7)",
+            )
+            s.add_argument(
+                "--direct",
+                action="store_true",
+                help="theme queries: only the sessions tagged with the theme itself, not those the "
+                "editorial mappings tie to it",
+            )
+            s.add_argument(
+                "--scope",
+                choices=("session", "event"),
+                default=None,
+                help="theme queries: 'event' also applies the themes of a whole meeting to its sessions",
             )
         else:
             s.add_argument("query", nargs="?", help="SPARQL text")
@@ -265,6 +284,10 @@ def _query(args, console: Console) -> int:
         params[key.strip()] = value
     if args.broader:
         params["broader"] = "true"
+    if args.direct:
+        params["direct"] = "true"
+    if args.scope:
+        params["scope"] = args.scope
     store = _remote(args)
     frame = run_query(args.name, params, store=store, build_dir=args.build or DEFAULT_OUT, lang=args.lang)
     _emit(console, frame, args.format, args.name)

@@ -132,3 +132,12 @@ def theme_rule(rule_id: str) -> URIRef:
 
 def inferred_themes_graph(rule_id: str) -> URIRef:
     return GRAPH[f"inferred/theme-rule/{slug(rule_id)}"]
+
+
+def theme_link(node: URIRef, link) -> URIRef:
+    """A theme link's IRI: the session (or workshop), the route and the themes, hashed stably."""
+    import hashlib
+
+    key = "|".join((str(node), link.theme, link.via, link.through or ""))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return ID[f"theme-link/{digest}"]

@@ -16,6 +16,7 @@ __all__ = [
     "ORG_TYPE",
     "CONTRIBUTION",
     "DELIVERY",
+    "ROUTE",
     "ONTOLOGY_IRI",
     "PREFIXES",
     "VOID",
@@ -33,6 +34,7 @@ SESSION_KIND = Namespace(VOCAB + "session-kind/")
 ORG_TYPE = Namespace(VOCAB + "organization-type/")
 CONTRIBUTION = Namespace(VOCAB + "contribution/")
 DELIVERY = Namespace(VOCAB + "delivery/")
+ROUTE = Namespace(VOCAB + "theme-route/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 VOID = Namespace("http://rdfs.org/ns/void#")
 
@@ -90,6 +92,7 @@ class IDM(DefinedNamespace):
     Contribution: URIRef
     SourceDocument: URIRef
     UNDocument: URIRef
+    ThemeLink: URIRef
     # object properties
     participant: URIRef
     session: URIRef
@@ -111,6 +114,12 @@ class IDM(DefinedNamespace):
     spokeOn: URIRef
     tookPartIn: URIRef
     capacityPost: URIRef
+    linkOf: URIRef
+    linkSession: URIRef
+    linkEvent: URIRef
+    linkTheme: URIRef
+    linkVia: URIRef
+    linkThrough: URIRef
     addresses: URIRef
     actorType: URIRef
     # datatype properties
@@ -130,6 +139,7 @@ class IDM(DefinedNamespace):
     SessionKinds: URIRef
     ContributionKinds: URIRef
     DeliveryModes: URIRef
+    ThemeRoutes: URIRef
     OrganizationTypes: URIRef
 
 
@@ -142,6 +152,7 @@ PREFIXES = {
     "otype": str(ORG_TYPE),
     "contrib": str(CONTRIBUTION),
     "delivery": str(DELIVERY),
+    "route": str(ROUTE),
     "org": "http://www.w3.org/ns/org#",
     "schema": "https://schema.org/",
     "foaf": "http://xmlns.com/foaf/0.1/",

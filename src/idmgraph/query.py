@@ -38,6 +38,7 @@ from .build import DEFAULT_OUT
 from .namespace import BASE, ORG_TYPE, rebase
 from .store import open_store, select
 from .text import fold
+from .themes import reach_of
 
 __all__ = [
     "QuerySpec",
@@ -88,14 +89,22 @@ class QuerySpec:
 
 
 def sort_joined(value, separator: str):
-    """The items of a GROUP_CONCAT in sorted order (engines join them in any order).
+    """The items of a GROUP_CONCAT in sorted order (engines join them in any order); nothing
+    joined is no value (Virtuoso answers "", Oxigraph leaves it unbound), and empty items (from
+    ``COALESCE(?x, "")``: Oxigraph leaves the whole GROUP_CONCAT unbound when one row lacks ?x)
+    are dropped.
 
     >>> sort_joined("b; a; c", "; ")
     'a; b; c'
+    >>> sort_joined(" GCM", " ")
+    'GCM'
+    >>> sort_joined("", "; ") is None
+    True
     """
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str):
         return value
-    return separator.join(sorted(value.split(separator)))
+    items = sorted(item for item in value.split(separator) if item)
+    return separator.join(items) if items else None
 
 
 def _parse_spec(path: Path) -> QuerySpec:
@@ -199,7 +208,11 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
         return node
     if param.kind == "theme":
         return find_theme(store, value)
-    if param.kind in ("bool", "broader"):
+    if param.kind == "scope":
+        if value.lower() not in SCOPES:
+            raise QueryError(f"parameter {param.name} takes {' or '.join(SCOPES)}, not '{value}'")
+        return ox.Literal(value.lower())
+    if param.kind in ("bool", "broader", "direct"):
         truth = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
         if value.lower() not in truth:
             raise QueryError(f"parameter {param.name} takes true or false, not '{value}'")
@@ -211,8 +224,10 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
     return ox.Literal(value)
 
 
-VIA_EXACT = "http://purl.org/dc/terms/subject"
-VIA_BROADER = "https://w3id.org/idmgraph/ontology#addresses"
+SCOPES = ("session", "event")
+# settings of a theme query, not answers: bound, then dropped from the table (Virtuoso echoes a
+# bound boolean back as the integer 1)
+SETTING_KINDS = ("lang", "broader", "direct", "scope")
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 THEME_SCHEMES = {
     "sdg": "https://w3id.org/idmgraph/vocab/theme/sdg",
@@ -326,11 +341,22 @@ def query_bindings(spec: QuerySpec, params: dict[str, str], store: ox.Store) -> 
         elif p.required:
             raise QueryError(f"query '{name}' needs --param {p.name}=VALUE ({p.help})")
     if any(p.kind == "broader" for p in spec.params):
-        # the predicate that links a session to a theme: its own themes, or the derived
-        # shortcut that also holds every broader theme of them
-        wide = bindings.get("broader") is not None and bindings["broader"].value == "true"
-        bindings["via"] = ox.NamedNode(VIA_BROADER if wide else VIA_EXACT)
+        # how far a theme query reaches (themes.ROUTE_FILTER reads ?reach and ?scope)
+        bindings.update(theme_settings(spec, bindings))
     return bindings
+
+
+def theme_settings(spec: QuerySpec | None, bindings: dict) -> dict:
+    """?reach and ?scope of a theme query from its direct, broader and scope parameters."""
+
+    def true(name: str) -> bool:
+        return bindings.get(name) is not None and bindings[name].value == "true"
+
+    scope = bindings.get("scope")
+    return {
+        "reach": ox.Literal(reach_of(direct=true("direct"), broader=true("broader"))),
+        "scope": scope if scope is not None else ox.Literal("session"),
+    }
 
 
 def run_query(
@@ -356,9 +382,7 @@ def run_query(
     for column, separator in spec.joined.items():
         if column in frame.columns:
             frame[column] = frame[column].map(lambda v, sep=separator: sort_joined(v, sep))
-    # the language and "broader" are settings, not answers (and Virtuoso echoes a bound boolean
-    # back as the integer 1)
-    hidden = [p.name for p in spec.params if p.kind in ("lang", "broader")] + ["via"]
+    hidden = [p.name for p in spec.params if p.kind in SETTING_KINDS] + ["reach"]
     return frame.drop(columns=[c for c in hidden if c in frame.columns])
 
 

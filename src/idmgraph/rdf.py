@@ -21,11 +21,18 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, Namespace
 
 from . import __version__, iris
 from .lexicon import load_lexicon
-from .namespace import CONTRIBUTION, DELIVERY, ID, IDM, ORG_TYPE, PREFIXES, ROLE, SESSION_KIND, VOID
+from .namespace import CONTRIBUTION, DELIVERY, ID, IDM, ORG_TYPE, PREFIXES, ROLE, ROUTE, SESSION_KIND, VOID
 from .resolve import Resolution, ResolvedParticipation
 from .sources import Source
 from .states import load_states
-from .themes import MAPPINGS_FILE, THEMES_DIR, ThemeAssignment, load_theme_graph, load_theme_rules
+from .themes import (
+    MAPPINGS_FILE,
+    THEMES_DIR,
+    ThemeAssignment,
+    load_theme_graph,
+    load_theme_rules,
+    theme_links,
+)
 
 __all__ = ["build_dataset", "ONTOLOGY_PATH", "read_ontology"]
 
@@ -167,11 +174,6 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
     agent, activity = iris.software_agent(__version__), iris.build_activity(__version__)
     rules = {r.id: r for r in load_theme_rules()}
     derived = ds.graph(iris.DERIVED_GRAPH)
-    # each theme with all its broader themes: "SDG 10 with narrower" finds sessions on 10.7
-    ancestors: dict[URIRef, set[URIRef]] = {}
-    for a in assignments:
-        if a.theme not in ancestors:
-            ancestors[a.theme] = set(vocab.transitive_objects(a.theme, SKOS.broader))
     by_session: dict[tuple[str, str], set[URIRef]] = {}
     for a in assignments:
         node = iris.session(a.event_id, a.session_id) if a.session_id else iris.workshop(a.event_id)
@@ -200,10 +202,25 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
                 )
             )
         g.add((node, DCTERMS.subject, a.theme))
-        for concept in ancestors[a.theme]:
-            derived.add((node, IDM.addresses, concept))
         if a.session_id:
             by_session.setdefault((a.event_id, a.session_id), set()).add(a.theme)
+    # how each session and workshop reaches each theme: the one definition the queries read
+    for link in theme_links(assignments, res.agendas):
+        workshop = iris.workshop(link.event_id)
+        node = iris.session(link.event_id, link.session_id) if link.session_id else workshop
+        theme = URIRef(link.theme)
+        ln = iris.theme_link(node, link)
+        derived.add((ln, RDF.type, IDM.ThemeLink))
+        derived.add((ln, IDM.linkOf, node))
+        derived.add((ln, IDM.linkEvent, workshop))
+        if link.session_id:
+            derived.add((ln, IDM.linkSession, node))
+        derived.add((ln, IDM.linkTheme, theme))
+        derived.add((ln, IDM.linkVia, ROUTE[link.via]))
+        if link.through:
+            derived.add((ln, IDM.linkThrough, URIRef(link.through)))
+        if link.via in ("stated", "curated", "keyword-rule", "narrower"):
+            derived.add((node, IDM.addresses, theme))  # its own themes and their broader ones
     if any(a.how == "curated" for a in assignments):
         prov_graph.add((iris.CURATED_THEMES_GRAPH, RDF.type, PROV.Entity))
         prov_graph.add((iris.CURATED_THEMES_GRAPH, PROV.wasAttributedTo, editors))

@@ -33,6 +33,12 @@ __all__ = [
     "MAPPINGS_FILE",
     "theme_labels",
     "speakers_by_theme",
+    "ThemeLink",
+    "theme_links",
+    "ROUTES",
+    "DIRECT_ROUTES",
+    "ROUTE_FILTER",
+    "reach_of",
 ]
 
 THEMES_DIR = Path(__file__).resolve().parent.parent.parent / "ontology" / "themes"
@@ -182,6 +188,95 @@ def assign_themes(
     return sorted(
         out.values(), key=lambda a: (a.source, a.session_id or "", str(a.theme), a.how, a.rule or "")
     )
+
+
+# How a session reaches a theme; the first three are the session's own themes.
+ROUTES = ("stated", "curated", "keyword-rule", "mapping", "narrower", "mapping-narrower", "event")
+DIRECT_ROUTES = ("stated", "curated", "keyword-rule")
+_ROUTE_OF = {"stated": "stated", "curated": "curated", "inferred": "keyword-rule"}
+
+# The one rule every theme query, page and view applies to the links (each .rq file holds it
+# verbatim; a test checks): a session's own themes always; a mapped theme unless only direct
+# tags are asked for (?reach "direct..."); a broader theme when asked (?reach "...-broader");
+# a theme of the whole meeting when asked (?scope "event").
+ROUTE_FILTER = """FILTER (?route IN (route:stated, route:curated, route:keyword-rule)
+          || (?route = route:mapping && STRSTARTS(?reach, "mapped"))
+          || (?route = route:narrower && STRENDS(?reach, "-broader"))
+          || (?route = route:mapping-narrower && ?reach = "mapped-broader")
+          || (?route = route:event && ?scope = "event"))"""
+
+
+def reach_of(direct: bool = False, broader: bool = False) -> str:
+    """The value of ?reach for a theme query: direct or mapped, with or without broader themes."""
+    return ("direct" if direct else "mapped") + ("-broader" if broader else "")
+
+
+@dataclass(frozen=True, order=True)
+class ThemeLink:
+    """A session (``session_id``) or a workshop (None) reaches ``theme`` by ``via``, through one of
+    its own themes (``through``) where the route is a mapping, a narrower theme or the event."""
+
+    event_id: str
+    session_id: str | None
+    theme: str  # IRI
+    via: str
+    through: str | None = None
+
+
+@cache
+def _theme_relations() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(broader ancestors, mapped themes) of every theme: skos:broader transitively; the editorial
+    mappings one hop, in both directions (exact, close, related, broad and narrow matches)."""
+    from rdflib.namespace import SKOS
+
+    g = load_theme_graph(include_mappings=True)
+    ancestors: dict[str, frozenset[str]] = {}
+    for concept in theme_iris():
+        ancestors[str(concept)] = frozenset(str(b) for b in g.transitive_objects(concept, SKOS.broader)) - {
+            str(concept)
+        }
+    mapped: dict[str, set[str]] = {}
+    for prop in (SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch, SKOS.broadMatch, SKOS.narrowMatch):
+        for a, b in g.subject_objects(prop):
+            mapped.setdefault(str(a), set()).add(str(b))
+            mapped.setdefault(str(b), set()).add(str(a))
+    return ancestors, {k: frozenset(v) for k, v in mapped.items()}
+
+
+def theme_links(assignments: list[ThemeAssignment], agendas: list[Agenda]) -> list[ThemeLink]:
+    """Every way each session and workshop reaches a theme: the one definition every theme query,
+    page and view reads (materialised in the derived graph as idm:ThemeLink).
+
+    - its own themes: stated by the source, added by a curator, inferred by a keyword rule;
+    - ``mapping``: a theme an editorial mapping ties to one of its own (one hop, both directions);
+    - ``narrower``: a broader theme of one of its own (SDG 10 through target 10.7);
+    - ``mapping-narrower``: a broader theme of a mapped one (both steps must be asked for);
+    - ``event``: for a session, a theme of its whole workshop (asked for with scope=event).
+    """
+    ancestors, mapped = _theme_relations()
+    own: dict[tuple[str, str | None], set[str]] = {}
+    links: set[ThemeLink] = set()
+    for a in assignments:
+        key = (a.event_id, a.session_id)
+        own.setdefault(key, set()).add(str(a.theme))
+        links.add(ThemeLink(a.event_id, a.session_id, str(a.theme), _ROUTE_OF[a.how]))
+    for (event_id, session_id), themes in own.items():
+        for t in themes:
+            for m in mapped.get(t, ()):
+                if m not in themes:
+                    links.add(ThemeLink(event_id, session_id, m, "mapping", t))
+                for b in ancestors.get(m, ()):
+                    if b not in themes:
+                        links.add(ThemeLink(event_id, session_id, b, "mapping-narrower", t))
+            for b in ancestors.get(t, ()):
+                if b not in themes:
+                    links.add(ThemeLink(event_id, session_id, b, "narrower", t))
+    for agenda in agendas:
+        for t in sorted(own.get((agenda.event.id, None), ())):
+            for s in agenda.sessions:
+                if s.kind not in ("break", "event"):
+                    links.add(ThemeLink(agenda.event.id, s.id, t, "event", t))
+    return sorted(links, key=lambda x: (x.event_id, x.session_id or "", x.theme, x.via, x.through or ""))
 
 
 @cache

@@ -22,6 +22,7 @@ import networkx as nx
 from networkx.algorithms import bipartite
 
 from ..remote import select_rows
+from ..themes import DIRECT_ROUTES
 
 __all__ = [
     "NetworkData",
@@ -51,7 +52,8 @@ class NetworkData:
     """What the networks are built from: participation rows, session themes and labels."""
 
     participations: list[dict] = field(default_factory=list)
-    session_themes: dict[str, set[str]] = field(default_factory=dict)
+    session_themes: dict[str, set[str]] = field(default_factory=dict)  # its own themes
+    session_reach: dict[str, set[str]] = field(default_factory=dict)  # with the mapped ones
     labels: dict[str, dict] = field(default_factory=dict)
 
     def label(self, iri: str | None, lang: str = "en") -> str:
@@ -95,7 +97,9 @@ def read_network_data(store=None, endpoint: str | None = None, build_dir: Path |
             row["posts"].append(r["post_label"])
     data.participations = [by_part[k] for k in sorted(by_part)]
     for r in rows("session-themes"):
-        data.session_themes.setdefault(r["session"], set()).add(r["theme"])
+        data.session_reach.setdefault(r["session"], set()).add(r["theme"])
+        if r["via"] in DIRECT_ROUTES:
+            data.session_themes.setdefault(r["session"], set()).add(r["theme"])
     for r in rows("labels"):
         data.labels[r["node"]] = {k: v for k, v in r.items() if k != "node" and v is not None}
     return data
@@ -116,6 +120,7 @@ def _person_attrs(data: NetworkData) -> dict[str, dict]:
                 "events": set(),
                 "posts": set(),
                 "themes": set(),
+                "reach": set(),
             },
         )
         if r.get("state"):
@@ -127,6 +132,7 @@ def _person_attrs(data: NetworkData) -> dict[str, dict]:
         a["events"].add(r["event"])
         a["posts"].update(r.get("posts") or [])
         a["themes"].update(data.session_themes.get(r["session"], ()))
+        a["reach"].update(data.session_reach.get(r["session"], ()))
     for a in people.values():
         # one value per attribute for grouping (brokerage by actor type, colouring by state)
         state = sorted(a["states"])[0] if a["states"] else ""
@@ -156,6 +162,7 @@ def two_mode_graph(data: NetworkData) -> nx.Graph:
                 "event": r["event"],
                 "start": r["start"],
                 "themes": set(data.session_themes.get(r["session"], ())),
+                "reach": set(data.session_reach.get(r["session"], ())),
             },
         )
         edges[(r["person"], r["session"])].add(r["role"])

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from ..namespace import BASE, ONTOLOGY_IRI
+from ..themes import ROUTE_FILTER, reach_of
 from .protocol import GRAPH_FORMATS, negotiate
 
 __all__ = ["describe", "describe_ontology", "local_path", "render_page", "void_description", "wants_html"]
@@ -133,6 +134,8 @@ def render_page(store: ox.Store, iri: str, base: str) -> str:
     seen = set()
     for q in store.quads_for_pattern(None, None, node, None):
         key = (q.subject.value, q.predicate.value)
+        if q.predicate.value in _LINK_PROPERTIES:
+            continue  # theme links: "Sessions on this theme" says them in words
         if key in seen or len(incoming) >= 200:
             continue
         seen.add(key)
@@ -193,14 +196,32 @@ def _workshop_of(store: ox.Store, session: ox.NamedNode) -> ox.NamedNode | None:
     return None
 
 
+# a theme's sessions and meetings, by the rule of the theme queries, with broader themes reached
+# through narrower ones: ?x, ?reach and ?scope are bound
 _ON_THEME = (
     _PREFIX_LINES
-    + """SELECT DISTINCT ?x ?session ?start ?direct WHERE {
-  ?session idm:addresses ?x .
-  OPTIONAL { ?session schema:startDate ?start }
-  BIND (EXISTS { ?session dcterms:subject ?x } AS ?direct)
-} ORDER BY ?start STR(?session)"""
+    + """PREFIX route: <https://w3id.org/idmgraph/vocab/theme-route/>
+SELECT ?x ?reach ?scope ?node ?via ?through ?when ?start WHERE {
+  ?link idm:linkTheme ?x ; idm:linkOf ?node ; idm:linkVia ?route .
+  """
+    + ROUTE_FILTER
+    + """
+  ?route skos:notation ?via .
+  OPTIONAL { ?link idm:linkThrough ?through }
+  OPTIONAL { ?node idm:sortKey ?when }
+  OPTIONAL { ?node schema:startDate ?start }
+}"""
 )
+_LINK_PROPERTIES = {
+    "https://w3id.org/idmgraph/ontology#" + name
+    for name in ("linkOf", "linkSession", "linkEvent", "linkTheme", "linkThrough")
+}
+_HOW = {
+    "mapping": "through an editorial mapping from",
+    "narrower": "through a narrower theme,",
+    "mapping-narrower": "through an editorial mapping and a narrower theme, from",
+    "event": "a theme of the whole meeting,",
+}
 
 
 def _themes_of(store: ox.Store, session, base: str) -> str:
@@ -266,17 +287,44 @@ def _participations(store: ox.Store, node: ox.NamedNode, base: str) -> str:
 
 
 def _sessions_on_theme(store: ox.Store, node: ox.NamedNode, base: str) -> str:
-    """A theme's sessions: those that have it, or a narrower theme, as a theme."""
-    rows = list(
-        store.query(_ON_THEME, use_default_graph_as_union=True, substitutions={ox.Variable("x"): node})
-    )
+    """A theme's sessions (and meetings whose whole agenda has it), each saying how it reaches
+    the theme: the rule of the theme queries, narrower themes included."""
+    bindings = {
+        ox.Variable("x"): node,
+        ox.Variable("reach"): ox.Literal(reach_of(broader=True)),
+        ox.Variable("scope"): ox.Literal("session"),
+    }
+    rows = list(store.query(_ON_THEME, use_default_graph_as_union=True, substitutions=bindings))
     if not rows:
         return ""
-    items = []
+    found: dict[str, dict] = {}
     for r in rows:
-        start = html.escape(r["start"].value.replace("T", " ")[:16]) if r["start"] is not None else ""
-        narrower = "" if r["direct"].value == "true" else " (through a narrower theme)"
-        items.append(f"<li>{start}: {_link(store, r['session'], base)}{narrower}</li>")
+        entry = found.setdefault(
+            r["node"].value,
+            {"node": r["node"], "when": r["when"], "start": r["start"], "how": set()},
+        )
+        entry["how"].add((r["via"].value, r["through"]))
+    items = []
+
+    def meetings_first(e: dict) -> tuple:
+        return (e["when"] is not None, str(e["when"]), e["node"].value)
+
+    for entry in sorted(found.values(), key=meetings_first):
+        start = entry["start"]
+        when = html.escape(start.value.replace("T", " ")[:16]) + ": " if start is not None else ""
+        how = []
+        for via, through in sorted(entry["how"], key=lambda h: (h[0], str(h[1]))):
+            if via in _HOW and through is not None:
+                how.append(f"{_HOW[via]} {_link(store, through, base)}")
+            elif via in _HOW:
+                how.append(_HOW[via].rstrip(",").removesuffix(" from"))
+            else:
+                how.append(html.escape(via))
+        whole = " (the whole meeting)" if entry["when"] is None else ""
+        items.append(
+            f"<li>{when}{_link(store, entry['node'], base)}{whole} "
+            f'<span class="via">— {"; ".join(how)}</span></li>'
+        )
     return f"<h2>Sessions on this theme</h2><ul>{''.join(items)}</ul>"
 
 
