@@ -35,6 +35,7 @@ check: $(TSTAMP)  ## lint (ruff) and validate the built graph
 	$(BIN)/idmgraph validate
 
 bench: $(TSTAMP)  ## speed and memory figures (see benchmarks/; needs the test extras for Chromium and oxigraph)
+	$(BIN)/python benchmarks/themes.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/endpoint.py

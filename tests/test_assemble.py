@@ -38,6 +38,7 @@ def test_parallel_sessions_keep_apart():
     )
     assert [s.id for s in agenda.sessions] == ["2021-05-04T11:00", "2021-05-04T11:00-2"]
     assert [names(s) for s in agenda.sessions] == [["Ann Lee"], ["Bob Ray"]]
+    assert [s.kind for s in agenda.sessions] == ["panel", "panel"]  # numbered 1.1 and 1.2
 
 
 def test_people_under_a_break_make_it_a_session_with_a_warning():
@@ -88,3 +89,24 @@ def test_people_named_for_no_session_are_kept_for_the_whole_event():
         ("Carlos Batista", "PRT", "remarks"),
     ]
     assert agenda.event.start_date == "2022-06-05"
+
+
+def test_a_venue_no_list_holds_is_read_from_its_place_before_the_dates():
+    for header, city in (
+        ("Yaoundé (Cameroun), 4 et 5 juin 2025", "Yaoundé"),
+        ("Bobo-Dioulasso, 4-5 June 2025", "Bobo-Dioulasso"),
+        ("San Pedro Sula, 4 y 5 de junio de 2025", "San Pedro Sula"),
+    ):
+        agenda = read(
+            f"Atelier\n{header}\n\n10:00 - 11:00 Panel 1: Data\n• Jane Roe, Minister of Labour, Spain\n"
+        )
+        assert (agenda.event.city, agenda.event.start_date, agenda.event.end_date) == (
+            city,
+            "2025-06-04",
+            "2025-06-05",
+        )
+    # a weekday before the date is no venue
+    agenda = read(
+        "Forum\nThursday, 4 June 2025\n\n10:00 - 11:00 Panel 1: Data\n• Jane Roe, Minister of Labour, Spain\n"
+    )
+    assert agenda.event.city is None

@@ -36,16 +36,12 @@ def speakers(agenda):
 
 def test_without_corrections_the_reader_warns_where_it_guessed(tmp_path):
     agenda = read("corrections: []\n", tmp_path)
-    assert set(speakers(agenda)) == {
-        "Samuel Hall",
-        "Tom Berg",
-        "John Doe",
-        "Lisa Wong",
-        "Hub Sukarno",
-        "Mary Poe",
-    }
+    assert set(speakers(agenda)) == {"Samuel Hall", "Tom Berg", "John Doe", "Lisa Wong", "Mary Poe"}
     codes = {(w.line, w.code) for w in agenda.warnings}
-    assert {(8, "not-a-person"), (10, "boundary-guessed")} <= codes
+    # "Migrant Hub Sukarno": a lone word before a name may open a longer name ("Hellenic Coast
+    # Guard"), so the field is kept whole, and said so; the curation line settles it
+    assert {(8, "not-a-person"), (9, "boundary-guessed"), (10, "boundary-doubted")} <= codes
+    assert speakers(agenda)["Lisa Wong"].organizations == ("Migrant Hub Sukarno",)
 
 
 def test_each_correction_applies_and_is_reported(tmp_path):

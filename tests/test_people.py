@@ -361,3 +361,30 @@ def test_texts_that_are_no_one_come_back_as_rejected():
 def test_institution_names_are_not_split_as_people(text):
     people, warnings = parse(text)
     assert len(people) == 1 and warnings == []
+
+
+@pytest.mark.parametrize(
+    "text, organization",
+    [
+        ("Hélène Rousseau, Déléguée générale, Fondation Terre d’Asile, France", "Fondation Terre d’Asile"),
+        ("Giorgos Papadakis, Chief, Hellenic Coast Guard, Greece", "Hellenic Coast Guard"),
+        ("Javier Montes, Director, Fundación Remesas Justas, Colombia", "Fundación Remesas Justas"),
+    ],
+)
+def test_a_lone_word_before_a_name_shape_keeps_the_organisation_whole(text, organization):
+    people, warnings = parse(text)
+    assert [p.organizations for p in people] == [(organization,)]
+    assert [w.code for w in warnings] == ["boundary-doubted"]  # said, never silent
+
+
+def test_a_courtesy_title_keeps_a_surname_that_is_also_an_institution_word():
+    (p,), warnings, _ = read("Mme Fatoumata Camara, Directrice, Centre d’information, Mali")
+    assert p.name == "Fatoumata Camara" and p.honorific == "Mme"
+    assert [w.code for w in warnings] == ["name-shape"]
+
+
+def test_military_ranks_are_titles():
+    (p,), _, _ = read("Admiral Giorgos Papadakis, Chief, Hellenic Coast Guard, Greece")
+    assert p.name == "Giorgos Papadakis" and p.honorific == "Admiral"
+    (p,), _, _ = read("Coronel Ana Beltrán, Jefa, Policía Nacional, Colombia")
+    assert p.name == "Ana Beltrán" and p.honorific == "Coronel"

@@ -39,6 +39,9 @@ __all__ = [
     "DIRECT_ROUTES",
     "ROUTE_FILTER",
     "reach_of",
+    "TaggingScore",
+    "score_tagging",
+    "score_gold_file",
 ]
 
 THEMES_DIR = Path(__file__).resolve().parent.parent.parent / "ontology" / "themes"
@@ -88,12 +91,17 @@ class ThemeRule:
     theme: str  # CURIE, possibly with a {1} placeholder for the pattern's first group
     scope: frozenset[str]
     patterns: tuple[re.Pattern, ...]
+    unless: tuple[re.Pattern, ...] = ()
 
     def themes_in(self, text: str) -> list[tuple[URIRef, str]]:
-        """(theme IRI, matched text) for each match of the rule in folded text."""
+        """(theme IRI, matched text) for each match of the rule in folded text, but for matches
+        inside a match of an ``unless`` pattern."""
         found = []
+        spans = [m.span() for pattern in self.unless for m in pattern.finditer(text)]
         for pattern in self.patterns:
             for m in pattern.finditer(text):
+                if any(a <= m.start() and m.end() <= b for a, b in spans):
+                    continue
                 curie = self.theme.replace("{1}", m.group(1)) if "{1}" in self.theme else self.theme
                 found.append((expand_curie(curie), m.group(0)))
         return found
@@ -118,7 +126,11 @@ def load_theme_rules(path: Path | None = None) -> tuple[ThemeRule, ...]:
     rules = []
     for raw in read_yaml(path)["rules"]:
         rule = ThemeRule(
-            raw["id"], raw["theme"], frozenset(raw["scope"]), tuple(re.compile(p) for p in raw["patterns"])
+            raw["id"],
+            raw["theme"],
+            frozenset(raw["scope"]),
+            tuple(re.compile(p) for p in raw["patterns"]),
+            tuple(re.compile(p) for p in raw.get("unless") or ()),
         )
         if "{1}" not in rule.theme and expand_curie(rule.theme) not in known:
             raise ValueError(f"{path}: rule {rule.id}: theme {rule.theme} is not in ontology/themes/")
@@ -165,9 +177,13 @@ def assign_themes(
             a = ThemeAssignment(agenda.source, ev, None, expand_curie(curie), "stated")
             out.setdefault(a, a)
         targets: list[tuple[str | None, str, str]] = [(None, "workshop", agenda.context)]
-        targets += [(s.id, "session", s.title) for s in agenda.sessions if s.kind != "break"]
+        targets += [
+            (s.id, "session", f"{s.title}\n{s.description}" if s.description else s.title)
+            for s in agenda.sessions
+            if s.kind != "break"
+        ]
         for session_id, scope, text in targets:
-            folded = fold(text)
+            folded = fold(text).replace("œ", "oe").replace("æ", "ae")  # main-d'œuvre as main-d'oeuvre
             for rule in rules:
                 if scope not in rule.scope:
                     continue
@@ -307,3 +323,63 @@ def speakers_by_theme(
             by_theme[a.theme].append(entry)
     labels = theme_labels("en")
     return sorted(by_theme.items(), key=lambda kv: labels.get(kv[0], str(kv[0])))
+
+
+@dataclass(frozen=True)
+class TaggingScore:
+    """Precision and recall of the keyword rules against a reviewed gold standard, counted in
+    (session, theme) pairs; the misses and false alarms are listed for review."""
+
+    sessions: int
+    gold: int
+    found: int
+    correct: int
+    missed: tuple[tuple[str, str, str], ...]
+    wrong: tuple[tuple[str, str, str], ...]
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.gold if self.gold else 1.0
+
+
+def score_tagging(gold: dict[str, dict[str, list[str]]], agendas: dict[str, Agenda]) -> TaggingScore:
+    """Score the keyword rules: ``gold`` maps an agenda's key to {session id: [theme CURIEs]},
+    ``agendas`` the same key to the agenda read. Only rules count (no stated or curated themes).
+    A session of the gold missing from the agenda, or of the agenda missing from the gold, is
+    a ValueError: the gold must cover every session."""
+    want: set[tuple[str, str, str]] = set()
+    got: set[tuple[str, str, str]] = set()
+    sessions = 0
+    for key, by_session in gold.items():
+        agenda = agendas[key]
+        ids = {s.id for s in agenda.sessions if s.kind != "break"}
+        if set(by_session) != ids:
+            raise ValueError(
+                f"{key}: the gold lists {sorted(set(by_session) - ids)} the agenda lacks, "
+                f"and lacks {sorted(ids - set(by_session))}"
+            )
+        sessions += len(ids)
+        for session_id, curies in by_session.items():
+            want.update((key, session_id, str(expand_curie(c))) for c in curies or ())
+        for a in assign_themes([agenda], {}, []):
+            if a.session_id is not None and a.how == "inferred":
+                got.add((key, a.session_id, str(a.theme)))
+    return TaggingScore(
+        sessions, len(want), len(got), len(want & got), tuple(sorted(want - got)), tuple(sorted(got - want))
+    )
+
+
+def score_gold_file(path: Path, part: str = "agendas", root: Path | None = None) -> TaggingScore:
+    """Score the rules against one part (``agendas`` or ``heldout``) of a gold file such as
+    tests/golden/session-themes.yml; agenda paths in it are relative to ``root`` (the folder
+    that holds the file's repository: its parent's parent by default)."""
+    from .agenda import parse_agenda
+
+    root = root or path.resolve().parent.parent.parent
+    gold = read_yaml(path)[part]
+    agendas = {key: parse_agenda(root / key) for key in gold}
+    return score_tagging(gold, agendas)

@@ -751,6 +751,22 @@ def _find_city(lines: list[Line], items: list[Item], lex: Lexicon) -> str | None
         for part in re.split(r"[,|\u2013\u2014(): ]{2,}|[,|\u2013\u2014():]", fold(item.text)):
             if part.strip() in lex.places:
                 return lex.places[part.strip()]
+    # "Yaoundé (Cameroun), 4 et 5 juin 2025": a place no list holds, by its position, the
+    # capitalised words before the date on the header's date line
+    calendar = set(lex.number_map("weekdays")) | set(lex.number_map("months"))
+    for item in items:
+        if item.kind != "dates" or item.dates is None:
+            continue
+        head = re.split(r"[,(|\u2013\u2014]", item.text, maxsplit=1)[0].strip()
+        words = head.split()
+        if (
+            head != item.text.strip()
+            and 1 <= len(words) <= 3
+            and all(w[:1].isupper() for w in words)
+            and not any(c.isdigit() for c in head)
+            and not calendar & {fold(w).strip(".") for w in words}
+        ):
+            return head
     return None
 
 

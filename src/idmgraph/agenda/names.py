@@ -29,6 +29,9 @@ __all__ = ["NameModel", "repair_spacing"]
 _INITIAL = re.compile(r"^(?:[A-Z]\.)(?:-?[A-Z]\.)*$|^[A-Z]$")
 _ABBREVIATED = re.compile(r"^[A-Z][a-z]{1,3}\.$")  # Md., Mohd., Wm.
 _STUCK = re.compile(r"\.[^\W\d_]{2}|\)[^\W\d_]")  # "H.E.Mr.", "Dr.Jane": a dot straight before a word
+_COURTESY = frozenset(
+    {"m", "mm", "mme", "mmes", "mlle", "mr", "mrs", "ms", "mx", "dr", "dra", "sra", "srta", "pr"}
+)
 _WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", re.UNICODE)
 
 
@@ -144,11 +147,20 @@ class NameModel:
                 break
             i += n
         taken, rest = list(tokens[:i]), list(tokens[i:])
-        # "Ambassador Jürg Lauber": a form of address, only if a name follows it
-        n = self._match_at(folded, i, self._prefixes_by_n)
-        if n and len(rest) > n and self.is_name(rest[n:], strict=True):
+        # "M. Cheikh Ndiaye": after a courtesy title, a title that is also a given name, with one
+        # word left, is the given name
+        if len(rest) == 1 and len(taken) >= 2 and self.courtesy(taken[:-1]) and not self.courtesy(taken[-1:]):
+            taken, rest = taken[:-1], taken[-1:] + rest
+            i -= 1
+        # "Ambassador Jürg Lauber", "Pol. Col. Somchai Rattanakorn": forms of address, only if a
+        # name follows them
+        while True:
+            n = self._match_at(folded, i, self._prefixes_by_n)
+            if not (n and len(rest) > n and self.is_name(rest[n:], strict=True)):
+                break
             taken.extend(rest[:n])
             rest = rest[n:]
+            i += n
         return taken, rest
 
     def is_honorific(self, text: str) -> bool:
@@ -251,12 +263,22 @@ class NameModel:
         """Whether a name may end with this word (a quick test before trying every split)."""
         return self._token_kind(token.strip(",;:")) in ("word", "caps", "uncased", "suffix", "initial")
 
-    def plausible(self, tokens: list[str]) -> bool:
+    def plausible(self, tokens: list[str], courtesy: bool = False) -> bool:
         """Capitalised words with no digits or symbols: what may follow an honorific as a name
-        even when the vocabulary doubts it ("Mr. Federico Mayor")."""
+        even when the vocabulary doubts it ("Mr. Federico Mayor"). After a courtesy title
+        ("Mme Fatoumata Camara") only a first word that opens an organisation's name rules it
+        out; after a title that is also a given name, any such word ("Cheikh Anta Diop
+        University")."""
         kinds = [self._token_kind(t.strip(",;:")) for t in tokens if t.strip(",;:")]
-        org_word = any(fold(t) in self.org_words for t in tokens)  # "Cheikh Anta Diop University"
+        words = tokens[:1] if courtesy else tokens
+        org_word = any(fold(t) in self.org_words for t in words)
         return bool(kinds) and len(kinds) <= 7 and "bad" not in kinds and kinds[0] != "vocab" and not org_word
+
+    @staticmethod
+    def courtesy(hons: list[str] | tuple[str, ...]) -> bool:
+        """Whether the honorifics hold a courtesy title (Mr., Mme, Sra., Dr., H.E.), which no one
+        bears as a name, unlike Sheikh or Dato'."""
+        return any(fold(h).endswith(".") or fold(h) in _COURTESY for h in hons)
 
     def shape(self, text: str, strict: bool = True) -> NameShape | None:
         """Honorifics and name of a name field, or None when it is not a name."""

@@ -399,7 +399,13 @@ class PeopleReader:
             or self.states.lookup(nxt)
         )
 
-    def _boundaries(self, text: str, warnings: list[str]) -> list[str]:
+    def _can_close_entry(self, left: list[str]) -> bool:
+        """The words of a field before a guessed name can end the previous entry: not a lone word
+        that may open a longer name ("Fondation" of "Fondation Terre d'Asile", "Hellenic" of
+        "Hellenic Coast Guard"), unless it is an acronym."""
+        return len(left) >= 2 or (left[0].isupper() and len(left[0]) >= 2)
+
+    def _boundaries(self, text: str, warnings: list[tuple[str, str]]) -> list[str]:
         """Cut an entry where a field holds the end of one person and the name of the next."""
         fields = split_fields(text)
         cuts = [0]
@@ -411,7 +417,7 @@ class PeopleReader:
             if len(words) < 2 or not self.names.can_end_name(words[-1]):
                 continue
             follows = self._next_field_is_entry_part(fields, i)
-            strong = weak = None
+            strong = weak = doubted = None
             # a name has at most seven words, after at most a few of honorifics
             for k in range(max(1, len(words) - 11), len(words)):
                 right = words[k:]
@@ -432,15 +438,29 @@ class PeopleReader:
                     and (hons or len(rest) >= 2)
                     and fold(left[-1]) not in self._function
                 ):
-                    weak = k
+                    if self._can_close_entry(left):
+                        weak = k
+                    elif doubted is None:
+                        doubted = k
             k = strong if strong is not None else weak
             if k is None:
+                if doubted is not None:
+                    warnings.append(
+                        (
+                            "boundary-doubted",
+                            f"kept '{fld.text}' as one field; '{' '.join(words[doubted:])}' may be the "
+                            "name of another person: check it",
+                        )
+                    )
                 continue
             if strong is None:
                 warnings.append(
-                    f"speaker entry with no contribution marker; split before "
-                    f"'{' '.join(words[k:])}' after '{' '.join(words[max(0, k - 3) : k])}' "
-                    "by the shape of the name: check it"
+                    (
+                        "boundary-guessed",
+                        f"speaker entry with no contribution marker; split before "
+                        f"'{' '.join(words[k:])}' after '{' '.join(words[max(0, k - 3) : k])}' "
+                        "by the shape of the name: check it",
+                    )
                 )
             cuts.append(fld.start + toks[k].start())
         cuts.append(len(text))
@@ -684,7 +704,7 @@ class PeopleReader:
             self.names.shape(name_field, strict=False) if supported else None
         )
         doubted = None
-        if shape is None and hons and rest and self.names.plausible(rest):
+        if shape is None and hons and rest and self.names.plausible(rest, self.names.courtesy(hons)):
             # an honorific says a person follows, even where the words are also post or place words
             shape = NameShape(tuple(hons), tuple(rest))
             doubted = (
@@ -1016,10 +1036,10 @@ class PeopleReader:
                     pieces.append((part[m.end() :], part[: m.start()]))
                     continue
                 for piece in self._split_conjunctions(part):
-                    notes: list[str] = []
+                    notes: list[tuple[str, str]] = []
                     pieces.extend((p, None) for p in self._boundaries(piece, notes))
-                    for note in notes:
-                        warn("boundary-guessed", note)
+                    for code, note in notes:
+                        warn(code, note)
             for i, (piece, author_text) in enumerate(pieces):
                 mk = markers if i == len(pieces) - 1 else _Markers(contribution, contribution_label)
                 piece = self._strip_links(piece)

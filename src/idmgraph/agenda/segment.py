@@ -22,6 +22,8 @@ from .dates import DateFound, Slot, find_dates, looks_like_time, parse_slot
 from .lines import Line
 from .names import NameModel
 
+_PLACE_WORD = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")  # Yaoundé, Bobo-Dioulasso
+
 __all__ = ["Item", "Label", "Heading", "Classifier", "ROMAN"]
 
 ROMAN = {
@@ -254,10 +256,11 @@ class Classifier:
             number = int(num) if num.isdigit() else ROMAN.get(num)
             lead = len(title) - len(title.lstrip(" -:."))
             rest = title[lead + m.end() :].strip(" -\u2013\u2014:.") or title
+        numbered = m is not None  # "Roundtable 1.1" is numbered too, though 1.1 is no integer
         m = self._kind_start.match(folded)
         if m:
             return m.lastgroup, number, rest  # type: ignore[return-value]
-        return ("panel" if number is not None else "other"), number, rest
+        return ("panel" if numbered else "other"), number, rest
 
     def heading(self, line: Line, text: str) -> Heading | None:
         folded = fold(text).strip(" -:.")
@@ -310,6 +313,8 @@ class Classifier:
         place_free = [w for w in rest if w not in self._place_words]
         if not place_free:
             return (dates[0] if dates else None), number, ""
+        if dates and dates[0].is_range and self._venue_before(text, residue, spans):
+            return dates[0], number, ""  # "Yaoundé (Cameroun), 4 et 5 juin 2025": a place no list holds
         # a date at the start and a title after a separator: "19 Jun 2017 - Opening segment"
         head = residue[: min((a for a, _ in spans), default=0)]
         after = text[tail_start:]
@@ -319,6 +324,19 @@ class Classifier:
             if title:
                 return (dates[0] if dates else None), number, title
         return None
+
+    def _venue_before(self, text: str, residue: str, spans: list[tuple[int, int]]) -> bool:
+        """Whether what precedes a range of dates is a venue's name alone: one to three
+        capitalised words (and a parenthesis) before a comma, nothing but filler after the dates."""
+        first, last = min(a for a, _ in spans), max(b for _, b in spans)
+        tail = [w for w in re.split(r"[\s|,:;()\-\u2013\u2014/.]+", residue[last:]) if w]
+        if any(w not in self._filler for w in tail):
+            return False
+        head = text[:first].rstrip(" ,")
+        if not text[:first].rstrip().endswith(","):
+            return False
+        name = re.sub(r"\([^()]*\)", " ", head).split()
+        return 1 <= len(name) <= 3 and all(w[:1].isupper() and _PLACE_WORD.fullmatch(w) for w in name)
 
     # ------------------------------------------------------------------ lines
     def classify(self, line: Line, path: str) -> list[Item]:
@@ -405,4 +423,11 @@ class Classifier:
     def _is_person_line(self, text: str) -> bool:
         """A line that opens with a name and a comma (a person entry under a heading-like shape)."""
         head = normalise_quotes(text).split(",", 1)
-        return len(head) == 2 and self.names.shape(head[0].strip(), strict=True) is not None
+        if len(head) != 2 or self.names.shape(head[0].strip(), strict=True) is None:
+            return False
+        # "San Pedro Sula, 4 y 5 de junio de 2025": a place before a range of dates, not a person
+        rest = head[1]
+        if not any(c.isdigit() for c in rest):
+            return True
+        found = self.day(rest)
+        return not (found and found[0] and found[0].is_range)
