@@ -212,6 +212,7 @@ def query_params(meta: dict) -> dict[str, dict[str, str]]:
         "actor-types-by-theme": {"theme": "return-and-reintegration"},
         "theme-cooccurrence": {},
         "sdg-coverage": {},
+        "representation-level": {"per": "event"},
     }
 
 

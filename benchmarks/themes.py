@@ -23,7 +23,8 @@ def main() -> int:
     ap.add_argument("--misses", action="store_true", help="list the missed and the wrong themes")
     args = ap.parse_args()
     ok = True
-    for part, label in (("agendas", "test agendas (rules written with them)"), ("heldout", "held-out agendas")):
+    parts = (("agendas", "test agendas (rules written with them)"), ("heldout", "held-out agendas"))
+    for part, label in parts:
         s = score_gold_file(GOLD, part, ROOT)
         line = (
             f"theme rules on {label}: {s.sessions} sessions, {s.gold} themes in the gold, {s.found} found, "

@@ -110,3 +110,13 @@ def test_a_venue_no_list_holds_is_read_from_its_place_before_the_dates():
         "Forum\nThursday, 4 June 2025\n\n10:00 - 11:00 Panel 1: Data\n• Jane Roe, Minister of Labour, Spain\n"
     )
     assert agenda.event.city is None
+
+
+def test_a_labelled_entry_that_reads_as_no_one_is_a_warning_never_a_description():
+    agenda = read(
+        "Dialogue\nGeneva, 4 May 2021\n\n10:00 - 11:00 Panel 1: Data\n"
+        "Modératrice : Mme Directrice Claire Martin, Directrice générale adjointe, Organisation "
+        "internationale pour les migrations\n"
+    )
+    (s,) = agenda.sessions
+    assert s.description is None and (5, "not-a-person") in codes(agenda)

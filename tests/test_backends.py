@@ -48,6 +48,10 @@ CASES = [
     ("sdg-coverage", {"broader": "true", "scope": "event"}),
     ("themes-of-person", {"person": "Jürg Lauber", "lang": "fr"}),
     ("themes-of-person", {"person": "Laura Thompson", "direct": "true", "broader": "true"}),
+    ("representation-level", {}),
+    ("representation-level", {"per": "event", "lang": "fr"}),
+    ("representation-level", {"per": "session", "level": "minister"}),
+    ("representation-level", {"state": "Canada"}),
     ("actor-types-by-theme", {}),
     ("actor-types-by-theme", {"theme": "whole-of-society", "lang": "fr"}),
 ]

@@ -543,7 +543,8 @@ def test_query_page_in_chromium(live):
         page.click("#run-params")
         page.wait_for_function(f"{rows} > 0", timeout=30_000)
         names = page.evaluate(
-            "[...document.querySelectorAll('#out tbody tr')].map(r => r.cells[3].textContent)"
+            "[...document.querySelectorAll('#out tbody tr')].map(r => r.cells[3].textContent"
+            " + ' ' + r.cells[4].textContent)"
         )
         person_links = page.evaluate(
             "[...document.querySelectorAll('#out tbody a')].map(a => a.getAttribute('href'))"
@@ -565,8 +566,8 @@ def test_query_page_in_chromium(live):
         status = page.text_content("#status")
         images = page.evaluate("document.querySelectorAll('img').length")
     # Mexico's only representative: the IMUMI coordinator is based in Mexico but speaks for no state
-    assert names == ["Juan José Gómez Camacho"]
-    assert person_links == ["/id/person/juan-jose-gomez-camacho"]
+    assert names == ["Juan José Gómez Camacho spoke-for", "Berenice Valdez Rivera based-in"]
+    assert person_links == ["/id/person/juan-jose-gomez-camacho", "/id/person/berenice-valdez-rivera"]
     assert "format=csv" in csv_link and csv_ok and "Juan José Gómez Camacho" in csv
     assert "/?query=SELECT" in permalink
     assert status.startswith("400: no person '<img src=x onerror=alert(1)>'") and images == 0

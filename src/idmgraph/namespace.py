@@ -17,6 +17,7 @@ __all__ = [
     "CONTRIBUTION",
     "DELIVERY",
     "ROUTE",
+    "LEVEL",
     "ONTOLOGY_IRI",
     "PREFIXES",
     "VOID",
@@ -35,6 +36,7 @@ ORG_TYPE = Namespace(VOCAB + "organization-type/")
 CONTRIBUTION = Namespace(VOCAB + "contribution/")
 DELIVERY = Namespace(VOCAB + "delivery/")
 ROUTE = Namespace(VOCAB + "theme-route/")
+LEVEL = Namespace(VOCAB + "representation-level/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 VOID = Namespace("http://rdfs.org/ns/void#")
 
@@ -114,6 +116,7 @@ class IDM(DefinedNamespace):
     spokeOn: URIRef
     tookPartIn: URIRef
     capacityPost: URIRef
+    representationLevel: URIRef
     linkOf: URIRef
     linkSession: URIRef
     linkEvent: URIRef
@@ -140,6 +143,8 @@ class IDM(DefinedNamespace):
     ContributionKinds: URIRef
     DeliveryModes: URIRef
     ThemeRoutes: URIRef
+    RepresentationLevels: URIRef
+    rank: URIRef
     OrganizationTypes: URIRef
 
 
@@ -153,6 +158,7 @@ PREFIXES = {
     "contrib": str(CONTRIBUTION),
     "delivery": str(DELIVERY),
     "route": str(ROUTE),
+    "level": str(LEVEL),
     "org": "http://www.w3.org/ns/org#",
     "schema": "https://schema.org/",
     "foaf": "http://xmlns.com/foaf/0.1/",

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from . import iris
 from .build import DEFAULT_OUT
-from .namespace import BASE, ORG_TYPE, rebase
+from .namespace import BASE, LEVEL, ORG_TYPE, rebase
 from .store import open_store, select
 from .text import fold
 from .themes import reach_of
@@ -208,6 +208,17 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
         return node
     if param.kind == "theme":
         return find_theme(store, value)
+    if param.kind == "per":
+        if value.lower() not in PER:
+            raise QueryError(f"parameter {param.name} takes {', '.join(PER)}, not '{value}'")
+        return ox.Literal(value.lower())
+    if param.kind == "level":
+        node = ox.NamedNode(value if is_iri else str(LEVEL[fold(value).replace(" ", "-")]))
+        if not _exists(store, node, "http://www.w3.org/2004/02/skos/core#Concept"):
+            from .posts import level_order
+
+            raise QueryError(f"no level of representation '{value}'; the levels: {', '.join(level_order())}")
+        return node
     if param.kind == "scope":
         if value.lower() not in SCOPES:
             raise QueryError(f"parameter {param.name} takes {' or '.join(SCOPES)}, not '{value}'")
@@ -225,9 +236,10 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
 
 
 SCOPES = ("session", "event")
+PER = ("state", "event", "session")
 # settings of a theme query, not answers: bound, then dropped from the table (Virtuoso echoes a
 # bound boolean back as the integer 1)
-SETTING_KINDS = ("lang", "broader", "direct", "scope")
+SETTING_KINDS = ("lang", "broader", "direct", "scope", "per")
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 THEME_SCHEMES = {
     "sdg": "https://w3id.org/idmgraph/vocab/theme/sdg",
@@ -340,6 +352,9 @@ def query_bindings(spec: QuerySpec, params: dict[str, str], store: ox.Store) -> 
             bindings[p.name] = _resolve_value(store, p, str(params[p.name]))
         elif p.required:
             raise QueryError(f"query '{name}' needs --param {p.name}=VALUE ({p.help})")
+    for p in spec.params:
+        if p.kind == "per" and p.name not in bindings:
+            bindings[p.name] = ox.Literal(PER[0])
     if any(p.kind == "broader" for p in spec.params):
         # how far a theme query reaches (themes.ROUTE_FILTER reads ?reach and ?scope)
         bindings.update(theme_settings(spec, bindings))

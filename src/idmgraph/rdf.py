@@ -21,7 +21,20 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, Namespace
 
 from . import __version__, iris
 from .lexicon import load_lexicon
-from .namespace import CONTRIBUTION, DELIVERY, ID, IDM, ORG_TYPE, PREFIXES, ROLE, ROUTE, SESSION_KIND, VOID
+from .namespace import (
+    CONTRIBUTION,
+    DELIVERY,
+    ID,
+    IDM,
+    LEVEL,
+    ORG_TYPE,
+    PREFIXES,
+    ROLE,
+    ROUTE,
+    SESSION_KIND,
+    VOID,
+)
+from .posts import highest_level, level_of
 from .resolve import Resolution, ResolvedParticipation
 from .sources import Source
 from .states import load_states
@@ -95,6 +108,7 @@ def build_dataset(
     languages = {a.source: a.event.language for a in res.agendas}
     for p in res.participations:
         _add_participation(ds.graph(iris.source_graph(p.source)), ent, derived, res, p, languages[p.source])
+    _add_posts(ent, derived, res)
     _add_themes(ds, res, themes or [])
     _describe_graphs(ds)
     return ds
@@ -403,6 +417,41 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
             g.add((node, IDM.sessionNumber, Literal(s.number)))
 
 
+def _post_kind(res: Resolution, post) -> str | None:
+    """Where a post is, as the levels of representation read it: "state" for a post of the state
+    itself, else its organisation's type (None when unknown)."""
+    if post.organization:
+        return res.organizations[post.organization].type
+    return "state" if post.state else None
+
+
+def _add_posts(ent: Graph, derived: Graph, res: Resolution) -> None:
+    """Each post once: its wordings in every language met (the first of a language its
+    preferred label), its organisation, and its level of representation, read from its words;
+    a participation's level is the highest of the posts it was held in."""
+    levels: dict[str, str | None] = {}
+    for key in sorted(res.posts):
+        post = res.posts[key]
+        node = iris.post(key)
+        ent.add((node, RDF.type, ORG.Post))
+        if post.organization:
+            ent.add((node, ORG.postIn, iris.organization(post.organization)))
+        elif post.state:
+            ent.add((node, ORG.postIn, iris.state(post.state)))
+        for lang, titles in sorted(post.titles.items()):
+            for i, title in enumerate(titles):
+                _label(ent, node, title, lang, SKOS.prefLabel if i == 0 else SKOS.altLabel)
+        kind = _post_kind(res, post)
+        levels[key] = highest_level(level_of(t, kind) for ts in post.titles.values() for t in ts)
+        if levels[key]:
+            derived.add((node, IDM.representationLevel, LEVEL[levels[key]]))
+    for p in res.participations:
+        level = highest_level(levels[k] for k in p.posts)
+        if level:
+            part = iris.participation(p.event_id, p.session.id, p.role, p.person)
+            derived.add((part, IDM.representationLevel, LEVEL[level]))
+
+
 def _add_participation(
     g: Graph, ent: Graph, derived: Graph, res: Resolution, p: ResolvedParticipation, lang: str
 ) -> None:
@@ -454,10 +503,7 @@ def _add_participation(
             if post.state
             else None
         )
-        ent.add((post_node, RDF.type, ORG.Post))
-        _label(ent, post_node, post.title, post.lang)
         if owner is not None:
-            ent.add((post_node, ORG.postIn, owner))
             ent.add((hold, ORG.organization, owner))
         ent.add((hold, RDF.type, IDM.PostHolding))
         ent.add((hold, RDF.type, ORG.Membership))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .iris import person_key
 from .organizations import OrganizationIndex, load_organizations, strip_acronym
+from .posts import post_key
 from .records import Agenda, Person, Session, Warning_
 from .states import StateIndex, load_states
 from .text import fold, slug
@@ -45,13 +46,20 @@ class ResolvedOrganization:
     country: str | None = None  # where it is based (idm:basedIn)
 
 
-@dataclass(frozen=True)
+@dataclass
 class ResolvedPost:
     key: str
-    title: str
+    title: str  # as first met
     lang: str
     organization: str | None  # organisation key
     state: str | None  # the post is in the state itself (no named organisation)
+    # every wording met, by language, in the order met: one post in English and French agendas
+    titles: dict[str, list[str]] = field(default_factory=dict)
+
+    def add_title(self, title: str, lang: str) -> None:
+        seen = self.titles.setdefault(lang, [])
+        if title not in seen:
+            seen.append(title)
 
 
 @dataclass
@@ -188,7 +196,9 @@ class _Resolver:
             idx = entry.post_organizations[i] if i < len(entry.post_organizations) else None
             org_key = org_keys[idx] if idx is not None else None
             owner = org_key or (f"state-{entry.state.lower()}" if entry.state else "unattached")
-            key = f"{owner}/{slug(title, 60)}"
+            # a post without portfolio has a key of the lexicon's, the same in every language
+            org_text = entry.organizations[idx] if idx is not None else None
+            key = f"{owner}/{post_key(title, org_text) or slug(title, 60)}"
             if org_key is None and entry.state is None:
                 res.warnings.append(
                     Warning_(
@@ -201,7 +211,7 @@ class _Resolver:
                 )
             res.posts.setdefault(
                 key, ResolvedPost(key, title, lang, org_key, None if org_key else entry.state)
-            )
+            ).add_title(title, lang)
             hkey = f"{pkey}/{key}"
             holding = res.holdings.setdefault(hkey, ResolvedHolding(hkey, pkey, key))
             attested = session.day or agenda.event.start_date  # a session of the whole event: its first day

@@ -471,8 +471,9 @@ class _Assembler:
         return bool(first) and (self.reader.is_post(first[0].text) or self.reader._orgish(first[0].text))
 
     def _not_a_person(self, block: _Block, line: Line, text: str) -> None:
-        """Text in a session that is no one: a description when it reads as prose, else a warning."""
-        if _PROSE.search(text) and len(text.split()) >= 6:
+        """Text in a session that is no one: a description when it reads as prose, else a warning
+        (always a warning when it has the parts of an entry: an honorific, a post, a state)."""
+        if _PROSE.search(text) and len(text.split()) >= 6 and not self._looks_like_entry(text):
             block.description.append(text)
         else:
             self.warn(
