@@ -128,3 +128,23 @@ def test_the_same_post_in_french_and_english_is_one_post(tmp_path):
         "en": "Deputy Director General",
         "fr": "Directrice générale adjointe de l’Organisation internationale pour les migrations",
     }
+
+
+def test_careers_see_changes_of_post_not_changes_of_language(tmp_path):
+    out = tmp_path / "build"
+    run_build([Path(__file__).parent.parent / "data" / "sources", DATA / "agendas"], out)
+    g = IDMGraph(open_store(out))
+    holdings = g.sparql(
+        """PREFIX idm: <https://w3id.org/idmgraph/ontology#> PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+        SELECT ?person ?post ?day WHERE {
+          ?h a idm:PostHolding ; org:member ?x ; idm:post ?post ; idm:attestedOn ?day . ?x foaf:name ?person }"""
+    )
+    first_held = holdings.groupby(["person", "post"]).day.min().reset_index()
+    first_event = holdings.groupby("person").day.min()
+    changes = first_held[first_held.day > first_held.person.map(first_event)]
+    changed = set(changes.person)
+    # the same posts in French then English, or fewer of the same posts, are no change
+    assert not changed & {"Laura Thompson", "António Vitorino", "Juan José Gómez Camacho"}
+    # Jürg Lauber's agenda of 2018 names him Permanent Representative in Geneva, not New York
+    assert "Jürg Lauber" in changed
