@@ -224,11 +224,10 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
         node = iris.session(link.event_id, link.session_id) if link.session_id else workshop
         theme = URIRef(link.theme)
         ln = iris.theme_link(node, link)
-        derived.add((ln, RDF.type, IDM.ThemeLink))
-        derived.add((ln, IDM.linkOf, node))
+        # a session's link names it by idm:linkSession (a sub-property of idm:linkOf), a whole
+        # meeting's by idm:linkOf: one triple less per link (a graph holds millions of links)
+        derived.add((ln, IDM.linkSession if link.session_id else IDM.linkOf, node))
         derived.add((ln, IDM.linkEvent, workshop))
-        if link.session_id:
-            derived.add((ln, IDM.linkSession, node))
         derived.add((ln, IDM.linkTheme, theme))
         derived.add((ln, IDM.linkVia, ROUTE[link.via]))
         if link.through:
@@ -426,7 +425,7 @@ def _post_kind(res: Resolution, post) -> str | None:
 
 
 def _add_posts(ent: Graph, derived: Graph, res: Resolution) -> None:
-    """Each post once: its wordings in every language met (the first of a language its
+    """Each post once (and each holding's dates once): its wordings in every language met (the first of a language its
     preferred label), its organisation, and its level of representation, read from its words;
     a participation's level is the highest of the posts it was held in."""
     levels: dict[str, str | None] = {}
@@ -445,6 +444,9 @@ def _add_posts(ent: Graph, derived: Graph, res: Resolution) -> None:
         levels[key] = highest_level(level_of(t, kind) for ts in post.titles.values() for t in ts)
         if levels[key]:
             derived.add((node, IDM.representationLevel, LEVEL[levels[key]]))
+    for hkey in sorted(res.holdings):  # each holding's dates once (a post held at many events)
+        for day in sorted(res.holdings[hkey].dates):
+            ent.add((iris.holding(hkey), IDM.attestedOn, _date(day)))
     for p in res.participations:
         level = highest_level(levels[k] for k in p.posts)
         if level:
@@ -510,8 +512,6 @@ def _add_participation(
         ent.add((hold, ORG.member, person))
         ent.add((hold, IDM.post, post_node))
         ent.add((hold, RDFS.label, Literal(f"{canonical} — {post.title}", lang=post.lang)))
-        for day in sorted(res.holdings[hkey].dates):
-            ent.add((hold, IDM.attestedOn, _date(day)))
         ent.add((hold, PROV.wasDerivedFrom, doc))
         g.add((part, IDM.inCapacityOf, hold))
         derived.add((person, ORG.holds, post_node))

@@ -202,7 +202,7 @@ _ON_THEME = (
     _PREFIX_LINES
     + """PREFIX route: <https://w3id.org/idmgraph/vocab/theme-route/>
 SELECT ?x ?reach ?scope ?node ?via ?through ?when ?start WHERE {
-  ?link idm:linkTheme ?x ; idm:linkOf ?node ; idm:linkVia ?route .
+  ?link idm:linkTheme ?x ; idm:linkSession|idm:linkOf ?node ; idm:linkVia ?route .
   """
     + ROUTE_FILTER
     + """
