@@ -213,6 +213,7 @@ def query_params(meta: dict) -> dict[str, dict[str, str]]:
         "theme-cooccurrence": {},
         "sdg-coverage": {},
         "representation-level": {"per": "event"},
+        "participation-by-region": {"by": "subregion"},
     }
 
 

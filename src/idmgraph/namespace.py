@@ -18,6 +18,7 @@ __all__ = [
     "DELIVERY",
     "ROUTE",
     "LEVEL",
+    "M49_REGION",
     "ONTOLOGY_IRI",
     "PREFIXES",
     "VOID",
@@ -37,6 +38,7 @@ CONTRIBUTION = Namespace(VOCAB + "contribution/")
 DELIVERY = Namespace(VOCAB + "delivery/")
 ROUTE = Namespace(VOCAB + "theme-route/")
 LEVEL = Namespace(VOCAB + "representation-level/")
+M49_REGION = Namespace(VOCAB + "m49/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 VOID = Namespace("http://rdfs.org/ns/void#")
 
@@ -117,6 +119,8 @@ class IDM(DefinedNamespace):
     tookPartIn: URIRef
     capacityPost: URIRef
     representationLevel: URIRef
+    m49Region: URIRef
+    m49Group: URIRef
     linkOf: URIRef
     linkSession: URIRef
     linkEvent: URIRef
@@ -144,6 +148,7 @@ class IDM(DefinedNamespace):
     DeliveryModes: URIRef
     ThemeRoutes: URIRef
     RepresentationLevels: URIRef
+    M49Regions: URIRef
     rank: URIRef
     OrganizationTypes: URIRef
 
@@ -159,6 +164,7 @@ PREFIXES = {
     "delivery": str(DELIVERY),
     "route": str(ROUTE),
     "level": str(LEVEL),
+    "m49": str(M49_REGION),
     "org": "http://www.w3.org/ns/org#",
     "schema": "https://schema.org/",
     "foaf": "http://xmlns.com/foaf/0.1/",

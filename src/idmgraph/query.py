@@ -208,9 +208,9 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
         return node
     if param.kind == "theme":
         return find_theme(store, value)
-    if param.kind == "per":
-        if value.lower() not in PER:
-            raise QueryError(f"parameter {param.name} takes {', '.join(PER)}, not '{value}'")
+    if param.kind in CHOICES:
+        if value.lower() not in CHOICES[param.kind]:
+            raise QueryError(f"parameter {param.name} takes {', '.join(CHOICES[param.kind])}, not '{value}'")
         return ox.Literal(value.lower())
     if param.kind == "level":
         node = ox.NamedNode(value if is_iri else str(LEVEL[fold(value).replace(" ", "-")]))
@@ -236,10 +236,11 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
 
 
 SCOPES = ("session", "event")
-PER = ("state", "event", "session")
+# settings that take one of a few words, the first the default
+CHOICES = {"per": ("state", "event", "session"), "by": ("region", "subregion", "group")}
 # settings of a theme query, not answers: bound, then dropped from the table (Virtuoso echoes a
 # bound boolean back as the integer 1)
-SETTING_KINDS = ("lang", "broader", "direct", "scope", "per")
+SETTING_KINDS = ("lang", "broader", "direct", "scope", "per", "by")
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 THEME_SCHEMES = {
     "sdg": "https://w3id.org/idmgraph/vocab/theme/sdg",
@@ -353,8 +354,8 @@ def query_bindings(spec: QuerySpec, params: dict[str, str], store: ox.Store) -> 
         elif p.required:
             raise QueryError(f"query '{name}' needs --param {p.name}=VALUE ({p.help})")
     for p in spec.params:
-        if p.kind == "per" and p.name not in bindings:
-            bindings[p.name] = ox.Literal(PER[0])
+        if p.kind in CHOICES and p.name not in bindings:
+            bindings[p.name] = ox.Literal(CHOICES[p.kind][0])
     if any(p.kind == "broader" for p in spec.params):
         # how far a theme query reaches (themes.ROUTE_FILTER reads ?reach and ?scope)
         bindings.update(theme_settings(spec, bindings))

@@ -27,6 +27,7 @@ from .namespace import (
     ID,
     IDM,
     LEVEL,
+    M49_REGION,
     ORG_TYPE,
     PREFIXES,
     ROLE,
@@ -35,6 +36,7 @@ from .namespace import (
     VOID,
 )
 from .posts import highest_level, level_of
+from .regions import load_m49
 from .resolve import Resolution, ResolvedParticipation
 from .sources import Source
 from .states import load_states
@@ -255,8 +257,40 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
             )
 
 
+def _add_m49(g: Graph, m49, used: set[str]) -> None:
+    """The M49 regions the states of the graph are in (with their broader regions) and the
+    three groups, as SKOS concepts with their source."""
+    scheme = IDM.M49Regions
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    g.add((scheme, DCTERMS.source, URIRef("https://unstats.un.org/unsd/methodology/m49/overview/")))
+    g.add((scheme, DCTERMS.valid, Literal(m49.as_of)))
+    names = {"en": "UN M49 regions", "fr": "régions M49 des Nations Unies", "es": "regiones M49"}
+    for lang, name in names.items():
+        g.add((scheme, SKOS.prefLabel, Literal(name, lang=lang)))
+    for code in sorted(used):
+        node, region = M49_REGION[code], m49.regions[code]
+        g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, SKOS.inScheme, scheme))
+        g.add((node, SKOS.notation, Literal(code)))
+        for lang in ("en", "fr", "es"):
+            g.add((node, SKOS.prefLabel, Literal(region[lang], lang=lang)))
+        if region.get("broader"):
+            g.add((node, SKOS.broader, M49_REGION[region["broader"]]))
+        else:
+            g.add((node, SKOS.topConceptOf, scheme))
+    for code, group in sorted(m49.groups.items()):
+        node = M49_REGION[code]
+        g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, SKOS.inScheme, scheme))
+        g.add((node, SKOS.notation, Literal(code)))
+        for lang, label in group["labels"].items():
+            g.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
+
+
 def _add_reference(g: Graph, res: Resolution) -> None:
     states = load_states()
+    m49 = load_m49()
+    used: set[str] = set()
     series = iris.series()
     g.add((series, RDF.type, SDO.EventSeries))
     for lang, name in SERIES_NAMES.items():
@@ -275,6 +309,13 @@ def _add_reference(g: Graph, res: Resolution) -> None:
         g.add((node, IDM.iso3166Alpha2, Literal(s.alpha_2)))
         if s.numeric:
             g.add((node, IDM.m49, Literal(s.numeric)))
+        chain = m49.chain(code)
+        if chain:
+            g.add((node, IDM.m49Region, M49_REGION[chain[0]]))
+            used.update(chain)
+        for group in sorted(m49.groups_of(code)):
+            g.add((node, IDM.m49Group, M49_REGION[group]))
+    _add_m49(g, m49, used)
     for org in sorted((o for o in res.organizations.values() if o.known), key=lambda o: o.key):
         node = iris.organization(org.key)
         _org_common(g, node, org)
@@ -425,9 +466,9 @@ def _post_kind(res: Resolution, post) -> str | None:
 
 
 def _add_posts(ent: Graph, derived: Graph, res: Resolution) -> None:
-    """Each post once (and each holding's dates once): its wordings in every language met (the first of a language its
-    preferred label), its organisation, and its level of representation, read from its words;
-    a participation's level is the highest of the posts it was held in."""
+    """Each post once (and each holding's dates once): its wordings in every language met (the
+    first of a language its preferred label), its organisation, and its level of representation,
+    read from its words; a participation's level is the highest of the posts it was held in."""
     levels: dict[str, str | None] = {}
     for key in sorted(res.posts):
         post = res.posts[key]

@@ -172,7 +172,7 @@ def query_page(
     ``templates/query.html``, autoescaped)."""
     from jinja2 import Environment
 
-    from ..query import QueryError, list_queries, load_query
+    from ..query import CHOICES, QueryError, list_queries, load_query
 
     spec = None
     if example:
@@ -191,6 +191,7 @@ def query_page(
         values=values or {},
         queries=queries,
         base=base,
+        choices=CHOICES,
     )
 
 
