@@ -228,3 +228,29 @@ def test_every_command_has_help():
     for cmd in ("ingest", "build", "validate", "query", "sparql"):
         proc = run(cmd, "--help")
         assert proc.returncode == 0 and "exit codes" in proc.stdout
+
+
+def test_a_person_not_found_gets_a_did_you_mean(build_2017, capsys):
+    out = str(build_2017.out_dir)
+    assert main(["query", "person-participations", "--param", "person=Swing", "--build", out]) == 2
+    assert "did you mean 'William Lacy Swing'?" in capsys.readouterr().err
+    assert main(["query", "person-participations", "--param", "person=Laura Tompson", "--build", out]) == 2
+    assert "did you mean 'Laura Thompson'?" in capsys.readouterr().err
+
+
+def test_the_table_shows_labels_not_iris(build_2017, capsys):
+    out = str(build_2017.out_dir)
+    assert main(["query", "who-spoke-on-theme", "--param", "theme=GCM 23", "--build", out]) == 0
+    text = capsys.readouterr().out
+    assert "https://w3id.org/idmgraph/id/person/" not in text and "Laura Thompson" in text
+    assert "IRI columns left out: session, person" in text.replace("\n", " ")
+
+
+def test_param_has_help(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["query", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--param KEY=VALUE a parameter of the query, such as theme=10.7" in text
+    assert "--direct" in text and "--scope {session,event}" in text

@@ -230,3 +230,16 @@ def test_brokerage_fast_undirected_path_equals_the_definition():
         fast = brokerage_roles(g, "group")
         slow = brokerage_roles(g.to_directed(), "group")
         assert fast == slow, trial
+
+
+def test_the_report_ranks_central_people_by_the_measure(data, tmp_path):
+    a = analyze(data)
+    report = write_analysis(a, tmp_path / "analysis")["report.md"].read_text(encoding="utf-8")
+    section = report.split("## Most central people", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    header = [c.strip("| ") for c in section.splitlines()[2].split(" | ")]
+    degree = [int(r[header.index("co_panel_degree")]) for r in rows]
+    assert degree == sorted(degree, reverse=True) and len(rows) == 10
+    # no one left out has a higher degree than the last one shown
+    assert max(r["co_panel_degree"] for r in a.tables["people"]) == degree[0]
+    assert sorted((r["co_panel_degree"] for r in a.tables["people"]), reverse=True)[9] == degree[-1]

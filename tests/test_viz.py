@@ -93,3 +93,33 @@ def test_render_rejects_unknown_size_measure(views):
 
     with pytest.raises(ValueError):
         render_view(nx.Graph(), "x", size_by="pagerank")
+
+
+def _payload(path):
+    import json
+
+    html = path.read_text(encoding="utf-8")
+    return json.loads(re.search(r'<script id="view-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+
+
+def test_co_panel_view_colours_its_communities(views, build_2017):
+    from idmgraph.network import co_panel_graph, communities, two_mode_graph
+
+    data = _payload(views["co-panel.html"])
+    colour = {n["id"]: n["color"] for n in data["nodes"]}
+    found = communities(co_panel_graph(two_mode_graph(read_network_data(build_dir=build_2017.out_dir)), "count"))
+    groups: dict[int, set[str]] = {}
+    for node, c in found.items():
+        groups.setdefault(c, set()).add(colour[node])
+    assert all(len(c) == 1 for c in groups.values())  # one colour a community
+    assert len({next(iter(c)) for c in groups.values()}) == len(groups)  # a colour each
+    assert [item["label"] for item in data["legend"]][:2] == ["community 1", "community 2"]
+
+
+def test_event_filter_shows_dates_and_titles_and_theme_filter_every_theme(views):
+    data = _payload(views["participation.html"])
+    (event,) = data["facets"]["event"]
+    assert event[1].startswith("2017-04-18 — Renforcer la coopération internationale")
+    themes = {iri for iri, _ in data["facets"]["theme"]}
+    assert "http://metadata.un.org/sdg/10.7" in themes  # through the editorial mappings
+    assert any("/gcm/objective-" in t for t in themes)

@@ -160,6 +160,26 @@ def _minted(store, iri) -> ox.NamedNode:
     return ox.NamedNode(rebase(str(iri), iri_base(store)))
 
 
+def _close_names(store: ox.Store, value: str, n: int = 5) -> list[str]:
+    """People whose name holds the words given ("Swing": William Lacy Swing) or is spelled close
+    to it, for the error that names no one."""
+    import difflib
+
+    names = sorted(
+        {sol["n"].value for sol in store.query(_NAMES_QUERY, use_default_graph_as_union=True)}, key=fold
+    )
+    wanted = fold(value).split()
+    by_words = [name for name in names if wanted and all(w in fold(name).split() for w in wanted)]
+    folded = {fold(name): name for name in names}
+    by_spelling = [folded[f] for f in difflib.get_close_matches(fold(value), list(folded), n=n, cutoff=0.75)]
+    return list(dict.fromkeys(by_words + by_spelling))[:n]
+
+
+_NAMES_QUERY = (
+    "SELECT DISTINCT ?n WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> ; <http://xmlns.com/foaf/0.1/name> ?n }"
+)
+
+
 def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | ox.Literal:
     """Turn a user's value into the RDF term the query expects, or raise QueryError."""
     value = value.strip()
@@ -176,7 +196,9 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
     if param.kind == "person":
         node = ox.NamedNode(value) if is_iri else _minted(store, iris.person(iris.person_key(value)))
         if not _exists(store, node, "http://xmlns.com/foaf/0.1/Person"):
-            raise QueryError(f"no person '{value}' in the graph")
+            close = [] if is_iri else _close_names(store, value)
+            hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else ""
+            raise QueryError(f"no person '{value}' in the graph{hint}")
         return node
     if param.kind == "state":
         if is_iri:

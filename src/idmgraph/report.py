@@ -101,11 +101,39 @@ def render_themes(console: Console, result: BuildResult) -> None:
             console.print(Text(f"    {short}: {', '.join(names)}"))
 
 
+def _is_iri_column(frame, col) -> bool:
+    values = [v for v in frame[col] if isinstance(v, str) and v]
+    return bool(values) and all(v.startswith(("http://", "https://")) for v in values)
+
+
+def _short_iri(value):
+    """An IRI as a reader scans it: the path after the graph's own /id/ or /vocab/, or the last part."""
+    if not isinstance(value, str):
+        return value
+    for marker in ("/id/", "/vocab/"):
+        if marker in value:
+            return value.split(marker, 1)[1]
+    return value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
 def render_frame(console: Console, frame, title: str | None = None) -> None:
+    """A table for the terminal: an IRI column with a label beside it (person and name, session
+    and session_label) is left out, other IRIs are shortened; CSV and JSON keep them whole."""
+    columns = list(frame.columns)
+    hidden = [
+        c
+        for c in columns
+        if _is_iri_column(frame, c)
+        and ({f"{c}_label", f"{c}_key"} & set(columns) or (c == "person" and "name" in columns))
+    ]
+    shown = [c for c in columns if c not in hidden]
+    short = {c for c in shown if _is_iri_column(frame, c)}
     table = Table(title=title)
-    for col in frame.columns:
+    for col in shown:
         table.add_column(str(col), overflow="fold")
-    for row in frame.itertuples(index=False):
-        table.add_row(*[Text("" if v is None or v != v else str(v)) for v in row])
+    for row in frame[shown].itertuples(index=False):
+        cells = [_short_iri(v) if c in short else v for c, v in zip(shown, row)]
+        table.add_row(*[Text("" if v is None or v != v else str(v)) for v in cells])
     console.print(table)
-    console.print(f"{len(frame)} row(s)")
+    note = f"; IRI columns left out: {', '.join(hidden)} (--format csv or json gives them)" if hidden else ""
+    console.print(f"{len(frame)} row(s){note}")

@@ -72,7 +72,24 @@ def _tooltip(d: dict, data: NetworkData | None) -> list[str]:
         lines.append("themes: " + "; ".join(sorted(label(t) for t in d["themes"])))
     if d.get("org_type"):
         lines.append(f"type: {d['org_type']}")
+    if d.get("community") is not None and d["community"] >= 0:
+        lines.append(f"community: {d['community'] + 1}")
     return lines
+
+
+# communities, largest first, in colours told apart with colour-blind vision (Okabe-Ito, then
+# Tol's muted); communities past these share a grey and the legend says how many there are
+COMMUNITY_COLOURS = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000",
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
+)  # fmt: skip
+OTHER_COMMUNITIES = "#BBBBBB"
+
+
+def _community_colours(g: nx.Graph) -> dict[int, str]:
+    """A colour for each community, numbered by size (0 the largest)."""
+    ids = sorted({d["community"] for _, d in g.nodes(data=True) if d.get("community", -1) >= 0})
+    return {c: COMMUNITY_COLOURS[c] if c < len(COMMUNITY_COLOURS) else OTHER_COMMUNITIES for c in ids}
 
 
 def node_measure(g: nx.Graph, size_by: str) -> dict:
@@ -106,6 +123,7 @@ def render_view(
     measure = node_measure(g, size_by)
     top = max((v for v in measure.values() if v == v), default=0) or 1
     net = Network(directed=False)
+    colours = _community_colours(g)  # a view with communities is coloured by them
     facets: dict[str, dict[str, str]] = {"type": {}, "theme": {}, "state": {}, "event": {}}
     label = data.label if data else (lambda iri: iri)
     # pyvis's add_node and add_edge look for duplicates by scanning lists (quadratic: minutes at
@@ -125,14 +143,14 @@ def render_view(
         for s in states:
             facets["state"][s] = label(s)
         for e in events:
-            facets["event"][e] = label(e)
+            facets["event"][e] = data.event_label(e) if data else e  # date and title, not an IRI
         net.node_ids.append(str(n))
         net.nodes.append(
             {
                 "id": str(n),
                 "label": str(d.get("label", n)),
                 "shape": style["shape"],
-                "color": style["color"],
+                "color": colours.get(d.get("community", -1), style["color"]) if colours else style["color"],
                 "size": float(8 + 24 * (value / top if value == value else 0)),
                 "kind": kind,
                 "themes": themes,
@@ -175,7 +193,7 @@ def render_view(
         "nodes": nodes,
         "edges": edges,
         "options": options,
-        "legend": [dict(NODE_STYLE[k]) for k in NODE_STYLE if k in present],
+        "legend": _legend(present, colours),
         "facets": {k: sorted(v.items(), key=lambda kv: kv[1].lower()) for k, v in facets.items()},
     }
     js, css = _vis_assets()
@@ -190,7 +208,23 @@ def render_view(
     )
 
 
-def build_views(data: NetworkData) -> dict[str, tuple[nx.Graph, str]]:
+def _legend(present: set[str], colours: dict[int, str]) -> list[dict]:
+    if not colours:
+        return [dict(NODE_STYLE[k]) for k in NODE_STYLE if k in present]
+    shown = [c for c in sorted(colours) if c < len(COMMUNITY_COLOURS)]
+    items = [{"color": colours[c], "shape": "dot", "label": f"community {c + 1}"} for c in shown]
+    if len(colours) > len(shown):
+        items.append(
+            {
+                "color": OTHER_COMMUNITIES,
+                "shape": "dot",
+                "label": f"{len(colours) - len(shown)} smaller communities",
+            }
+        )
+    return items
+
+
+def build_views(data: NetworkData, seed: int = 42) -> dict[str, tuple[nx.Graph, str]]:
     """The three standard views: the whole participation graph, co-panel, states x themes."""
     two_mode = two_mode_graph(data)
     return {
@@ -198,9 +232,26 @@ def build_views(data: NetworkData) -> dict[str, tuple[nx.Graph, str]]:
             full_graph(data),
             "IDM participation graph: people, sessions, themes, states, organisations",
         ),
-        "co-panel": (co_panel_graph(two_mode, "count"), "IDM co-panel network: people who shared a session"),
+        "co-panel": (
+            _with_communities(co_panel_graph(two_mode, "count"), seed),
+            "IDM co-panel network: people who shared a session, coloured by community",
+        ),
         "state-theme": (state_theme_graph(data), "IDM states x themes"),
     }
+
+
+def _with_communities(g: nx.Graph, seed: int) -> nx.Graph:
+    """Louvain communities (as idmgraph analyze finds them), numbered by size, largest first."""
+    from .network.measures import communities
+
+    found = communities(g, seed=seed)
+    sizes: dict[int, int] = {}
+    for c in found.values():
+        sizes[c] = sizes.get(c, 0) + 1
+    order = {c: i for i, c in enumerate(sorted(sizes, key=lambda c: (-sizes[c], c)))}
+    for n in g.nodes:
+        g.nodes[n]["community"] = order[found[n]] if n in found else -1
+    return g
 
 
 def write_views(data: NetworkData, out_dir: Path, size_by: str = "degree") -> dict[str, Path]:

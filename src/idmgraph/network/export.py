@@ -236,9 +236,21 @@ def _markdown(a: Analysis) -> str:
 
     people = a.tables["people"]
     table(
-        "Most central people (two-mode degree)",
-        sorted(people, key=lambda r: (-r["sessions"], -r["betweenness"], r["name"])),
-        ["name", "state", "actor_type", "sessions", "events", "co_panel_degree", "betweenness", "community"],
+        "Most central people (co-panel degree: the people they shared a session with; ties by betweenness)",
+        sorted(
+            people, key=lambda r: (-r["co_panel_degree"], -r["betweenness"], -r["eigenvector"], r["name"])
+        ),
+        [
+            "name",
+            "state",
+            "actor_type",
+            "co_panel_degree",
+            "betweenness",
+            "eigenvector",
+            "sessions",
+            "events",
+            "community",
+        ],
     )
     table(
         "Brokers (Gould-Fernandez, by actor type)",

@@ -64,8 +64,14 @@ class NetworkData:
             info.get(f"label_{lang}")
             or info.get("label_en")
             or info.get("label_fr")
+            or info.get("title")
             or iri.rsplit("/", 1)[-1]
         )
+
+    def event_label(self, iri: str) -> str:
+        """A meeting as a reader knows it: its first day and its title."""
+        start = self.labels.get(iri, {}).get("start")
+        return f"{start[:10]} — {self.label(iri)}" if start else self.label(iri)
 
 
 def read_network_data(store=None, endpoint: str | None = None, build_dir: Path | None = None) -> NetworkData:
