@@ -176,7 +176,8 @@ def _close_names(store: ox.Store, value: str, n: int = 5) -> list[str]:
 
 
 _NAMES_QUERY = (
-    "SELECT DISTINCT ?n WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> ; <http://xmlns.com/foaf/0.1/name> ?n }"
+    "SELECT DISTINCT ?n WHERE { "
+    "?p a <http://xmlns.com/foaf/0.1/Person> ; <http://xmlns.com/foaf/0.1/name> ?n }"
 )
 
 
