@@ -236,7 +236,9 @@ def test_the_report_ranks_central_people_by_the_measure(data, tmp_path):
     a = analyze(data)
     report = write_analysis(a, tmp_path / "analysis")["report.md"].read_text(encoding="utf-8")
     section = report.split("## Most central people", 1)[1].split("\n## ", 1)[0]
-    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    rows = [
+        line.split(" | ") for line in section.splitlines() if line.startswith("| ") and "---" not in line
+    ][1:]
     header = [c.strip("| ") for c in section.splitlines()[2].split(" | ")]
     degree = [int(r[header.index("co_panel_degree")]) for r in rows]
     assert degree == sorted(degree, reverse=True) and len(rows) == 10

@@ -99,7 +99,9 @@ def _payload(path):
     import json
 
     html = path.read_text(encoding="utf-8")
-    return json.loads(re.search(r'<script id="view-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+    return json.loads(
+        re.search(r'<script id="view-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
 
 
 def test_co_panel_view_colours_its_communities(views, build_2017):
@@ -107,7 +109,9 @@ def test_co_panel_view_colours_its_communities(views, build_2017):
 
     data = _payload(views["co-panel.html"])
     colour = {n["id"]: n["color"] for n in data["nodes"]}
-    found = communities(co_panel_graph(two_mode_graph(read_network_data(build_dir=build_2017.out_dir)), "count"))
+    found = communities(
+        co_panel_graph(two_mode_graph(read_network_data(build_dir=build_2017.out_dir)), "count")
+    )
     groups: dict[int, set[str]] = {}
     for node, c in found.items():
         groups.setdefault(c, set()).add(colour[node])
