@@ -214,6 +214,9 @@ def query_params(meta: dict) -> dict[str, dict[str, str]]:
         "sdg-coverage": {},
         "representation-level": {"per": "event"},
         "participation-by-region": {"by": "subregion"},
+        "actor-types-by-event": {},
+        "states-over-time": {},
+        "theme-share-by-year": {},
     }
 
 

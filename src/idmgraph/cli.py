@@ -333,9 +333,20 @@ def _network_data(args):
 
 def _analyze(args, console: Console) -> int:
     from .network.export import analyze, write_analysis
+    from .trends import trend_charts, trend_tables
 
     data, build = _network_data(args)
     result = analyze(data, seed=args.seed)
+    if args.endpoint:
+        from .remote import RemoteStore
+
+        store = RemoteStore(args.endpoint)
+    else:
+        from .store import open_store
+
+        store = open_store(build)
+    result.trends = trend_tables(store)
+    result.charts = trend_charts(result.trends)
     files = write_analysis(result, args.out or build / "analysis")
     s = result.summary
     console.print(
@@ -344,7 +355,8 @@ def _analyze(args, console: Console) -> int:
         markup=False,
     )
     console.print(
-        f"report: {_rel(files['report.md'])} ({len(files)} files: CSV tables, GEXF, GraphML, JSON)",
+        f"report: {_rel(files['report.md'])} ({len(files)} files: CSV tables, charts in PNG and SVG, "
+        "GEXF, GraphML, JSON)",
         markup=False,
     )
     return EXIT_OK

@@ -98,6 +98,9 @@ class Analysis:
     graphs: dict[str, nx.Graph] = field(default_factory=dict)
     tables: dict[str, list[dict]] = field(default_factory=dict)
     summary: dict[str, object] = field(default_factory=dict)
+    # across meetings and over time (idmgraph.trends): tables as DataFrames, charts as files
+    trends: dict[str, object] = field(default_factory=dict)
+    charts: dict[str, bytes] = field(default_factory=dict)
 
 
 def analyze(data: NetworkData, seed: int = 42) -> Analysis:
@@ -265,6 +268,8 @@ def _markdown(a: Analysis) -> str:
         ["label", "degree", "strength", "betweenness", "community"],
     )
     table("Persistence across events", a.tables["persistence-people"], ["label", "events"])
+    if a.trends:
+        _trend_sections(a, lines)
     lines.extend(
         [
             "## Files",
@@ -277,6 +282,48 @@ def _markdown(a: Analysis) -> str:
     return "\n".join(lines)
 
 
+def _trend_sections(a: Analysis, lines: list[str]) -> None:
+    """Across meetings and over time: each chart, then the head of its table."""
+    lines.extend(["## Across meetings and over time", ""])
+    charts = {
+        "participations-by-actor-type": "Participations per meeting by kind of actor",
+        "participations-by-region": "Participations per meeting by M49 region",
+        "participations-by-level": "Participations per meeting by level of representation",
+        "theme-share-by-year": "Share of sessions per theme per year",
+    }
+    for name, title in charts.items():
+        if f"{name}.png" in a.charts:
+            lines.extend(
+                [f"### {title}", "", f"![{title}]({name}.png) ([SVG]({name}.svg), [CSV]({name}.csv))", ""]
+            )
+    for name, title, cols in (
+        (
+            "states-over-time",
+            "States: first and last meeting",
+            ["iso3", "state_label", "first_meeting", "last_meeting", "meetings", "people"],
+        ),
+        ("people-who-return", "The people who return most", ["name", "events", "first_event", "last_event"]),
+    ):
+        df = a.trends.get(name)
+        if df is None:
+            continue
+        lines.extend([f"### {title}", ""])
+        if df.empty:
+            lines.extend(["(none)", ""])
+            continue
+        present = [c for c in cols if c in df.columns]
+        lines.append("| " + " | ".join(present) + " |")
+        lines.append("|" + "---|" * len(present))
+        for r in df.head(10).itertuples(index=False):
+            row = r._asdict()
+            lines.append(
+                "| "
+                + " | ".join("" if row[c] is None or row[c] != row[c] else str(row[c]) for c in present)
+                + " |"
+            )
+        lines.append("")
+
+
 def write_analysis(a: Analysis, out_dir: Path) -> dict[str, Path]:
     """Write the report, tables and exports to out_dir atomically (temporary folder, then rename)."""
     files: dict[str, bytes] = {
@@ -285,6 +332,9 @@ def write_analysis(a: Analysis, out_dir: Path) -> dict[str, Path]:
     }
     for name, rows in sorted(a.tables.items()):
         files[f"{name}.csv"] = _csv(rows)
+    for name, frame in sorted(a.trends.items()):
+        files[f"{name}.csv"] = frame.to_csv(index=False).encode("utf-8")
+    files.update(a.charts)
     for name, g in sorted(a.graphs.items()):
         clean = clean_for_export(g)
         for ext, writer in (("gexf", nx.write_gexf), ("graphml", nx.write_graphml)):
