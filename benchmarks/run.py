@@ -130,6 +130,9 @@ load = time.perf_counter() - t
 t = time.perf_counter()
 data = read_network_data(store=store)
 result = analyze(data)
+from idmgraph.trends import trend_charts, trend_tables
+result.trends = trend_tables(store)  # as idmgraph analyze does
+result.charts = trend_charts(result.trends)
 files = write_analysis(result, Path(tempfile.mkdtemp()) / "analysis")
 analyze_s = time.perf_counter() - t
 from idmgraph.viz import write_views

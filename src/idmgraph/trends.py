@@ -67,6 +67,10 @@ def _save(fig, stem: str, out: dict[str, bytes]) -> None:
         out[f"{stem}.{fmt}"] = buf.getvalue()
 
 
+# past this many meetings, the bar charts add meetings up per year (one bar a meeting would not read)
+MAX_BARS = 24
+
+
 def _stacked(
     tables: dict, name: str, column: str, label_column: str, title: str, order: list[str] | None = None
 ):
@@ -78,16 +82,24 @@ def _stacked(
     index = "event" if "event" in df.columns else "unit"  # representation-level per event names it unit
     pivot = df.pivot_table(index=index, columns=column, values="participations", aggfunc="sum", fill_value=0)
     pivot = pivot.reindex([e for e, _ in events]).fillna(0)
+    bars = [label for _, label in events]
+    if len(events) > MAX_BARS:
+        years = [label.split("-", 1)[0] if label[:4].isdigit() else "(no date)" for label in bars]
+        pivot = pivot.groupby(years, sort=True).sum()
+        bars = list(pivot.index)
+        title += ", per year"
+    else:
+        title += ", per meeting"
     keys = [k for k in (order or sorted(pivot.columns)) if k in pivot.columns]
-    fig = _figure(max(8.0, 1.6 * len(events) + 4), 4.5)  # room for each meeting's label and the legend
+    fig = _figure(max(8.0, (1.6 if len(bars) <= 8 else 0.5) * len(bars) + 4), 4.5)
     ax = fig.add_subplot()
-    bottom = [0.0] * len(events)
+    bottom = [0.0] * len(bars)
     colours = _palette(len(keys))
     for key, colour in zip(keys, colours):
         values = [float(v) for v in pivot[key]]
-        ax.bar(range(len(events)), values, bottom=bottom, label=str(labels.get(key, key)), color=colour)
+        ax.bar(range(len(bars)), values, bottom=bottom, label=str(labels.get(key, key)), color=colour)
         bottom = [b + v for b, v in zip(bottom, values)]
-    ax.set_xticks(range(len(events)), [label for _, label in events], fontsize=7)
+    ax.set_xticks(range(len(bars)), bars, fontsize=7)
     ax.set_ylabel("participations")
     ax.set_title(title)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
