@@ -209,7 +209,7 @@ def query_params(meta: dict) -> dict[str, dict[str, str]]:
         "people-by-state": {"state": meta["state"]},
         "organizations-by-type": {"type": "national-government"},
         "people-at-several-events": {},
-        "who-spoke-on-theme": {"theme": "10.7"},  # through the mappings: the widest default
+        "who-spoke-on-theme": {"theme": "whole-of-society"},
         "themes-of-person": {"person": meta["person"]},
         "states-by-theme": {"theme": "SDG 10", "broader": "true"},
         "actor-types-by-theme": {"theme": "return-and-reintegration"},

@@ -120,6 +120,9 @@ class IDM(DefinedNamespace):
     capacityPost: URIRef
     representationLevel: URIRef
     m49Region: URIRef
+    inM49Area: URIRef
+    m49Level: URIRef
+    inMeeting: URIRef
     m49Group: URIRef
     linkOf: URIRef
     linkSession: URIRef

@@ -278,6 +278,7 @@ def _add_m49(g: Graph, m49, used: set[str]) -> None:
             g.add((node, SKOS.broader, M49_REGION[region["broader"]]))
         else:
             g.add((node, SKOS.topConceptOf, scheme))
+        g.add((node, IDM.m49Level, Literal(m49.level(code))))
     for code, group in sorted(m49.groups.items()):
         node = M49_REGION[code]
         g.add((node, RDF.type, SKOS.Concept))
@@ -285,6 +286,7 @@ def _add_m49(g: Graph, m49, used: set[str]) -> None:
         g.add((node, SKOS.notation, Literal(code)))
         for lang, label in group["labels"].items():
             g.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
+        g.add((node, IDM.m49Level, Literal("group")))
 
 
 def _add_reference(g: Graph, res: Resolution) -> None:
@@ -313,8 +315,11 @@ def _add_reference(g: Graph, res: Resolution) -> None:
         if chain:
             g.add((node, IDM.m49Region, M49_REGION[chain[0]]))
             used.update(chain)
+        for area in chain:
+            g.add((node, IDM.inM49Area, M49_REGION[area]))
         for group in sorted(m49.groups_of(code)):
             g.add((node, IDM.m49Group, M49_REGION[group]))
+            g.add((node, IDM.inM49Area, M49_REGION[group]))
     _add_m49(g, m49, used)
     for org in sorted((o for o in res.organizations.values() if o.known), key=lambda o: o.key):
         node = iris.organization(org.key)
@@ -449,6 +454,7 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
         # the agenda's order, also for sessions without times (which have no startDate to sort by)
         when = f"{ev.start_date or '0000-00-00'}/{s.day or '0000-00-00'}T{s.start or '--:--'}/{i:04d}"
         derived.add((node, IDM.sortKey, Literal(when)))
+        derived.add((node, IDM.inMeeting, workshop))  # schema:superEvent+ in one step
         g.add((node, IDM.sourceLine, Literal(s.line)))
         if s.page:
             g.add((node, IDM.sourcePage, Literal(s.page)))

@@ -35,6 +35,14 @@ class M49:
             code = self.regions[code].get("broader")
         return out
 
+    def level(self, code: str) -> str:
+        """region (Africa, Americas, ...), subregion (Sub-Saharan Africa, ...) or intermediate
+        (Western Africa, ...): how far below a region of the world an area is."""
+        depth, up = 0, self.regions[code].get("broader")
+        while up:
+            depth, up = depth + 1, self.regions[up].get("broader")
+        return ("region", "subregion", "intermediate")[min(depth, 2)]
+
     def groups_of(self, iso3: str) -> set[str]:
         return {code for code, g in self.groups.items() if iso3 in g["members"]}
 
