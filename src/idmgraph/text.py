@@ -99,8 +99,23 @@ def slug(text: str, max_length: int = 80) -> str:
     'juan-jose-gomez-camacho'
     >>> slug("Ministère des affaires étrangères")
     'ministere-des-affaires-etrangeres'
+
+    Letters that fold to no ASCII (Chinese, Cyrillic, Arabic, ...) are never dropped in silence: a
+    hash of the folded text follows what ASCII there is, so a key is never empty and two names
+    never share one.
+
+    >>> slug("王伟") != slug("李明") and slug("王伟").startswith("h")
+    True
+    >>> slug("Li 王伟")[:3]
+    'li-'
     """
-    s = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    folded = fold(text)
+    s = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if any(ord(c) > 127 and c.isalnum() for c in folded):
+        import hashlib
+
+        digest = hashlib.sha256(folded.encode()).hexdigest()[:10]
+        s = f"{s}-h{digest}" if s else f"h{digest}"
     if len(s) > max_length:
         import hashlib
 
