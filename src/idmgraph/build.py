@@ -19,7 +19,7 @@ from rdflib import Dataset
 
 from . import __version__, iris
 from .agenda import parse_source
-from .files import write_folder_atomically
+from .files import check_output_folder, write_folder_atomically
 from .lexicon import PROJECT_DIR, load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
 from .rdf import build_dataset
@@ -339,6 +339,8 @@ def run_build(
     in both cases nothing in out_dir changes. A malformed base is a ValueError, before any work.
     """
     base = check_base(base)
+    if out_dir is not None:
+        check_output_folder(out_dir)  # before any work: never replace what idmgraph did not write
     step = step or (lambda _msg: None)
     step("reading sources")
     sources = find_sources(paths or [DEFAULT_SOURCES])

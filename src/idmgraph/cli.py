@@ -439,8 +439,9 @@ class UsageError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .build import BuildFailed
+    from .build import DEFAULT_OUT, BuildFailed
     from .fetch import FetchError
+    from .files import OutputRefused
     from .push import PushError
     from .query import QueryError
     from .records import AgendaError
@@ -472,8 +473,12 @@ def main(argv: list[str] | None = None) -> int:
     except (PushError, TruncatedAnswer, FetchError) as exc:
         err.print(f"error: {exc}", markup=False)
         return EXIT_INPUT
+    except OutputRefused as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_INPUT
     except BuildFailed as exc:
-        err.print(f"build failed; data/build/ left as it was.\n{exc}", markup=False)
+        out = getattr(args, "out", None) or _rel(DEFAULT_OUT)
+        err.print(f"build failed; {out} left as it was.\n{exc}", markup=False)
         return EXIT_INVALID
 
 

@@ -1,34 +1,104 @@
-"""Writing output folders so that a failure never destroys the last good one."""
+"""Writing output folders so that a failure never destroys the last good one, and idmgraph never
+deletes what it did not write.
+
+Every folder idmgraph writes holds a marker file (``.idmgraph-output``). A folder that exists, is
+not empty and has no marker is refused: ``idmgraph build --out ~/thesis`` does not empty a
+thesis. Subfolders the new output does not hold (``analysis/`` and ``views/`` inside a build) are
+kept. Leftovers of a killed run (``.NAME.tmp-*``, ``.NAME.old-PID``) are cleaned on the next.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
-__all__ = ["write_folder_atomically"]
+__all__ = ["write_folder_atomically", "check_output_folder", "OutputRefused", "MARKER"]
+
+MARKER = ".idmgraph-output"
+_STALE_S = 3600  # a temporary folder this old belongs to no running write
+# what a build, an analysis or the views wrote before the marker existed (idmgraph 0.1.0)
+_LEGACY = ("idm.trig", "report.md", "participation.html")
 
 
-def write_folder_atomically(out_dir: Path, files: dict[str, bytes]) -> dict[str, Path]:
+class OutputRefused(Exception):
+    """The output folder holds files idmgraph did not write (exit code 2)."""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _clean_leftovers(out_dir: Path) -> None:
+    """Remove what a killed write left beside out_dir."""
+    for path in out_dir.parent.glob(f".{out_dir.name}.old-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+    for path in out_dir.parent.glob(f".{out_dir.name}.tmp-*"):
+        try:
+            if time.time() - path.stat().st_mtime > _STALE_S:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def check_output_folder(out_dir: Path) -> None:
+    """Refuse a folder that exists, is not empty and was not written by idmgraph."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputRefused(f"{out_dir}: not a folder; give a new or empty folder for the output")
+    ours = (out_dir / MARKER).exists() or any((out_dir / f).exists() for f in _LEGACY)
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not ours:
+        raise OutputRefused(
+            f"{out_dir}: this folder holds files idmgraph did not write, and writing there would "
+            "replace them; give a new or empty folder (or one an earlier idmgraph run wrote)"
+        )
+
+
+def write_folder_atomically(
+    out_dir: Path, files: dict[str, bytes], made_by: str = "idmgraph"
+) -> dict[str, Path]:
     """Write files into a temporary folder beside out_dir, then swap it in by renames.
 
     Until the swap, out_dir is untouched; if anything fails, the temporary folder is removed.
+    Subfolders of the old out_dir that the new files do not hold are moved into the new one.
     """
     out_dir = Path(out_dir).resolve()
+    check_output_folder(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(out_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
+        (tmp / MARKER).write_text(
+            f"written by {made_by}; idmgraph may replace this folder\n", encoding="utf-8"
+        )
         old = None
         if out_dir.exists():
+            for sub in sorted(out_dir.iterdir()):
+                if sub.is_dir() and not sub.is_symlink() and not (tmp / sub.name).exists():
+                    os.replace(sub, tmp / sub.name)  # analysis/, views/: not the build's to delete
             old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
             os.replace(out_dir, old)
         os.replace(tmp, out_dir)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:
+        # subfolders moved over before a failure go back where they were
+        if out_dir.exists():
+            for sub in sorted(tmp.iterdir()) if tmp.exists() else ():
+                if sub.is_dir() and not (out_dir / sub.name).exists():
+                    os.replace(sub, out_dir / sub.name)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return {name: out_dir / name for name in files}
