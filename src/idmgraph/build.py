@@ -26,6 +26,7 @@ from .rdf import build_dataset
 from .records import Agenda, AgendaError
 from .resolve import Resolution, resolve_agendas
 from .sources import Source, find_sources
+from .text import spreadsheet_safe
 from .themes import ThemeAssignment, assign_themes
 from .validate import ValidationReport, validate_dataset
 
@@ -276,7 +277,7 @@ def _csv_bytes(rows: list[dict[str, object]], base: str = BASE) -> bytes:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)  # no formulas
     return buf.getvalue().encode("utf-8")
 
 

@@ -179,7 +179,9 @@ def _emit(console: Console, frame, fmt: str, title: str | None = None) -> None:
     from .report import render_frame
 
     if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
+        from .text import spreadsheet_safe_frame
+
+        sys.stdout.write(spreadsheet_safe_frame(frame).to_csv(index=False))  # no formulas for spreadsheets
     elif fmt == "json":
         sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
     else:

@@ -122,3 +122,32 @@ def slug(text: str, max_length: int = 80) -> str:
         digest = hashlib.sha256(s.encode()).hexdigest()[:8]
         s = s[: max_length - 9].rstrip("-") + "-" + digest
     return s
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell for a CSV meant for spreadsheets, where text that opens with =, +, -, @, a tab or
+    a carriage return would run as a formula (OWASP, "CSV injection"): such text gets a leading
+    apostrophe; numbers and other text are left as they are.
+
+    >>> spreadsheet_safe("=1+2"), spreadsheet_safe("-5"), spreadsheet_safe(-5)
+    ("'=1+2", "'-5", -5)
+    >>> spreadsheet_safe("Jürg Lauber")
+    'Jürg Lauber'
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe_frame(frame):
+    """A DataFrame whose text cells are spreadsheet-safe (for CSV files meant for spreadsheets)."""
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    out = frame.copy()
+    for column in out.columns:
+        if is_object_dtype(out[column]) or is_string_dtype(out[column]):
+            out[column] = out[column].map(spreadsheet_safe)
+    return out

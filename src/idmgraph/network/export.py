@@ -18,6 +18,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..files import write_folder_atomically
+from ..text import spreadsheet_safe, spreadsheet_safe_frame
 from .graphs import (
     NetworkData,
     actor_type_theme_graph,
@@ -205,7 +206,7 @@ def _csv(rows: list[dict]) -> bytes:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     w.writeheader()
-    w.writerows({k: _scalar(v) for k, v in r.items()} for r in rows)
+    w.writerows({k: spreadsheet_safe(_scalar(v)) for k, v in r.items()} for r in rows)  # no formulas
     return buf.getvalue().encode("utf-8")
 
 
@@ -333,7 +334,7 @@ def write_analysis(a: Analysis, out_dir: Path) -> dict[str, Path]:
     for name, rows in sorted(a.tables.items()):
         files[f"{name}.csv"] = _csv(rows)
     for name, frame in sorted(a.trends.items()):
-        files[f"{name}.csv"] = frame.to_csv(index=False).encode("utf-8")
+        files[f"{name}.csv"] = spreadsheet_safe_frame(frame).to_csv(index=False).encode("utf-8")
     files.update(a.charts)
     for name, g in sorted(a.graphs.items()):
         clean = clean_for_export(g)

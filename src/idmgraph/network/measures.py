@@ -115,13 +115,20 @@ def two_mode_centrality(b: nx.Graph) -> list[dict]:
     >>> nx.set_node_attributes(b, {"p1": 0, "p2": 0, "s1": 1, "s2": 1}, "bipartite")
     >>> [(r["node"], r["degree"]) for r in two_mode_centrality(b)]
     [('p1', 0.5), ('p2', 1.0), ('s1', 1.0), ('s2', 0.5)]
+    >>> one = nx.Graph([("p1", "s1"), ("p2", "s1")])  # one session: no path runs through anyone
+    >>> nx.set_node_attributes(one, {"p1": 0, "p2": 0, "s1": 1}, "bipartite")
+    >>> {r["node"]: r["betweenness"] for r in two_mode_centrality(one)}
+    {'p1': 0.0, 'p2': 0.0, 's1': 0.0}
     """
     if b.number_of_nodes() == 0:
         return []
     top = sorted(n for n, d in b.nodes(data=True) if d.get("bipartite") == 0)
     deg = bipartite.degree_centrality(b, top)
     if pivots(b) is None:
-        btw = bipartite.betweenness_centrality(b, top)
+        try:
+            btw = bipartite.betweenness_centrality(b, top)
+        except ZeroDivisionError:  # NetworkX divides by the largest possible betweenness: 0 for one session
+            btw = dict.fromkeys(b.nodes, 0.0)
         clo = bipartite.closeness_centrality(b, top)
     else:
         btw = clo = dict.fromkeys(b.nodes, float("nan"))
