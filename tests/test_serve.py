@@ -633,3 +633,50 @@ def test_one_pass_writer_agrees_with_pyoxigraph(store_2017, media):
         assert rows(ours) == rows(theirs)
     else:
         assert ours.decode().splitlines() == theirs.decode().splitlines()
+
+
+def test_pages_and_errors_carry_a_policy_and_nosniff(client):
+    page = client.get("/id/person/laura-thompson", headers={"Accept": "text/html"})
+    assert "script-src" not in page.headers["content-security-policy"]  # no script on a page
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    missing = client.get("/id/person/nobody", headers={"Accept": "text/html"})
+    assert missing.status_code == 404 and missing.headers["x-content-type-options"] == "nosniff"
+    for path in ("/", "/void", "/sparql", "/queries"):
+        assert client.get(path).headers["x-content-type-options"] == "nosniff", path
+    assert "script-src 'unsafe-inline'" in client.get("/").headers["content-security-policy"]
+
+
+def test_a_javascript_url_is_refused_at_build_and_never_a_link(tmp_path):
+    import pyoxigraph as ox
+    from starlette.testclient import TestClient
+
+    from idmgraph.build import run_build
+    from idmgraph.cli import main
+    from idmgraph.namespace import BASE
+    from idmgraph.serve.pages import _link
+    from idmgraph.store import open_store
+
+    folder = tmp_path / "sources" / "evil"
+    folder.mkdir(parents=True)
+    (folder / "agenda.txt").write_text(
+        "Dialogue\nGeneva, 4 May 2021\n\n10:00 - 11:00 Panel 1: Data\n- Jane Roe, Minister of Labour, Spain\n",
+        encoding="utf-8",
+    )
+    (folder / "source.yml").write_text(
+        'id: evil\nfile: agenda.txt\nurl: "javascript:alert(1)"\n', encoding="utf-8"
+    )
+    assert main(["build", str(folder / "agenda.txt"), "--out", str(tmp_path / "b")]) == 2
+    (folder / "source.yml").write_text(
+        'id: evil\nfile: agenda.txt\nurl: "https://example.org/a"\n', encoding="utf-8"
+    )
+    result = run_build([folder / "agenda.txt"], tmp_path / "b")
+    c = TestClient(create_app(open_store(result.out_dir)))
+    assert "https://example.org/a" in c.get("/id/source/evil", headers={"Accept": "text/html"}).text
+    # an IRI of another scheme in the graph is shown as text, never as a link
+    assert "<a" not in _link(open_store(result.out_dir), ox.NamedNode("javascript:alert(1)"), BASE)
+
+
+def test_void_names_each_clients_own_host(client):
+    a = client.get("/void", headers={"Host": "evil.example"}).text
+    b = client.get("/void", headers={"Host": "localhost:7878"}).text
+    assert "evil.example" in a and "evil.example" not in b and "localhost:7878" in b

@@ -60,6 +60,7 @@ def read_source(path: Path) -> Source:
         raise AgendaError(str(meta_path), mark.line + 1 if mark else None, f"invalid YAML: {exc}") from exc
     if not isinstance(meta, dict):
         raise AgendaError(str(meta_path), 1, "source.yml must be a mapping")
+    _check_url(meta, meta_path)
     agenda_name = meta.get("file")
     if agenda_name and Path(agenda_name).name != path.name:
         return Source(id=path.stem, path=path)  # another file in the same folder
@@ -69,6 +70,34 @@ def read_source(path: Path) -> Source:
         meta=meta,
         expected=dict(meta.get("expected") or {}),
     )
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.lstrip().startswith(f"{key}:"):
+            return number
+    return None
+
+
+def _check_url(meta: dict, meta_path: Path) -> None:
+    """The page a source was taken from: an http(s) address, published as a link."""
+    from urllib.parse import urlsplit
+
+    url = meta.get("url")
+    if url is None:
+        return
+    parts = urlsplit(str(url)) if isinstance(url, str) else None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c in str(url) for c in ' <>"\n')
+    ):
+        raise AgendaError(
+            str(meta_path),
+            _line_of(meta_path, "url"),
+            f"url must be an http:// or https:// address, not {url!r}",
+        )
 
 
 def find_sources(paths: list[Path]) -> list[Source]:

@@ -195,6 +195,38 @@ def query_page(
     )
 
 
+# Linked Data and error pages: their own inline style, no script, nothing from elsewhere
+DOC_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'"
+
+
+class SecurityHeaders:
+    """Every answer says its type is what it says (nosniff); every HTML answer without a policy of
+    its own gets one that runs no script and loads nothing from elsewhere (pure ASGI: answers
+    still stream)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                if content_type.startswith(b"text/html") and b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", DOC_CSP.encode()))
+                message = dict(message, headers=headers)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 # the page makes requests to this server only, and runs only its own inline script
 PAGE_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
@@ -225,14 +257,17 @@ def create_app(
 
     base = base or iri_base(store)
 
-    void_cache: dict[str, str] = {}
+    # one description per address the server is reached at (the Host a request names): a cache
+    # of the first would tell every client another's host; bounded, since Host is the client's
+    void_cache: dict[tuple[str, str], str] = {}
 
     async def void(request: Request) -> Response:
-        if "text" not in void_cache:
-            void_cache["text"] = await run_in_threadpool(
-                void_description, store, str(request.url_for("sparql")), str(request.url_for("void")), base
-            )
-        return Response(void_cache["text"], media_type="text/turtle")
+        key = (str(request.url_for("sparql")), str(request.url_for("void")))
+        if key not in void_cache:
+            if len(void_cache) >= 16:
+                void_cache.clear()
+            void_cache[key] = await run_in_threadpool(void_description, store, key[0], key[1], base)
+        return Response(void_cache[key], media_type="text/turtle")
 
     async def answer(request: Request, iri: str, triples: list[ox.Triple]) -> Response:
         if not triples:
@@ -357,12 +392,13 @@ def create_app(
             Route("/ontology", ontology),
         ],
         middleware=[
+            Middleware(SecurityHeaders),
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
                 allow_methods=["GET", "POST"],
                 allow_headers=["*"],
                 expose_headers=["Content-Type"],
-            )
+            ),
         ],
     )

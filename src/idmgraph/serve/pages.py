@@ -116,6 +116,8 @@ def _link(store: ox.Store, term, base: str) -> str:
     if isinstance(term, ox.NamedNode):
         text = html.escape(_label(store, term))
         href = local_path(term.value, base) or term.value
+        if not href.startswith(("/", "http://", "https://")):
+            return text  # a javascript:, data: or other IRI is shown, never followed
         return f'<a href="{html.escape(href, quote=True)}">{text}</a>'
     return html.escape(term.value)
 
