@@ -254,3 +254,24 @@ def test_param_has_help(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "--param KEY=VALUE a parameter of the query, such as theme=10.7" in text
     assert "--direct" in text and "--scope {session,event}" in text
+
+
+def test_control_characters_from_an_agenda_never_reach_the_terminal(tmp_path, capsys):
+    path = tmp_path / "esc-en.txt"
+    path.write_text(
+        "Dialogue\nGeneva, 4 May 2021\n\n10:00 - 11:00 Panel 1: Data \x1b]0;pwned\x07\x1b[2J\u202e\n"
+        "- Jane Roe, Minister of Labour, Spain\n",
+        encoding="utf-8",
+    )
+    assert main(["ingest", str(path), "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "\\x1b" in out
+
+
+@pytest.mark.parametrize(
+    "arg", ["--workers=0", "--max-rows=-1", "--timeout-s=-5", "--port=70000", "--timeout-s=nan"]
+)
+def test_serve_settings_out_of_range_are_usage_errors(arg, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", arg])
+    assert exit_.value.code == 2 and "out of range" in capsys.readouterr().err

@@ -47,7 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--id", default=None, help="source id (default: from the address)")
     s.add_argument("--sources", type=Path, default=None, help="sources folder (default: data/sources/)")
     s.add_argument(
-        "--timeout-s", type=float, default=30.0, help="give up after this many seconds (default 30)"
+        "--timeout-s",
+        type=_bounded(float, 0.1, 86_400),
+        default=30.0,
+        help="give up after this many seconds (default 30)",
     )
     s.add_argument(
         "--max-bytes", type=int, default=20 * 1024 * 1024, help="refuse larger answers (default 20 MB)"
@@ -98,10 +101,24 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
     )
-    s.add_argument("--port", type=int, default=7878)
-    s.add_argument("--max-rows", type=int, default=100_000, help="refuse SELECT answers longer than this")
-    s.add_argument("--timeout-s", type=float, default=30.0, help="stop queries running longer (default 30)")
-    s.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    s.add_argument(
+        "--port", type=_bounded(int, 1, 65535), default=7878, help="TCP port, 1-65535 (default 7878)"
+    )
+    s.add_argument(
+        "--max-rows",
+        type=_bounded(int, 1, 10**9),
+        default=100_000,
+        help="refuse SELECT answers longer than this (at least 1)",
+    )
+    s.add_argument(
+        "--timeout-s",
+        type=_bounded(float, 0.1, 86_400),
+        default=30.0,
+        help="stop queries running longer (0.1 s to a day; default 30)",
+    )
+    s.add_argument(
+        "--workers", type=_bounded(int, 1, 64), default=2, help="query worker processes, 1-64 (default 2)"
+    )
     s.add_argument(
         "--allow-service",
         action="append",
@@ -173,6 +190,21 @@ def _parser() -> argparse.ArgumentParser:
         s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
         s.add_argument("--endpoint", default=None, help="run on this SPARQL 1.1 endpoint instead")
     return p
+
+
+def _bounded(kind, low, high):
+    """An argparse type: a number of ``kind`` between low and high, else a usage error (exit 2)."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not low <= value <= high or value != value:
+            raise argparse.ArgumentTypeError(f"{text} is out of range ({low} to {high})")
+        return value
+
+    return parse
 
 
 def _emit(console: Console, frame, fmt: str, title: str | None = None) -> None:
@@ -448,6 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     from .query import QueryError
     from .records import AgendaError
     from .remote import TruncatedAnswer
+    from .text import printable
 
     args = _parser().parse_args(argv)
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
@@ -467,20 +500,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args, console)
     except AgendaError as exc:
-        err.print(f"error: {exc}", markup=False)
+        err.print(printable(f"error: {exc}"), markup=False)
         return EXIT_INPUT
     except (QueryError, FileNotFoundError, UsageError) as exc:
-        err.print(f"error: {exc}", markup=False)
+        err.print(printable(f"error: {exc}"), markup=False)
         return EXIT_INPUT
     except (PushError, TruncatedAnswer, FetchError) as exc:
-        err.print(f"error: {exc}", markup=False)
+        err.print(printable(f"error: {exc}"), markup=False)
         return EXIT_INPUT
     except OutputRefused as exc:
-        err.print(f"error: {exc}", markup=False)
+        err.print(printable(f"error: {exc}"), markup=False)
         return EXIT_INPUT
     except BuildFailed as exc:
         out = getattr(args, "out", None) or _rel(DEFAULT_OUT)
-        err.print(f"build failed; {out} left as it was.\n{exc}", markup=False)
+        err.print(printable(f"build failed; {out} left as it was.\n{exc}"), markup=False)
         return EXIT_INVALID
 
 

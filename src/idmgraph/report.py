@@ -11,6 +11,13 @@ from rich.text import Text
 
 from .build import BuildResult
 from .records import Agenda
+from .text import printable
+
+
+def _text(content, *args, **kwargs) -> Text:
+    """Rich text of data from agendas, control characters shown as escapes (never run)."""
+    return Text(printable(str(content)), *args, **kwargs)
+
 
 __all__ = ["render_headline", "render_agenda", "render_frame"]
 
@@ -30,7 +37,7 @@ def _rel(path: Path) -> str:
 def render_agenda(console: Console, agenda: Agenda) -> None:
     """Each session with its moderator(s) and speakers, in day and time order."""
     ev = agenda.event
-    console.print(Text(f"{ev.title}", style="bold"))
+    console.print(_text(f"{ev.title}", style="bold"))
     console.print(
         f"{ev.city or '?'}, {ev.start_date or '?'} to {ev.end_date or '?'} "
         f"({ev.language}) - source {agenda.source}"
@@ -48,9 +55,9 @@ def render_agenda(console: Console, agenda: Agenda) -> None:
         table.add_row(
             s.day or "",
             time,
-            Text(label),
-            Text(", ".join(_person(p) for p in s.moderators)),
-            Text(", ".join(_person(p) for p in s.speakers)),
+            _text(label),
+            _text(", ".join(_person(p) for p in s.moderators)),
+            _text(", ".join(_person(p) for p in s.speakers)),
         )
     console.print(table)
 
@@ -58,7 +65,7 @@ def render_agenda(console: Console, agenda: Agenda) -> None:
 def render_headline(console: Console, result: BuildResult) -> None:
     """Counts, every session's people, the warnings and where the outputs are."""
     c = result.counts
-    console.print(Text("idmgraph build", style="bold green"))
+    console.print(_text("idmgraph build", style="bold green"))
     console.print(
         f"{c['events']} event(s), {c['sessions']} sessions ({c['sessions_with_people']} with people), "
         f"{c['people']} people, {c['states']} states, {c['organizations']} organisations, "
@@ -74,14 +81,14 @@ def render_headline(console: Console, result: BuildResult) -> None:
     render_themes(console, result)
     warnings = result.resolution.warnings
     console.print()
-    console.print(Text(f"{len(warnings)} warning(s) for curation:", style="bold yellow"))
+    console.print(_text(f"{len(warnings)} warning(s) for curation:", style="bold yellow"))
     for w in warnings:
-        console.print(Text(f"  {w}"))
+        console.print(_text(f"  {w}"))
     if result.files:
         console.print()
-        console.print(Text("outputs:", style="bold"))
+        console.print(_text("outputs:", style="bold"))
         for path in result.files.values():
-            console.print(Text(f"  {_rel(path)}"))
+            console.print(_text(f"  {_rel(path)}"))
 
 
 def render_themes(console: Console, result: BuildResult) -> None:
@@ -92,13 +99,13 @@ def render_themes(console: Console, result: BuildResult) -> None:
     rows = speakers_by_theme(result.themes, result.agendas)
     console.print()
     console.print(
-        Text("who spoke on which theme (session themes from keyword rules and curation):", style="bold")
+        _text("who spoke on which theme (session themes from keyword rules and curation):", style="bold")
     )
     for theme, sessions in rows:
-        console.print(Text(f"  {labels.get(theme, str(theme))}", style="bold"))
+        console.print(_text(f"  {labels.get(theme, str(theme))}", style="bold"))
         for label, names in sessions:
             short = label if len(label) <= 40 else label[:37] + "..."
-            console.print(Text(f"    {short}: {', '.join(names)}"))
+            console.print(_text(f"    {short}: {', '.join(names)}"))
 
 
 def _is_iri_column(frame, col) -> bool:
@@ -133,7 +140,7 @@ def render_frame(console: Console, frame, title: str | None = None) -> None:
         table.add_column(str(col), overflow="fold")
     for row in frame[shown].itertuples(index=False):
         cells = [_short_iri(v) if c in short else v for c, v in zip(shown, row)]
-        table.add_row(*[Text("" if v is None or v != v else str(v)) for v in cells])
+        table.add_row(*[_text("" if v is None or v != v else str(v)) for v in cells])
     console.print(table)
     note = f"; IRI columns left out: {', '.join(hidden)} (--format csv or json gives them)" if hidden else ""
     console.print(f"{len(frame)} row(s){note}")

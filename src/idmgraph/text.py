@@ -151,3 +151,18 @@ def spreadsheet_safe_frame(frame):
         if is_object_dtype(out[column]) or is_string_dtype(out[column]):
             out[column] = out[column].map(spreadsheet_safe)
     return out
+
+
+# C0 and C1 controls (ESC starts terminal sequences) and the bidirectional overrides and isolates
+# that reorder what a terminal shows
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""Text from an agenda made safe for a terminal: control characters (ESC, BEL, ...) and
+    bidirectional overrides shown as escapes, never sent to the terminal.
+
+    >>> printable("Jane\x1b[31mRoe\u202e")
+    'Jane\\x1b[31mRoe\\u202e'
+    """
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
