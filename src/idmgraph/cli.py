@@ -330,7 +330,7 @@ def _query(args, console: Console) -> int:
 
 def _sparql(args, console: Console) -> int:
     from .build import DEFAULT_OUT
-    from .query import QueryError, run_sparql
+    from .query import QueryError, run_sparql, run_sparql_guarded
 
     if args.file:
         try:
@@ -341,7 +341,11 @@ def _sparql(args, console: Console) -> int:
         text = args.query
     else:
         raise QueryError("give a query, or --file F.rq")
-    frame = run_sparql(text, store=_remote(args), build_dir=args.build or DEFAULT_OUT)
+    remote = _remote(args)
+    if remote is None:  # a query the engine aborts on ends this child, not the command
+        frame = run_sparql_guarded(text, build_dir=args.build or DEFAULT_OUT)
+    else:
+        frame = run_sparql(text, store=remote)
     _emit(console, frame, args.format)
     return EXIT_OK
 

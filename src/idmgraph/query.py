@@ -51,6 +51,7 @@ __all__ = [
     "load_query",
     "run_query",
     "run_sparql",
+    "run_sparql_guarded",
     "IDMGraph",
     "open_graph",
     "QUERIES_DIR",
@@ -433,8 +434,73 @@ def run_query(
     return frame.drop(columns=[c for c in hidden if c in frame.columns])
 
 
+def _nesting(text: str) -> None:
+    from .serve.federation import check_nesting
+    from .serve.protocol import ProtocolError
+
+    try:
+        check_nesting(text)
+    except ProtocolError as exc:
+        raise QueryError(exc.message) from exc
+
+
+def _sparql_child(build_dir: str, text: str, conn) -> None:
+    """In a child process: run the query on the build, send back its answer as SPARQL JSON or
+    N-Triples (the engine may abort on some queries: only this process dies then)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)  # an engine abort prints a Rust backtrace: the parent says what happened
+    store = open_store(Path(build_dir))
+    try:
+        result = store.query(text, use_default_graph_as_union=True)
+        if isinstance(result, (bool, ox.QueryBoolean)):
+            conn.send(("ask", bool(result)))
+        elif hasattr(result, "variables"):
+            conn.send(("select", result.serialize(format=ox.QueryResultsFormat.JSON)))
+        else:
+            conn.send(("graph", result.serialize(format=ox.RdfFormat.N_TRIPLES)))
+    except SyntaxError as exc:
+        conn.send(("syntax", str(exc)))
+
+
+def run_sparql_guarded(text: str, build_dir: Path = DEFAULT_OUT):
+    """run_sparql on a build, in a child process: a query the engine aborts on (pyoxigraph 0.5.13
+    panics on ORDER BY over values of mixed kinds) becomes a QueryError, not a dead command."""
+    import multiprocessing as mp
+
+    _nesting(text)
+    if not (Path(build_dir) / "idm.trig").exists():
+        raise FileNotFoundError(f"{Path(build_dir) / 'idm.trig'}: no built graph; run 'idmgraph build' first")
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_sparql_child, args=(str(build_dir), text, child), daemon=True)
+    process.start()
+    child.close()
+    try:
+        kind, value = parent.recv()
+    except EOFError:
+        process.join()
+        raise QueryError(
+            f"the query engine crashed on this query (exit code {process.exitcode}); ORDER BY over "
+            "values of mixed kinds (IRIs, numbers, strings, dates) is a known cause: order by STR(?x)"
+        ) from None
+    process.join()
+    if kind == "syntax":
+        raise QueryError(f"SPARQL syntax error: {value}")
+    if kind == "ask":
+        return _frame(["ask"], [(ox.Literal("true" if value else "false", datatype=XSD_BOOLEAN),)])
+    if kind == "select":
+        result = ox.parse_query_results(value, format=ox.QueryResultsFormat.JSON)
+        columns = [v.value for v in result.variables]
+        return _frame(columns, [tuple(sol[c] for c in columns) for sol in result])
+    triples = [(t.subject, t.predicate, t.object) for t in ox.parse(value, format=ox.RdfFormat.N_TRIPLES)]
+    return _frame(["subject", "predicate", "object"], triples)
+
+
 def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path = DEFAULT_OUT):
     """Run free SPARQL (SELECT) on the built graph; a syntax error raises QueryError."""
+    _nesting(text)
     store = store or open_store(build_dir)
     try:
         result = store.query(text, use_default_graph_as_union=True)

@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from .. import __version__
-from .federation import check_services
+from .federation import check_nesting, check_services
 from .protocol import GRAPH_FORMATS, RESULT_FORMATS, ProtocolError, negotiate, read_request
 from .results import write_results
 
@@ -62,6 +62,7 @@ def execute(
     logged here and answered with an error id, never with its detail (which may hold what
     another server said).
     """
+    check_nesting(query)
     check_services(query, tuple(allow_service))
     kwargs: dict = {}
     if default_graphs:

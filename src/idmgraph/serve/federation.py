@@ -19,7 +19,11 @@ import re
 
 from .protocol import ProtocolError
 
-__all__ = ["service_endpoints", "check_services", "unescape_codepoints"]
+__all__ = ["service_endpoints", "check_services", "unescape_codepoints", "check_nesting", "MAX_NESTING"]
+
+# deeper than this, groups and brackets are refused before parsing: 3,000 nested groups made the
+# parser overflow its stack and kill the worker (a research query nests fewer than ten)
+MAX_NESTING = 128
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(
@@ -120,3 +124,19 @@ def check_services(query: str, allowed: tuple[str, ...] = ()) -> None:
                 f"SERVICE <{endpoint}> is refused: this server does not query other endpoints"
                 + (f" (allowed: {', '.join(allowed)})" if allowed else ""),
             )
+
+
+def check_nesting(query: str, limit: int = MAX_NESTING) -> None:
+    """Refuse (400) a query that nests groups, brackets or parentheses deeper than ``limit``
+    (strings, IRIs and comments are not counted)."""
+    depth = deepest = 0
+    for kind, text in _tokens(unescape_codepoints(query)):
+        if kind != "other":
+            continue
+        if text in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                raise ProtocolError(400, f"the query nests more than {limit} levels deep; write it flatter")
+        elif text in "})]":
+            depth -= 1

@@ -95,8 +95,25 @@ class QueryPool:
                     return a, b
                 raise ProtocolError(a, b)
         except (EOFError, OSError, BrokenPipeError):
-            pass  # the worker died: replaced below
+            pass  # the worker died: told apart from a timeout below
+        worker.process.join(timeout=0.5)
+        crashed = worker.process.exitcode is not None
+        code = worker.process.exitcode
         self._replace(worker)
+        if crashed:
+            # the engine itself failed (pyoxigraph 0.5.13 aborts on ORDER BY over values of mixed
+            # kinds, and overflows on very deep nesting): a 500 that says so, logged, not a timeout
+            import logging
+            import uuid
+
+            ref = uuid.uuid4().hex[:12]
+            logging.getLogger("idmgraph.serve").error("query engine crashed (exit code %s) [%s]", code, ref)
+            raise ProtocolError(
+                500,
+                f"the query engine crashed on this query (worker exit code {code}); a fresh worker has "
+                "taken its place. ORDER BY over values of mixed kinds (IRIs, numbers, strings, dates) "
+                f"is a known cause: order by STR(?x) instead [{ref}]",
+            )
         raise ProtocolError(
             503,
             f"the query ran past {self.timeout_s:g} s and was stopped; "
