@@ -55,5 +55,5 @@ def test_load_assignments(tmp_path):
     )
     assert load_assignments("s1", path) == {19: "2018-10-08T14:00"}
     path.write_text("assignments:\n  - {source: s1, line: 19}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="lacks session"):
+    with pytest.raises(AgendaError, match="lacks session"):  # named by file, exit 2
         load_assignments("s1", path)

@@ -485,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     from .records import AgendaError
     from .remote import TruncatedAnswer
     from .text import printable
+    from .yamlfile import YamlError
 
     args = _parser().parse_args(argv)
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
@@ -506,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     except AgendaError as exc:
         err.print(printable(f"error: {exc}"), markup=False)
         return EXIT_INPUT
-    except (QueryError, FileNotFoundError, UsageError) as exc:
+    except (QueryError, FileNotFoundError, UsageError, YamlError) as exc:
         err.print(printable(f"error: {exc}"), markup=False)
         return EXIT_INPUT
     except (PushError, TruncatedAnswer, FetchError) as exc:

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .lexicon import CONTRIBUTIONS, DELIVERY_MODES, PROJECT_DIR, ROLES, read_yaml
 from .records import AgendaError
 
@@ -45,7 +43,7 @@ def load_assignments(source_id: str, path: Path | None = None) -> dict[int, str]
     for i, row in enumerate(data.get("assignments") or [], start=1):
         missing = {"source", "line", "session"} - set(row)
         if missing:
-            raise ValueError(f"{path}: assignment {i} lacks {', '.join(sorted(missing))}")
+            raise AgendaError(str(path), None, f"assignment {i} lacks {', '.join(sorted(missing))}")
         if row["source"] == source_id:
             out[int(row["line"])] = str(row["session"])
     return out
@@ -70,23 +68,18 @@ class Correction:
 
 
 def _rows_with_lines(path: Path) -> list[tuple[int, dict]]:
-    text = path.read_text(encoding="utf-8")
+    from .yamlfile import YamlError, load_yaml_lines
+
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise AgendaError(str(path), mark.line + 1 if mark else None, f"invalid YAML: {exc}") from exc
+        data, lines = load_yaml_lines(path)  # no aliases, a size cap, the line of every item
+    except YamlError as exc:
+        raise AgendaError(str(path), exc.line, exc.message) from exc
     if data is None:
         return []
     if not isinstance(data, dict) or not isinstance(data.get("corrections", []), list):
         raise AgendaError(str(path), 1, "expected a mapping with a list 'corrections'")
     rows = data.get("corrections") or []
-    nodes = next((v for k, v in root.value if k.value == "corrections"), None) if root else None
-    lines = (
-        [n.start_mark.line + 1 for n in nodes.value] if nodes is not None and hasattr(nodes, "value") else []
-    )
-    return list(zip(lines or [1] * len(rows), rows))
+    return [(lines.get(("corrections", i), 1), row) for i, row in enumerate(rows)]
 
 
 def load_corrections(path: Path | None = None) -> list[Correction]:

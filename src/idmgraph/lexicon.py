@@ -54,11 +54,24 @@ DELIVERY_MODES = ("in-person", "video-message", "video-conference", "video")
 
 
 def read_yaml(path: Path) -> dict:
-    """Read a YAML mapping, raising ValueError naming the file when it is not one."""
-    with path.open(encoding="utf-8") as fh:
-        # libyaml's loader where PyYAML was built with it (ten times faster), else the Python one;
-        # both safe: plain data, no Python objects
-        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """Read a YAML mapping, raising ValueError naming the file when it is not one; aliases and
+    files past 5 MB are refused (an alias can expand without bound)."""
+    from .yamlfile import MAX_YAML_BYTES, YamlError
+
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise YamlError(path, None, f"larger than {MAX_YAML_BYTES:,} bytes")
+    text = path.read_text(encoding="utf-8")
+    # libyaml's loader where PyYAML was built with it (ten times faster), else the Python one;
+    # both safe: plain data, no Python objects
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlError(path, event.start_mark.line + 1, "YAML aliases (*name) are not allowed here")
+        data = yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise YamlError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a YAML mapping at the top level")
     return data

@@ -222,7 +222,10 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
             raise QueryError(f"no state '{value}' in the graph")
         return node
     if param.kind == "organization-type":
-        node = ox.NamedNode(value if is_iri else str(ORG_TYPE[fold(value).replace(" ", "-")]))
+        key = fold(value).replace(" ", "-")
+        if not is_iri and not re.fullmatch(r"[a-z0-9-]+", key):
+            raise QueryError(f"no organisation type '{value}'")
+        node = ox.NamedNode(value if is_iri else str(ORG_TYPE[key]))
         if not _exists(store, node, "http://www.w3.org/2004/02/skos/core#Concept"):
             raise QueryError(f"no organisation type '{value}'")
         return node
@@ -240,8 +243,10 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
             raise QueryError(f"parameter {param.name} takes {', '.join(CHOICES[param.kind])}, not '{value}'")
         return ox.Literal(value.lower())
     if param.kind == "level":
-        node = ox.NamedNode(value if is_iri else str(LEVEL[fold(value).replace(" ", "-")]))
-        if not _exists(store, node, "http://www.w3.org/2004/02/skos/core#Concept"):
+        key = fold(value).replace(" ", "-")
+        known = is_iri or re.fullmatch(r"[a-z0-9-]+", key)
+        node = ox.NamedNode(value if is_iri else str(LEVEL[key])) if known else None
+        if node is None or not _exists(store, node, "http://www.w3.org/2004/02/skos/core#Concept"):
             from .posts import level_order
 
             raise QueryError(f"no level of representation '{value}'; the levels: {', '.join(level_order())}")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-
-import yaml
 
 from .agenda.assemble import EventHints
 from .records import AgendaError
+from .yamlfile import YamlError, load_yaml_lines
 
 __all__ = ["Source", "find_sources", "read_source", "AGENDA_SUFFIXES"]
 
@@ -54,13 +55,13 @@ def read_source(path: Path) -> Source:
     if not meta_path.exists():
         return Source(id=path.stem, path=path)
     try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise AgendaError(str(meta_path), mark.line + 1 if mark else None, f"invalid YAML: {exc}") from exc
+        meta, lines = load_yaml_lines(meta_path)
+    except YamlError as exc:
+        raise AgendaError(str(meta_path), exc.line, exc.message) from exc
+    meta = meta or {}
     if not isinstance(meta, dict):
         raise AgendaError(str(meta_path), 1, "source.yml must be a mapping")
-    _check_url(meta, meta_path)
+    _check_meta(meta, lines, meta_path)
     agenda_name = meta.get("file")
     if agenda_name and Path(agenda_name).name != path.name:
         return Source(id=path.stem, path=path)  # another file in the same folder
@@ -72,32 +73,98 @@ def read_source(path: Path) -> Source:
     )
 
 
-def _line_of(path: Path, key: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.lstrip().startswith(f"{key}:"):
-            return number
-    return None
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2})?Z?)?$")
+_EXPECTED = (
+    "sessions",
+    "sessions_with_people",
+    "people",
+    "participations",
+    "moderators",
+    "states",
+    "organizations",
+)
+# what a source.yml may say: each field's kind (a nested mapping for event and expected)
+SOURCE_FIELDS: dict[str, object] = {
+    "id": "slug", "file": "text", "title": "text", "language": "language", "publisher": "text",
+    "url": "url", "counterpart_url": "url", "requested_url": "url", "retrieved": "date", "licence": "text",
+    "note": "text", "content_type": "text", "format": "text", "bytes": "count", "sha256": "text",
+    "event": {
+        "id": "slug", "series_edition": "count", "workshop": "count", "title": "text", "city": "text",
+        "venue": "text", "start_date": "date", "end_date": "date", "themes": "themes",
+    },
+    "expected": {**{k: "count" for k in _EXPECTED}, "people": "count-or-names"},
+}  # fmt: skip
 
 
-def _check_url(meta: dict, meta_path: Path) -> None:
-    """The page a source was taken from: an http(s) address, published as a link."""
+def _kind_error(kind: str, value) -> str | None:
+    """What is wrong with a value for a field of this kind, or None."""
     from urllib.parse import urlsplit
 
-    url = meta.get("url")
-    if url is None:
-        return
-    parts = urlsplit(str(url)) if isinstance(url, str) else None
-    if (
-        parts is None
-        or parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or any(c in str(url) for c in ' <>"\n')
-    ):
-        raise AgendaError(
-            str(meta_path),
-            _line_of(meta_path, "url"),
-            f"url must be an http:// or https:// address, not {url!r}",
+    if kind == "text":
+        return None if isinstance(value, str) else "must be text"
+    if kind == "slug":
+        ok = isinstance(value, str) and _SLUG.match(value)
+        return None if ok else "must be lower-case letters, digits and -"
+    if kind == "language":
+        return None if value in ("en", "fr", "es") else "must be en, fr or es"
+    if kind == "count":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        return None if ok else "must be a whole number"
+    if kind == "count-or-names":
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return None
+        return _kind_error("count", value) and "must be a whole number or a list of names"
+    if kind == "date":
+        text = value.isoformat() if hasattr(value, "isoformat") else value
+        m = _DATE.match(text) if isinstance(text, str) else None
+        try:
+            if m:
+                date.fromisoformat(m.group(1))
+        except ValueError:
+            m = None
+        return None if m else "must be a date, YYYY-MM-DD"
+    if kind == "url":
+        parts = urlsplit(value) if isinstance(value, str) else None
+        ok = parts is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
+        return (
+            None if ok and not any(c in value for c in ' <>"\n') else "must be an http:// or https:// address"
         )
+    if kind == "themes":
+        from .themes import expand_curie, theme_iris
+
+        if not isinstance(value, list):
+            return "must be a list of themes (sdg:10.7, gcm:objective-21, topic:...)"
+        for curie in value:
+            try:
+                known = isinstance(curie, str) and expand_curie(curie) in theme_iris()
+            except ValueError:
+                known = False
+            if not known:
+                return f"has {curie!r}, which is no theme of ontology/themes/"
+        return None
+    raise ValueError(f"unknown kind {kind}")
+
+
+def _check_meta(meta: dict, lines: dict, meta_path: Path, schema: dict | None = None, at: tuple = ()) -> None:
+    """Every field of a source.yml known and of its kind; an error names the file, line and field."""
+    schema = SOURCE_FIELDS if schema is None else schema
+    for key, value in meta.items():
+        where = ".".join(str(k) for k in (*at, key))
+        line = lines.get((*at, key))
+        if key not in schema:
+            raise AgendaError(
+                str(meta_path), line, f"unknown field '{where}' (known here: {', '.join(schema)})"
+            )
+        kind = schema[key]
+        if isinstance(kind, dict):
+            if not isinstance(value, dict):
+                raise AgendaError(str(meta_path), line, f"'{where}' must be a mapping of {', '.join(kind)}")
+            _check_meta(value, lines, meta_path, kind, (*at, key))
+            continue
+        problem = None if value is None else _kind_error(kind, value)
+        if problem:
+            raise AgendaError(str(meta_path), line, f"'{where}' {problem}, not {value!r}")
 
 
 def find_sources(paths: list[Path]) -> list[Source]:

@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 
 from .curation import CURATION_DIR
 from .lexicon import REFERENCE_DIR, read_yaml
-from .records import Agenda
+from .records import Agenda, AgendaError
 from .text import fold
 
 __all__ = [
@@ -142,18 +142,42 @@ def load_theme_rules(path: Path | None = None) -> tuple[ThemeRule, ...]:
 
 
 def load_theme_curation(path: Path | None = None) -> list[dict]:
+    """Reviewed theme changes of sessions; a malformed file stops the build with its line."""
+    from .yamlfile import YamlError, load_yaml_lines
+
     path = path or CURATION_DIR / "session-themes.yml"
     if not path.exists():
         return []
-    rows = read_yaml(path).get("sessions") or []
-    for i, row in enumerate(rows, start=1):
+    try:
+        data, lines = load_yaml_lines(path)
+    except YamlError as exc:
+        raise AgendaError(str(path), exc.line, exc.message) from exc
+    data = data or {}
+    rows = data.get("sessions") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(rows or [], list):
+        raise AgendaError(str(path), 1, "expected a mapping with a list 'sessions'")
+    for i, row in enumerate(rows or []):
+        line = lines.get(("sessions", i))
+        if not isinstance(row, dict):
+            raise AgendaError(str(path), line, "an entry is a mapping with source, session, add and remove")
         missing = {"source", "session"} - set(row)
         if missing:
-            raise ValueError(f"{path}: entry {i} lacks {', '.join(sorted(missing))}")
-        for curie in (row.get("add") or []) + (row.get("remove") or []):
-            if expand_curie(curie) not in theme_iris():
-                raise ValueError(f"{path}: entry {i}: unknown theme {curie}")
-    return rows
+            raise AgendaError(str(path), line, f"the entry lacks {', '.join(sorted(missing))}")
+        for key in ("add", "remove"):
+            if not isinstance(row.get(key) or [], list):
+                raise AgendaError(
+                    str(path), lines.get(("sessions", i, key), line), f"'{key}' is a list of themes"
+                )
+            for curie in row.get(key) or []:
+                try:
+                    known = isinstance(curie, str) and expand_curie(curie) in theme_iris()
+                except ValueError:
+                    known = False
+                if not known:
+                    raise AgendaError(
+                        str(path), lines.get(("sessions", i, key), line), f"unknown theme {curie!r}"
+                    )
+    return rows or []
 
 
 def assign_themes(
@@ -197,7 +221,11 @@ def assign_themes(
                 continue
             ids = {s.id for s in agenda.sessions}
             if row["session"] not in ids:
-                raise ValueError(f"session-themes.yml: {agenda.source} has no session {row['session']}")
+                raise AgendaError(
+                    str(CURATION_DIR / "session-themes.yml"),
+                    None,
+                    f"{agenda.source} has no session {row['session']}",
+                )
             for curie in row.get("add") or []:
                 a = ThemeAssignment(agenda.source, ev, row["session"], expand_curie(curie), "curated")
                 out.setdefault(a, a)

@@ -1,0 +1,62 @@
+"""YAML files as idmgraph reads them: plain data only (PyYAML's safe loader), no aliases (an alias
+can expand without bound: a few lines that ask for gigabytes), a size cap, and the line of every
+key, so that an error names the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+__all__ = ["YamlError", "load_yaml_lines", "MAX_YAML_BYTES"]
+
+MAX_YAML_BYTES = 5 * 1024 * 1024  # the largest reference file is under 100 KB
+
+
+class YamlError(ValueError):
+    """A YAML file idmgraph will not read; ``line`` where it could tell (1-based)."""
+
+    def __init__(self, path: Path, line: int | None, message: str):
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
+def load_yaml_lines(path: Path, max_bytes: int = MAX_YAML_BYTES) -> tuple[object, dict[tuple, int]]:
+    """(data, lines): the file's data, and the 1-based line of each key and list item, by its path
+    in the data (``("event", "themes", 2)``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise YamlError(path, None, "not a regular file")
+    if path.stat().st_size > max_bytes:
+        raise YamlError(path, None, f"larger than {max_bytes:,} bytes: not a file idmgraph writes or reads")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlError(path, None, f"not UTF-8 text: {exc}") from exc
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlError(path, event.start_mark.line + 1, "YAML aliases (*name) are not allowed here")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise YamlError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc}") from exc
+    lines: dict[tuple, int] = {}
+
+    def walk(node, at: tuple) -> None:
+        lines[at] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                k = key.value
+                lines[(*at, k)] = key.start_mark.line + 1
+                walk(value, (*at, k))
+                lines[(*at, k)] = key.start_mark.line + 1  # the key's own line, not its value's
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, (*at, i))
+
+    if root is not None:
+        walk(root, ())
+    return data, lines
