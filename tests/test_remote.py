@@ -134,9 +134,7 @@ class _Flaky:
 
 
 def test_the_client_retries_429_and_503_as_retry_after_says():
-    from urllib.error import HTTPError
-
-    from idmgraph.remote import USER_AGENT, endpoint_rows
+    from idmgraph.remote import USER_AGENT, RemoteError, endpoint_rows
 
     flaky = _Flaky([(503, "1"), (429, "2")])
     try:
@@ -154,19 +152,90 @@ def test_the_client_retries_429_and_503_as_retry_after_says():
     finally:
         flaky.close()
     # an error that is not "busy" is not retried; a store that stays busy is given up on
-    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
-
     flaky = _Flaky([(400, None)])
     try:
-        with pytest.raises(QueryBadFormed):
+        with pytest.raises(RemoteError, match="answered 400"):
             endpoint_rows(flaky.url, "SELECT * WHERE { ?s ?p ?o }")
         assert len(flaky.seen) == 1
     finally:
         flaky.close()
     flaky = _Flaky([(503, "0")] * 5)
     try:
-        with pytest.raises(HTTPError):
+        with pytest.raises(RemoteError, match="answered 503"):
             endpoint_rows(flaky.url, "SELECT * WHERE { ?s ?p ?o }", retries=2)
         assert len(flaky.seen) == 3
     finally:
         flaky.close()
+
+
+class _Hostile:
+    """A loopback server that drips its answer, sends too much, redirects or answers garbage."""
+
+    def __init__(self, mode: str):
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if mode == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.end_headers()
+                try:
+                    if mode == "drip":
+                        for _ in range(100):
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                            time.sleep(0.1)
+                    elif mode == "huge":
+                        chunk = b" " * 65536
+                        for _ in range(200):  # 13 MB
+                            self.wfile.write(chunk)
+                    else:
+                        self.wfile.write(b"<html>not json</html>")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.mark.parametrize(
+    "mode, kwargs, message",
+    [
+        ("drip", {"timeout": 1.0}, "no complete answer within 1 s"),
+        ("huge", {"max_bytes": 1_000_000}, "passed 1,000,000 bytes"),
+        ("redirect", {}, "redirected the query to http://127.0.0.1:9/elsewhere"),
+        ("garbage", {}, "not SPARQL JSON results"),
+    ],
+)
+def test_a_hostile_endpoint_ends_in_an_error_not_a_hang(mode, kwargs, message):
+    from idmgraph.remote import RemoteError, _endpoint_json
+
+    hostile = _Hostile(mode)
+    try:
+        started = time.monotonic()
+        with pytest.raises(RemoteError, match=message):
+            _endpoint_json(hostile.url, "SELECT * WHERE { ?s ?p ?o }", **kwargs)
+        assert time.monotonic() - started < 8
+    finally:
+        hostile.close()
+
+
+def test_a_refused_connection_is_exit_2(capsys):
+    from idmgraph.cli import main
+
+    assert main(["query", "session-speakers", "--endpoint", "http://127.0.0.1:9/sparql"]) == 2
+    assert "Traceback" not in capsys.readouterr().err

@@ -483,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     from .push import PushError
     from .query import QueryError
     from .records import AgendaError
-    from .remote import TruncatedAnswer
+    from .remote import RemoteError, TruncatedAnswer
     from .text import printable
     from .yamlfile import YamlError
 
@@ -510,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     except (QueryError, FileNotFoundError, UsageError, YamlError) as exc:
         err.print(printable(f"error: {exc}"), markup=False)
         return EXIT_INPUT
-    except (PushError, TruncatedAnswer, FetchError) as exc:
+    except (PushError, TruncatedAnswer, FetchError, RemoteError) as exc:
         err.print(printable(f"error: {exc}"), markup=False)
         return EXIT_INPUT
     except OutputRefused as exc:

@@ -1,8 +1,9 @@
 """SELECT rows from the local store or any SPARQL 1.1 endpoint, as plain Python values.
 
 The network and view builders read the graph through this one function, so they work the same
-on a local build and on a remote endpoint (SPARQLWrapper: POST, a descriptive User-Agent, a
-timeout, and retries on 429/503 that honour Retry-After).
+on a local build and on a remote endpoint (httpx: an HTML-form POST, a descriptive User-Agent,
+one deadline per answer, a size cap, no redirects, and retries on 429/503 that honour
+Retry-After; every failure is a RemoteError, exit code 2).
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ import pyoxigraph as ox
 
 from . import __version__
 
-__all__ = ["select_rows", "endpoint_rows", "RemoteStore", "bind_values", "TruncatedAnswer", "USER_AGENT"]
+__all__ = [
+    "select_rows",
+    "endpoint_rows",
+    "RemoteStore",
+    "bind_values",
+    "TruncatedAnswer",
+    "RemoteError",
+    "USER_AGENT",
+]
 
 USER_AGENT = f"idmgraph/{__version__} (+https://w3id.org/idmgraph; research use)"
 
@@ -60,35 +69,69 @@ def _refuse_cut_answer(url: str, headers, data: dict) -> None:
         )
 
 
-def _endpoint_json(url: str, query: str, timeout: float = 60.0, retries: int = 3) -> dict:
-    """The SPARQL JSON results of a query on a remote endpoint (POST, conneg, retries)."""
-    from urllib.error import HTTPError
+class RemoteError(Exception):
+    """A remote endpoint that could not be asked or whose answer cannot be used (exit code 2)."""
 
-    from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 
-    client = SPARQLWrapper(url, agent=USER_AGENT)
-    # full-line comments are for people; SPARQLWrapper guesses the query form from the first
-    # keyword it meets and can take a word of a comment ("add") for an update
-    client.setQuery("\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#")))
-    client.setMethod(POST)
-    # an HTML-form POST, the one request form every store answers: Virtuoso 7.2 never answers a
-    # POST of application/sparql-query (openlink/virtuoso-opensource#842) and spins on it
-    client.setRequestMethod(URLENCODED)
-    client.setReturnFormat(JSON)
-    client.setOnlyConneg(True)  # no vendor format= parameters: pure content negotiation
-    client.setTimeout(int(timeout))
-    for attempt in range(retries + 1):
-        try:
-            answer = client.query()
-            data = answer.convert()
-            _refuse_cut_answer(url, answer.info(), data)
-            return data
-        except HTTPError as exc:
-            if exc.code not in (429, 503) or attempt == retries:
-                raise
-            wait = exc.headers.get("Retry-After") if exc.headers else None
-            time.sleep(min(float(wait) if wait and wait.isdigit() else 2.0**attempt, 30.0))
-    raise AssertionError("unreachable")
+MAX_ANSWER_BYTES = 200 * 1024 * 1024  # a larger answer is refused, not read into memory
+
+
+def _read_answer(r, url: str, timeout: float, deadline: float, max_bytes: int) -> dict:
+    """The JSON results of one response, read within the deadline and the size cap."""
+    import json
+
+    if r.is_redirect:
+        where = r.headers.get("location", "?")
+        raise RemoteError(f"{url} redirected the query to {where}; give that address if you trust it")
+    body = bytearray()
+    for chunk in r.iter_bytes():
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            raise RemoteError(f"{url}: the answer passed {max_bytes:,} bytes and was refused; ask for less")
+        if time.monotonic() > deadline:
+            raise RemoteError(f"{url}: no complete answer within {timeout:g} s")
+    if r.status_code >= 400:
+        detail = " ".join(bytes(body[:300]).decode("utf-8", "replace").split())
+        raise RemoteError(f"{url} answered {r.status_code}: {detail}")
+    try:
+        data = json.loads(bytes(body))
+    except ValueError as exc:
+        raise RemoteError(f"{url}: the answer is not SPARQL JSON results: {exc}") from exc
+    if not isinstance(data, dict) or not ("boolean" in data or "results" in data):
+        raise RemoteError(f"{url}: the answer is not SPARQL JSON results")
+    _refuse_cut_answer(url, r.headers, data)
+    return data
+
+
+def _endpoint_json(
+    url: str, query: str, timeout: float = 60.0, retries: int = 3, max_bytes: int = MAX_ANSWER_BYTES
+) -> dict:
+    """The SPARQL JSON results of a query on a remote endpoint: an HTML-form POST (the one request
+    form every store answers: Virtuoso 7.2 never answers a POST of application/sparql-query,
+    openlink/virtuoso-opensource#842), content negotiation only, a descriptive User-Agent, one
+    deadline for the whole answer (a server that drips it is cut off), a cap on its size, no
+    redirect followed (an error says where it pointed), retries on 429 and 503 that honour
+    Retry-After. Every failure is a RemoteError."""
+    import httpx
+
+    # full-line comments are for people; some stores read a comment's words
+    text = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
+    headers = {"Accept": "application/sparql-results+json", "User-Agent": USER_AGENT}
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+            for attempt in range(retries + 1):
+                deadline = time.monotonic() + timeout
+                with client.stream("POST", url, data={"query": text}, headers=headers) as r:
+                    if r.status_code in (429, 503) and attempt < retries:
+                        wait = r.headers.get("retry-after", "")
+                        time.sleep(min(float(wait) if wait.isdigit() else 2.0**attempt, 30.0))
+                        continue
+                    return _read_answer(r, url, timeout, deadline, max_bytes)
+    except httpx.TimeoutException as exc:
+        raise RemoteError(f"{url}: no answer within {timeout:g} s") from exc
+    except httpx.HTTPError as exc:
+        raise RemoteError(f"{url}: {exc.__class__.__name__}: {exc}") from exc
+    raise RemoteError(f"{url} stayed busy after {retries} retries")
 
 
 def endpoint_rows(
