@@ -108,7 +108,21 @@ def _parser() -> argparse.ArgumentParser:
         "--max-rows",
         type=_bounded(int, 1, 10**9),
         default=100_000,
-        help="refuse SELECT answers longer than this (at least 1)",
+        help="refuse SELECT answers with more rows, and CONSTRUCT/DESCRIBE answers with more "
+        "triples, than this (at least 1; default 100000)",
+    )
+    s.add_argument(
+        "--max-answer-mb",
+        type=_bounded(int, 1, 100_000),
+        default=200,
+        help="refuse answers larger than this many MB (default 200)",
+    )
+    s.add_argument(
+        "--log-format",
+        choices=("text", "json", "none"),
+        default="text",
+        help="access log on stderr, a line per request: id, client, path, status, duration, bytes, "
+        "query hash (default text; none for no access log)",
     )
     s.add_argument(
         "--timeout-s",
@@ -118,6 +132,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument(
         "--workers", type=_bounded(int, 1, 64), default=2, help="query worker processes, 1-64 (default 2)"
+    )
+    s.add_argument(
+        "--worker-memory-mb",
+        type=_bounded(int, 256, 1_048_576),
+        default=4096,
+        help="address space a query worker may use; past it the query fails and the worker is replaced "
+        "(default 4096)",
+    )
+    s.add_argument(
+        "--max-connections",
+        type=_bounded(int, 8, 65_536),
+        default=256,
+        help="concurrent connections; past them a request gets 503 (default 256)",
     )
     s.add_argument(
         "--allow-service",
@@ -411,12 +438,17 @@ def _viz(args, console: Console) -> int:
 
 
 def _serve(args, console: Console) -> int:
+    import os
+    import shutil
+    import signal
+    import tempfile
     from urllib.parse import urlsplit
 
     import uvicorn
 
     from .build import DEFAULT_OUT
     from .serve import create_app
+    from .serve.server import server_config
     from .serve.workers import QueryPool
     from .store import open_store
 
@@ -425,19 +457,114 @@ def _serve(args, console: Console) -> int:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UsageError(f"--allow-service {prefix!r}: give the start of an http(s) endpoint IRI")
     build = args.build or DEFAULT_OUT
-    store = open_store(build)
-    pool = QueryPool(build / "idm.trig", size=args.workers, timeout_s=args.timeout_s)
-    console.print(
-        f"SPARQL endpoint: http://{args.host}:{args.port}/sparql ({len(store)} quads, "
-        f"{args.workers} query workers, timeout {args.timeout_s:g} s)",
-        markup=False,
-    )
+    if not (build / "idm.trig").exists():
+        raise FileNotFoundError(f"{build / 'idm.trig'}: no built graph; run 'idmgraph build' first")
+    if args.log_format != "none":
+        import logging
+
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access = logging.getLogger("idmgraph.access")
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
+
+    def load() -> tuple:
+        """The build as it is now, in a private snapshot: (folder, store, pool, digest)."""
+        # one immutable build until the next reload: the pages and every worker (also one
+        # started again later) read this copy, whatever happens to the build folder meanwhile
+        snapshot = Path(tempfile.mkdtemp(prefix="idmgraph-serve-"))
+        try:
+            try:
+                os.link(build / "idm.trig", snapshot / "idm.trig")  # a rebuild writes new files
+            except OSError:
+                shutil.copyfile(build / "idm.trig", snapshot / "idm.trig")
+            digest = _file_digest(snapshot / "idm.trig")
+            store = open_store(snapshot)
+            pool = QueryPool(
+                snapshot / "idm.trig",
+                size=args.workers,
+                timeout_s=args.timeout_s,
+                memory_mb=args.worker_memory_mb,
+            )
+        except BaseException:
+            shutil.rmtree(snapshot, ignore_errors=True)
+            raise
+        return snapshot, store, pool, digest
+
+    snapshot, store, pool, digest = load()
+    loaded = [(snapshot, pool)]
     try:
-        app = create_app(store, max_rows=args.max_rows, pool=pool, allow_service=tuple(args.allow_service))
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        console.print(
+            f"SPARQL endpoint: http://{args.host}:{args.port}/sparql ({len(store)} quads, build "
+            f"{digest[:12]}, {args.workers} query workers, timeout {args.timeout_s:g} s, "
+            f"{args.worker_memory_mb} MB a worker); kill -HUP {os.getpid()} serves a new build",
+            markup=False,
+        )
+        app = create_app(
+            store,
+            max_rows=args.max_rows,
+            pool=pool,
+            allow_service=tuple(args.allow_service),
+            max_bytes=args.max_answer_mb * 1024 * 1024,
+            digest=digest,
+            log_format="json" if args.log_format == "json" else "text",
+        )
+        del store, pool
+
+        def reload() -> None:
+            """Load the build folder as it is now and serve it; the old build keeps answering
+            until the new one is ready, and a build that cannot be loaded is not served."""
+            import threading
+
+            try:
+                fresh = load()
+            except Exception as exc:  # the old build stays served
+                console.print(f"reload failed, still serving build {app.state.served().digest[:12]}: {exc}",
+                              markup=False)  # fmt: skip
+                return
+            old = app.state.reload(fresh[1], fresh[2], fresh[3])
+            loaded.append((fresh[0], fresh[2]))
+            console.print(
+                f"reloaded: build {fresh[3][:12]}, {old.quads} -> {len(fresh[1])} quads", markup=False
+            )
+
+            def retire() -> None:  # queries running on the old build finish first
+                import time
+
+                time.sleep(args.timeout_s + 1)
+                for entry in [e for e in loaded if e[1] is old.pool]:
+                    entry[1].close()
+                    shutil.rmtree(entry[0], ignore_errors=True)
+                    loaded.remove(entry)
+
+            threading.Thread(target=retire, daemon=True).start()
+
+        def on_hangup(signum, frame) -> None:
+            import threading
+
+            threading.Thread(target=reload, daemon=True).start()
+
+        signal.signal(signal.SIGHUP, on_hangup)
+        try:
+            uvicorn.Server(server_config(app, args.host, args.port, args.max_connections)).run()
+        except KeyboardInterrupt:  # uvicorn has shut down cleanly and passes Ctrl-C on
+            return 130
     finally:
-        pool.close()
+        for folder, running in loaded:
+            running.close()
+            shutil.rmtree(folder, ignore_errors=True)
     return EXIT_OK
+
+
+def _file_digest(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _push(args, console: Console) -> int:

@@ -11,28 +11,33 @@ Also the query page at ``/``, VoID at ``/void``, and every IRI the graph mints, 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import anyio
 import pyoxigraph as ox
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .. import __version__
+from .fair import FairTurns
 from .federation import check_nesting, check_services
+from .operate import AccessLog, BuildCache, note_query
 from .protocol import GRAPH_FORMATS, RESULT_FORMATS, ProtocolError, negotiate, read_request
 from .results import write_results
 
-__all__ = ["create_app", "execute", "service_description", "DEFAULT_MAX_ROWS"]
+__all__ = ["create_app", "execute", "service_description", "Served", "DEFAULT_MAX_ROWS", "DEFAULT_MAX_BYTES"]
 
 DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 LOG = logging.getLogger("idmgraph.serve")
 
@@ -53,11 +58,13 @@ def execute(
     max_rows: int = DEFAULT_MAX_ROWS,
     hint: str | None = None,
     allow_service: tuple[str, ...] | list[str] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> tuple[str, bytes]:
     """Run a query and serialise its answer: (media type, bytes), or ProtocolError.
 
     Without default-graph-uri the default graph is the union of all graphs. A SELECT with more
-    than ``max_rows`` rows is refused (422) rather than cut silently. SERVICE is refused (400)
+    than ``max_rows`` rows, a CONSTRUCT or DESCRIBE with more than ``max_rows`` triples, and an
+    answer past ``max_bytes`` are refused (422) rather than cut silently. SERVICE is refused (400)
     unless its endpoint starts with one of ``allow_service``. A failure while the query runs is
     logged here and answered with an error id, never with its detail (which may hold what
     another server said).
@@ -72,20 +79,26 @@ def execute(
     if named_graphs:
         kwargs["named_graphs"] = _graphs(named_graphs)
 
-    def run():
-        try:
-            return store.query(query, **kwargs)
-        except SyntaxError as exc:
-            raise ProtocolError(400, f"malformed query: {exc}") from exc
-        except Exception as exc:  # evaluation errors (a SERVICE that failed, an I/O error)
-            raise _internal(exc) from exc
-
+    # errors are raised outside the except blocks and without their cause: a traceback would
+    # keep pyoxigraph's result alive, and it must be freed on the thread that made it
+    failure: ProtocolError | None = None
     try:
-        return _answer(run(), accept, hint, max_rows)
-    except ProtocolError:
-        raise
-    except Exception as exc:  # the answer is computed while it is read: errors come here too
-        raise _internal(exc) from exc
+        media, payload = _answer(store.query(query, **kwargs), accept, hint, max_rows)
+    except ProtocolError as exc:
+        failure = ProtocolError(exc.status, exc.message, exc.headers)
+    except SyntaxError as exc:
+        failure = ProtocolError(400, f"malformed query: {exc}")
+    except Exception as exc:  # evaluation errors (a SERVICE that failed, an I/O error), also
+        failure = _internal(exc)  # while the answer is read: it is computed as it is read
+    if failure is not None:
+        raise failure
+    if len(payload) > max_bytes:
+        raise ProtocolError(
+            422,
+            f"the answer passes {max_bytes // (1024 * 1024):,} MB, the limit of this service: "
+            "add LIMIT/OFFSET to page through it",
+        )
+    return media, payload
 
 
 def _answer(result, accept: str | None, hint: str | None, max_rows: int) -> tuple[str, bytes]:
@@ -113,7 +126,18 @@ def _answer(result, accept: str | None, hint: str | None, max_rows: int) -> tupl
             rows.append(tuple(sol[n] for n in names))
         del result
         return media, write_results(names, rows, media)  # one pass: the rows are in hand
-    return media, result.serialize(format=GRAPH_FORMATS[media])
+    triples = []
+    for triple in result:
+        if len(triples) == max_rows:
+            del result, triple  # as above
+            raise ProtocolError(
+                422,
+                f"the graph has more than {max_rows} triples, the limit of this service: "
+                "add LIMIT to the WHERE clause, or narrow it",
+            )
+        triples.append(triple)
+    del result
+    return media, ox.serialize(triples, format=GRAPH_FORMATS[media])
 
 
 def _internal(exc: BaseException) -> ProtocolError:
@@ -196,6 +220,25 @@ def query_page(
     )
 
 
+# a request's body and a query past these sizes are refused (413) before they are read whole
+MAX_BODY_BYTES = 1024 * 1024
+MAX_QUERY_BYTES = 256 * 1024
+request_client: contextvars.ContextVar[str] = contextvars.ContextVar("request_client", default="?")
+
+
+async def _limited_body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) past ``limit`` bytes whether or not it says its length."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(413, f"the request body passes {limit:,} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise ProtocolError(413, f"the request body passes {limit:,} bytes")
+    return bytes(body)
+
+
 # Linked Data and error pages: their own inline style, no script, nothing from elsewhere
 DOC_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'"
 
@@ -235,16 +278,38 @@ PAGE_CSP = (
 )
 
 
+class Served:
+    """What the server answers from: one immutable build (its store for the pages, its query
+    workers, its digest). A reload swaps the whole of it at once, so the pages and /sparql can
+    never answer from two builds."""
+
+    def __init__(self, store: ox.Store, pool=None, digest: str | None = None):
+        import datetime
+
+        self.store, self.pool = store, pool
+        # without the digest of a build file, answers are cached for this process only
+        self.digest = digest or "process-" + uuid.uuid4().hex
+        self.quads = len(store)
+        self.loaded = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
 def create_app(
     store: ox.Store,
     max_rows: int = DEFAULT_MAX_ROWS,
     pool=None,
     base: str | None = None,
     allow_service: tuple[str, ...] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    digest: str | None = None,
+    log_format: str = "text",
 ) -> Starlette:
     """The endpoint app for a store (read-only). With a ``QueryPool``, queries run in worker
     processes that are stopped at the pool's timeout; without, in this process's threads.
-    SERVICE is refused unless its endpoint starts with one of ``allow_service``.
+    SERVICE is refused unless its endpoint starts with one of ``allow_service``. Answers past
+    ``max_rows`` rows or triples, or ``max_bytes`` bytes, are refused (422).
+
+    Clients (addresses) take turns at the workers (``fair.py``); a queue too long is answered
+    503 at once. ``app.state.reload(store, pool, digest)`` swaps the build served.
 
     ``base`` is where the graph's instance IRIs live, read from the build when not given
     (``idmgraph build --base``): ``{base}id/x`` is served at ``/id/x`` and ``{base}graph/x`` at
@@ -257,6 +322,17 @@ def create_app(
     from .protocol import _FORMAT_PARAMS, FORMAT_KEYS, format_hint
 
     base = base or iri_base(store)
+    served = [Served(store, pool, digest)]  # swapped whole by a reload
+    workers = getattr(pool, "size", 2)
+    # queries and pages wait in threads of their own: slow queries never stall the pages
+    query_threads = anyio.CapacityLimiter(max(4, 4 * workers))
+    page_threads = anyio.CapacityLimiter(16)
+    # turns at the workers go round the clients that wait: a client alone uses every worker,
+    # one that floods the server delays another's query by the queries running, not by its flood
+    turns = FairTurns(workers if pool is not None else 4, wait_s=2 * getattr(pool, "timeout_s", 30.0))
+
+    async def pages_thread(fn, *args):
+        return await anyio.to_thread.run_sync(lambda: fn(*args), limiter=page_threads)
 
     # one description per address the server is reached at (the Host a request names): a cache
     # of the first would tell every client another's host; bounded, since Host is the client's
@@ -267,7 +343,7 @@ def create_app(
         if key not in void_cache:
             if len(void_cache) >= 16:
                 void_cache.clear()
-            void_cache[key] = await run_in_threadpool(void_description, store, key[0], key[1], base)
+            void_cache[key] = await pages_thread(void_description, served[0].store, key[0], key[1], base)
         return Response(void_cache[key], media_type="text/turtle")
 
     async def answer(request: Request, iri: str, triples: list[ox.Triple]) -> Response:
@@ -277,7 +353,7 @@ def create_app(
         accept = _FORMAT_PARAMS.get(fmt or "", fmt) if fmt else request.headers.get("accept")
         headers = {"Vary": "Accept"}
         if not fmt and wants_html(accept):
-            page = await run_in_threadpool(render_page, store, iri, base)
+            page = await pages_thread(render_page, served[0].store, iri, base)
             return HTMLResponse(page, headers=headers)
         try:
             media, payload = rdf_response(triples, accept)
@@ -292,29 +368,38 @@ def create_app(
                 ox.NamedNode(iri)
             except ValueError:
                 return PlainTextResponse(f"not an IRI: <{iri}>\n", status_code=404)
-            return await answer(request, iri, await run_in_threadpool(describe, store, iri))
+            return await answer(request, iri, await pages_thread(describe, served[0].store, iri))
 
         return resource
 
     async def ontology(request: Request) -> Response:
         # the ontology's terms are hash IRIs: a client asks for the document, without the fragment
         iri = str(ONTOLOGY_IRI)
-        return await answer(request, iri, await run_in_threadpool(describe_ontology, store))
+        return await answer(request, iri, await pages_thread(describe_ontology, served[0].store))
 
-    async def run_job(query, accept, hint=None, default_graphs=None, named_graphs=None) -> tuple[str, bytes]:
-        """A query run in a worker (stopped at the timeout) or in a thread, refused past max_rows."""
+    async def run_job(query, accept, hint=None, default_graphs=None, named_graphs=None):
+        """A query run in a worker (stopped at the timeout) or in a thread, refused past its
+        limits; (media, bytes or a ``Spooled`` answer)."""
+        if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+            raise ProtocolError(
+                413, f"the query passes {MAX_QUERY_BYTES:,} bytes; a SPARQL query needs far less"
+            )
+        note_query(query)
         job = {
             "query": query,
             "accept": accept,
             "default_graphs": default_graphs or [],
             "named_graphs": named_graphs or [],
             "max_rows": max_rows,
+            "max_bytes": max_bytes,
             "hint": hint,
             "allow_service": list(allow_service),
         }
-        if pool is not None:
-            return await run_in_threadpool(pool.run, job)
-        return await run_in_threadpool(execute, store, **job)
+        now = served[0]
+        async with turns.turn(request_client.get()):
+            if now.pool is not None:
+                return await anyio.to_thread.run_sync(now.pool.run, job, limiter=query_threads)
+            return await anyio.to_thread.run_sync(lambda: execute(now.store, **job), limiter=query_threads)
 
     async def queries(request: Request) -> Response:
         """The research queries and their parameters, as JSON: what /queries/{name} takes."""
@@ -343,23 +428,27 @@ def create_app(
             return PlainTextResponse(str(exc) + "\n", status_code=404)
         params = {k: v for k, v in request.query_params.items() if k not in FORMAT_KEYS}
         hint = format_hint(parse_qs(request.url.query))
+        request_client.set(request.client.host if request.client else "?")
         try:
-            bindings = await run_in_threadpool(query_bindings, spec, params, store)
+            bindings = await pages_thread(query_bindings, spec, params, served[0].store)
             text = bind_values(spec.text, {ox.Variable(k): v for k, v in bindings.items()})
             media, payload = await run_job(text, request.headers.get("accept"), hint)
         except QueryError as exc:
             return PlainTextResponse(str(exc) + "\n", status_code=400)
         except ProtocolError as exc:
             return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
-        return Response(payload, media_type=media, headers={"Vary": "Accept"})
+        return _respond(media, payload)
 
     async def sparql(request: Request) -> Response:
-        body = await request.body()
+        request_client.set(request.client.host if request.client else "?")
         try:
+            body = await _limited_body(request, MAX_BODY_BYTES)
+            if len(request.url.query) > MAX_BODY_BYTES:
+                raise ProtocolError(414, f"the URL passes {MAX_BODY_BYTES:,} bytes: POST the query instead")
             req = read_request(request.method, request.url.query, request.headers.get("content-type"), body)
             if req.query is None:
                 return Response(
-                    service_description(str(request.url_for("sparql")), store, allow_service),
+                    service_description(str(request.url_for("sparql")), served[0].store, allow_service),
                     media_type="text/turtle",
                 )
             media, payload = await run_job(
@@ -371,7 +460,32 @@ def create_app(
             )
         except ProtocolError as exc:
             return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
-        return Response(payload, media_type=media, headers={"Vary": "Accept"})
+        return _respond(media, payload)
+
+    async def health(request: Request) -> Response:
+        """Is the server answering, from which build, with how many workers."""
+        now = served[0]
+        alive = now.pool.alive() if now.pool is not None else None
+        ok = alive is None or alive > 0
+        return JSONResponse(
+            {
+                "status": "ok" if ok else "no query worker is running",
+                "version": __version__,
+                "build": now.digest,
+                "quads": now.quads,
+                "loaded": now.loaded,
+                "workers": None if now.pool is None else {"alive": alive, "size": now.pool.size},
+            },
+            status_code=200 if ok else 503,
+        )
+
+    def reload(new_store: ox.Store, new_pool=None, new_digest: str | None = None) -> Served:
+        """Serve another build from now on; the build served until now is returned (its pool is
+        the caller's to close once its queries are done)."""
+        old = served[0]
+        served[0] = Served(new_store, new_pool, new_digest)
+        void_cache.clear()
+        return old
 
     async def home(request: Request) -> Response:
         q = request.query_params
@@ -379,9 +493,10 @@ def create_app(
         page = query_page(q.get("example"), q.get("query"), values, base)
         return HTMLResponse(page, headers={"Content-Security-Policy": PAGE_CSP})
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/sparql", sparql, methods=ALL_METHODS, name="sparql"),
+            Route("/health", health),
             Route("/", home),
             Route("/favicon.ico", lambda request: Response(status_code=204)),
             Route("/queries", queries),
@@ -393,13 +508,36 @@ def create_app(
             Route("/ontology", ontology),
         ],
         middleware=[
+            Middleware(AccessLog, log_format=log_format),
             Middleware(SecurityHeaders),
+            Middleware(BuildCache, digest=lambda: f"{__version__}:{served[0].digest}"),
+            Middleware(GZipMiddleware, minimum_size=4096),
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
                 allow_methods=["GET", "POST"],
                 allow_headers=["*"],
-                expose_headers=["Content-Type"],
+                expose_headers=["Content-Type", "ETag", "X-Request-Id"],
             ),
         ],
+    )
+    app.state.reload = reload
+    app.state.served = lambda: served[0]
+    return app
+
+
+def _respond(media: str, payload) -> Response:
+    """An answer in hand, or one a worker spooled to a file: streamed from the file, so a client
+    that reads slowly holds a file, not the server's memory."""
+    if isinstance(payload, bytes):
+        return Response(payload, media_type=media, headers={"Vary": "Accept"})
+    handle = payload.open()
+
+    def chunks():
+        with handle:
+            while block := handle.read(256 * 1024):
+                yield block
+
+    return StreamingResponse(
+        chunks(), media_type=media, headers={"Vary": "Accept", "Content-Length": str(payload.size)}
     )

@@ -1,0 +1,155 @@
+"""The endpoint as an operator runs it (issue 11, point 2 and "operable"): answers capped in
+triples and bytes, large answers streamed from a file, caching by the build's digest, gzip,
+/health, an access log with request ids, a quiet stop."""
+
+import json
+import logging
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from starlette.testclient import TestClient
+
+from idmgraph.serve import create_app
+from idmgraph.serve.workers import QueryPool, Spooled
+from stores import free_port
+
+JSON = "application/sparql-results+json"
+EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def test_construct_and_describe_past_max_rows_are_refused(store_2017):
+    c = TestClient(create_app(store_2017, max_rows=50))
+    r = c.get("/sparql", params={"query": EVERYTHING}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 422 and "more than 50 triples" in r.text
+    r = c.get("/sparql", params={"query": "DESCRIBE ?s WHERE { ?s a ?t }"}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 422
+    small = c.get("/sparql", params={"query": EVERYTHING + " LIMIT 50"}, headers={"Accept": "text/turtle"})
+    assert small.status_code == 200
+    assert len(ox.parse(small.content, format=ox.RdfFormat.TURTLE).__iter__().__next__().subject.value) > 0
+
+
+def test_an_answer_past_max_bytes_is_refused(store_2017):
+    c = TestClient(create_app(store_2017, max_bytes=10_000))
+    r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": JSON})
+    assert r.status_code == 422 and "MB" in r.text
+    assert c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": JSON}).status_code == 200
+
+
+def test_large_answers_stream_from_a_file_that_is_gone_afterwards(build_2017, store_2017):
+    pool = QueryPool(build_2017.out_dir / "idm.trig", size=1, timeout_s=30)
+    try:
+        media, answer = pool.run({"query": EVERYTHING, "accept": "application/n-triples"})
+        assert isinstance(answer, Spooled) and answer.size > 256 * 1024
+        answer.discard()
+        c = TestClient(create_app(store_2017, pool=pool))
+        with c.stream(
+            "GET",
+            "/sparql",
+            params={"query": EVERYTHING},
+            headers={"Accept": "application/n-triples", "Accept-Encoding": "identity"},
+        ) as r:
+            assert r.status_code == 200 and int(r.headers["content-length"]) > 256 * 1024
+            body = b"".join(r.iter_bytes())
+        direct = store_2017.query(EVERYTHING, use_default_graph_as_union=True)
+        assert len(body.splitlines()) == len(list(direct))
+        assert not list(__import__("pathlib").Path(pool.spool).iterdir())  # nothing left on disk
+    finally:
+        pool.close()
+
+
+def test_etag_from_the_build_and_304(store_2017):
+    c = TestClient(create_app(store_2017, digest="abc"))
+    url, params = "/sparql", {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    first = c.get(url, params=params, headers={"Accept": JSON})
+    tag = first.headers["etag"]
+    assert first.status_code == 200 and "max-age" in first.headers["cache-control"]
+    again = c.get(url, params=params, headers={"Accept": JSON, "If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
+    other = c.get(url, params=params, headers={"Accept": "text/csv", "If-None-Match": tag})
+    assert other.status_code == 200 and other.headers["etag"] != tag  # another representation
+    # another build: the same request has another tag
+    c2 = TestClient(create_app(store_2017, digest="def"))
+    assert c2.get(url, params=params, headers={"Accept": JSON}).headers["etag"] != tag
+    # errors and POSTs are not cached
+    bad = c.get(url, params={"query": "SELECT WHERE {"})
+    assert bad.status_code == 400 and bad.headers["cache-control"] == "no-store" and "etag" not in bad.headers
+    assert "etag" not in c.post(url, data=params).headers
+    assert c.get("/health").headers["cache-control"] == "no-store"
+
+
+def test_gzip_for_large_answers(store_2017):
+    c = TestClient(create_app(store_2017))
+    r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+              headers={"Accept": JSON, "Accept-Encoding": "gzip"})  # fmt: skip
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+    assert len(r.json()["results"]["bindings"]) == len(store_2017)
+
+
+def test_health_says_the_build_and_the_workers(build_2017, store_2017):
+    pool = QueryPool(build_2017.out_dir / "idm.trig", size=2, timeout_s=30)
+    try:
+        c = TestClient(create_app(store_2017, pool=pool, digest="0123abcd"))
+        h = c.get("/health").json()
+        assert h["status"] == "ok" and h["build"] == "0123abcd" and h["quads"] == len(store_2017)
+        assert h["workers"] == {"alive": 2, "size": 2}
+        for pid in pool.pids():
+            __import__("os").kill(pid, signal.SIGKILL)
+        time.sleep(0.3)
+        dead = c.get("/health")
+        assert dead.status_code == 503 and dead.json()["workers"]["alive"] == 0
+        # the next query brings the workers back
+        assert c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code in (200, 500)
+        assert c.get("/health").json()["workers"]["alive"] >= 1
+    finally:
+        pool.close()
+
+
+def test_access_log_has_request_id_status_and_query_hash(store_2017, caplog):
+    c = TestClient(create_app(store_2017, log_format="json"))
+    query = "ASK { ?s ?p ?o }"
+    with caplog.at_level(logging.INFO, logger="idmgraph.access"):
+        r = c.get("/sparql", params={"query": query})
+        c.get("/id/person/nobody-at-all")
+    lines = [json.loads(rec.getMessage()) for rec in caplog.records if rec.name == "idmgraph.access"]
+    ask, missing = lines
+    assert ask["id"] == r.headers["x-request-id"] and ask["status"] == 200 and ask["path"] == "/sparql"
+    assert len(ask["query"]) == 16 and query not in json.dumps(ask)  # a hash, never the text
+    assert ask["bytes"] == len(r.content) and ask["ms"] >= 0
+    assert missing["status"] == 404 and "query" not in missing
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_the_server_stops_quietly(build_2017, stop):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "idmgraph.cli",
+            "serve",
+            "--build",
+            str(build_2017.out_dir),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.time() < deadline
+        time.sleep(0.2)
+    server.send_signal(stop)
+    out, err = server.communicate(timeout=30)
+    assert "Traceback" not in err.decode(), err.decode()[-2000:]
+    assert server.returncode in (0, 130, -stop)
