@@ -5,20 +5,27 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: help run build test check lint bench clean
+.PHONY: help run build test check lint bench clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package (and its version) the environment had when the tests last
+# passed; installs are constrained to it, so `make run` installs the same versions tomorrow.
+# `make lock` writes it again from the current environment.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
 	touch $@
 
-$(TSTAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(TSTAMP): $(STAMP) pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
+
+lock: $(TSTAMP)  ## pin the environment's packages in requirements.lock (after updating them on purpose)
+	( echo "# pinned by make lock: pip install -c requirements.lock -e '.[test]'"; \
+	  $(BIN)/python -m pip freeze --exclude-editable --all | grep -v '^pip==' ) > requirements.lock
 
 run: $(STAMP)  ## create the environment, build the graph from data/sources/, print the headline, networks, views
 	$(BIN)/idmgraph build

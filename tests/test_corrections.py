@@ -7,9 +7,10 @@ import pytest
 
 from idmgraph.agenda.assemble import assemble_agenda
 from idmgraph.agenda.readers import read_document
-from idmgraph.curation import CURATION_DIR, load_corrections
+from idmgraph.curation import load_corrections
 from idmgraph.lexicon import load_lexicon
 from idmgraph.organizations import load_organizations
+from idmgraph.paths import curation_dir
 from idmgraph.records import AgendaError
 from idmgraph.states import load_states
 
@@ -98,5 +99,5 @@ def test_a_malformed_correction_names_its_line(row, words, tmp_path):
 
 
 def test_the_bundled_corrections_file_is_valid():
-    assert (CURATION_DIR / "corrections.yml").exists()
+    assert (curation_dir() / "corrections.yml").exists()
     assert load_corrections() == []

@@ -40,3 +40,25 @@ def test_no_csv_for_spreadsheets_starts_a_formula(tmp_path, capsys):
     for name, file in files.items():
         if name.endswith(".csv"):
             assert not [c for c in _cells(file.read_text(encoding="utf-8")) if c.startswith(RISKY)], name
+
+
+def test_workbooks_and_excel_csv_keep_accents_and_carry_no_formula(tmp_path, capsys):
+    import openpyxl
+
+    path = tmp_path / "risky-en.txt"
+    path.write_text(AGENDA.replace("Jane Roe", "Jürg Lauber-Niño"), encoding="utf-8")
+    out = run_build([path], tmp_path / "build").out_dir
+    book = tmp_path / "speakers.xlsx"
+    args = ["query", "session-speakers", "--build", str(out)]
+    assert main([*args, "--format", "xlsx", "--output", str(book)]) == 0
+    sheet = openpyxl.load_workbook(book).active
+    cells = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("Jürg Lauber-Niño" in c for c in cells)
+    assert not [c for c in cells if c.startswith(RISKY)] and not [c for c in cells if c.startswith("=")]
+    assert main([*args, "--format", "xlsx"]) == 2  # a workbook is not for the terminal
+    capsys.readouterr()
+    assert main([*args, "--format", "csv", "--excel"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("\ufeff") and "Jürg Lauber-Niño" in text
+    assert main([*args, "--format", "csv"]) == 0
+    assert not capsys.readouterr().out.startswith("\ufeff")

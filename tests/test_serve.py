@@ -66,6 +66,17 @@ def test_negotiation():
     with pytest.raises(ProtocolError) as err:
         negotiate("image/png", "results")
     assert err.value.status == 406
+    # q=0 refuses a type, also beside a range that would take it (RFC 9110, 12.4.2)
+    assert negotiate("text/*;q=0.5, text/csv;q=0", "results") == "text/tab-separated-values"
+    assert negotiate("*/*;q=0.1, application/sparql-results+json;q=0", "results") != (
+        "application/sparql-results+json"
+    )
+    with pytest.raises(ProtocolError):
+        negotiate("text/csv;q=0, text/tab-separated-values;q=0, application/*;q=0", "results")
+    # the more specific range decides; a malformed range is skipped, not a 500
+    assert negotiate("text/turtle;q=0.2, */*;q=0.9", "graph") != "text/turtle"
+    assert negotiate("garbage;;q=x, text/csv", "results") == "text/csv"
+    assert negotiate("garbage", "results") == "application/sparql-results+json"
 
 
 # ---- the app -------------------------------------------------------------------------------
@@ -458,7 +469,8 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
         ({"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"}, "text/csv", {400}),
         ({"query": "SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000}, "text/csv", {400, 413}),
         ({"query": "SELECT * WHERE { ?s ?p ?o } #" + "x" * 2_000_000}, "text/csv", {413}),
-        ({"query": "SELECT * WHERE { ?s ?p ?o } ORDER BY ?o"}, "text/csv", {500}),
+        # 0.5.13 aborts on it over some graphs (tests/test_engine_faults.py): a 500 saying so
+        ({"query": "SELECT * WHERE { ?s ?p ?o } ORDER BY ?o"}, "text/csv", {200, 500}),
         ({"query": hungry}, "text/csv", {500, 503}),
     ]
     jobs = [mix[i % len(mix)] for i in range(1940)]

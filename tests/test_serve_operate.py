@@ -153,3 +153,107 @@ def test_the_server_stops_quietly(build_2017, stop):
     out, err = server.communicate(timeout=30)
     assert "Traceback" not in err.decode(), err.decode()[-2000:]
     assert server.returncode in (0, 130, -stop)
+
+
+def test_dumps_are_the_whole_dataset_and_listed_in_void(store_2017):
+    import gzip
+
+    c = TestClient(create_app(store_2017))
+    for name, fmt in (("idm.trig.gz", ox.RdfFormat.TRIG), ("idm.nq.gz", ox.RdfFormat.N_QUADS)):
+        r = c.get(f"/dumps/{name}")
+        assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+        quads = set(ox.parse(gzip.decompress(r.content), format=fmt))
+        assert quads == set(store_2017)  # every quad, in its graph
+    assert c.get("/dumps/../idm.trig").status_code == 404
+    assert c.get("/dumps/secret.gz").status_code == 404
+    void = c.get("/void", headers={"Accept": "application/n-triples"})
+    assert void.headers["content-type"].startswith("application/n-triples")
+    dumps = [t for t in ox.parse(void.content, format=ox.RdfFormat.N_TRIPLES)
+             if t.predicate.value == "http://rdfs.org/ns/void#dataDump"]  # fmt: skip
+    assert sorted(t.object.value.rsplit("/", 1)[1] for t in dumps) == ["idm.nq.gz", "idm.trig.gz"]
+
+
+def test_graph_store_is_read_only_and_answers_by_graph(store_2017):
+    c = TestClient(create_app(store_2017))
+    graph = next(g for g in store_2017.named_graphs() if "/graph/source/" in g.value)
+    r = c.get("/data", params={"graph": graph.value}, headers={"Accept": "application/n-triples"})
+    got = {q.triple for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)}
+    assert got == {q.triple for q in store_2017.quads_for_pattern(None, None, None, graph)} and got
+    default = c.get("/data?default", headers={"Accept": "text/turtle"})
+    assert default.status_code == 200 and len(list(ox.parse(default.content, format=ox.RdfFormat.TURTLE))) > 0
+    assert c.get("/data", params={"graph": "https://example.org/none"}).status_code == 404
+    assert (
+        c.get("/data").status_code == 400
+        and c.get("/data", params={"graph": "not an iri"}).status_code == 400
+    )
+    for method in ("put", "post", "delete"):
+        assert getattr(c, method)("/data", params={"graph": graph.value}).status_code == 405
+
+
+def test_service_description_in_every_rdf_format(store_2017):
+    c = TestClient(create_app(store_2017))
+    for media, fmt in (("text/turtle", ox.RdfFormat.TURTLE), ("application/ld+json", ox.RdfFormat.JSON_LD),
+                       ("application/rdf+xml", ox.RdfFormat.RDF_XML), ("application/n-triples", ox.RdfFormat.N_TRIPLES)):  # fmt: skip
+        r = c.get("/sparql", headers={"Accept": media})
+        assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+        kinds = {
+            t.object.value for t in ox.parse(r.content, format=fmt) if t.predicate.value.endswith("#type")
+        }
+        assert "http://www.w3.org/ns/sparql-service-description#Service" in kinds
+
+
+def test_the_dataset_describes_itself_for_catalogues(store_2017):
+    """VoID, DCAT and schema.org Dataset in one description at /void and /.well-known/void: the
+    licence, the version, the sources it was read from, the endpoint and the dumps."""
+    from idmgraph import __version__
+
+    c = TestClient(create_app(store_2017))
+    r = c.get("/.well-known/void", headers={"Accept": "application/n-triples"})
+    triples = [q.triple for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)]
+    dataset = next(t.subject for t in triples if t.object.value == "http://www.w3.org/ns/dcat#Dataset")
+
+    def values(p):
+        return {t.object.value for t in triples if t.subject == dataset and t.predicate.value == p}
+
+    assert "https://schema.org/Dataset" in values("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    assert values("http://purl.org/dc/terms/license") == {"https://creativecommons.org/licenses/by/4.0/"}
+    assert values("https://schema.org/version") == {__version__}
+    assert any("iom.int" in u for u in values("http://purl.org/dc/terms/source"))
+    downloads = {
+        t.object.value for t in triples if t.predicate.value == "http://www.w3.org/ns/dcat#downloadURL"
+    }
+    assert {u.rsplit("/", 1)[1] for u in downloads} == {"idm.trig.gz", "idm.nq.gz"}
+    for url in downloads:
+        assert c.get(url).status_code == 200
+
+
+def test_the_ontology_says_its_version_and_licence():
+    from rdflib import OWL, Graph, URIRef
+    from rdflib.namespace import DCTERMS
+
+    from idmgraph import __version__
+    from idmgraph.paths import bundled
+
+    g = Graph().parse(bundled("ontology", "idm.ttl"))
+    onto = URIRef("https://w3id.org/idmgraph/ontology")
+    assert str(g.value(onto, OWL.versionInfo)) == __version__
+    assert str(g.value(onto, OWL.versionIRI)).endswith("/" + __version__)
+    assert str(g.value(onto, DCTERMS.license)) == "https://creativecommons.org/licenses/by/4.0/"
+    version = g.value(onto, OWL.versionIRI)
+    assert str(g.value(version, OWL.versionInfo)) == __version__
+
+
+@pytest.mark.parametrize("path", ["/id/person/laura-thompson", "/vocab/gcm/objective-23", "/ontology"])
+def test_json_ld_is_compact_and_says_the_same_as_n_triples(store_2017, path):
+    c = TestClient(create_app(store_2017))
+    nt = c.get(path, headers={"Accept": "application/n-triples"})
+    assert nt.status_code == 200
+    expected = {q.triple for q in ox.parse(nt.content, format=ox.RdfFormat.N_TRIPLES)}
+    ld = c.get(path, headers={"Accept": "application/ld+json"})
+    doc = json.loads(ld.content)
+    assert "foaf" in doc["@context"] or "skos" in doc["@context"] or "owl" in doc["@context"]
+    assert any(":" in k and not k.startswith(("@", "http")) for n in doc["@graph"] for k in n)  # compact keys
+    assert {q.triple for q in ox.parse(ld.content, format=ox.RdfFormat.JSON_LD)} == expected
+    ttl = c.get(path, headers={"Accept": "text/turtle"})
+    assert b"@prefix" in ttl.content
+    assert {q.triple for q in ox.parse(ttl.content, format=ox.RdfFormat.TURTLE)} == expected

@@ -20,8 +20,9 @@ from rdflib import Dataset
 from . import __version__, iris
 from .agenda import parse_source
 from .files import check_output_folder, write_folder_atomically
-from .lexicon import PROJECT_DIR, load_lexicon
+from .lexicon import load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
+from .paths import default_sources, project_dir
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
 from .resolve import Resolution, resolve_agendas
@@ -37,12 +38,8 @@ __all__ = [
     "participation_rows",
     "source_counts",
     "CSV_COLUMNS",
-    "DEFAULT_SOURCES",
-    "DEFAULT_OUT",
 ]
 
-DEFAULT_SOURCES = PROJECT_DIR / "data" / "sources"
-DEFAULT_OUT = PROJECT_DIR / "data" / "build"
 
 CSV_COLUMNS = [
     "source",
@@ -288,8 +285,8 @@ def _report_json(result: BuildResult) -> bytes:
         "sources": [
             {
                 "id": s.id,
-                "path": os.path.relpath(s.path, PROJECT_DIR)
-                if s.path.is_absolute() and PROJECT_DIR in s.path.parents
+                "path": os.path.relpath(s.path, project_dir())
+                if s.path.is_absolute() and project_dir() in s.path.parents
                 else str(s.path),
                 "counts": source_counts(result.resolution, s.id),
                 "expected": s.expected,
@@ -326,12 +323,13 @@ def dataset_from_agendas(agendas: list[Agenda], near_miss: bool = True) -> tuple
 
 
 def run_build(
-    paths: list[Path] | None = None,
-    out_dir: Path | None = DEFAULT_OUT,
+    paths: list[Path] | None,
+    out_dir: Path | None,
     step: Callable[[str], None] | None = None,
     base: str = BASE,
 ) -> BuildResult:
-    """Build the graph from agenda files or folders and, if out_dir is given, write it there.
+    """Build the graph from agenda files or folders (default: the project's data/sources/) and,
+    if out_dir is not None, write it there.
 
     ``base`` is where the instance and graph IRIs live in the files written (default
     ``https://w3id.org/idmgraph/``); a deployment on its own domain gives its own.
@@ -344,10 +342,10 @@ def run_build(
         check_output_folder(out_dir)  # before any work: never replace what idmgraph did not write
     step = step or (lambda _msg: None)
     step("reading sources")
-    sources = find_sources(paths or [DEFAULT_SOURCES])
+    sources = find_sources(paths or [default_sources()])
     if not sources:
         raise AgendaError(
-            ", ".join(str(p) for p in (paths or [DEFAULT_SOURCES])),
+            ", ".join(str(p) for p in (paths or [default_sources()])),
             None,
             "no agenda files (.txt, .md, .html, .pdf, .docx) found",
         )

@@ -18,6 +18,10 @@ from . import __version__
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
 
 _EPILOG = "exit codes: 0 ok, 1 validation failed, 2 bad input or usage"
+_PROJECT_HELP = (
+    "project folder: its data/sources/, data/curation/ and data/build/ are the defaults "
+    "(default: the current folder, or the nearest folder above it with a data/sources/)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="idmgraph", epilog=_EPILOG, description="IDM agendas as an RDF knowledge graph."
     )
     p.add_argument("--version", action="version", version=f"idmgraph {__version__}")
+    p.add_argument("--project", type=Path, default=None, help=_PROJECT_HELP)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("ingest", help="parse one agenda and print it", epilog=_EPILOG)
@@ -213,9 +218,22 @@ def _parser() -> argparse.ArgumentParser:
         else:
             s.add_argument("query", nargs="?", help="SPARQL text")
             s.add_argument("--file", type=Path, help="a .rq file")
-        s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+        s.add_argument(
+            "--format",
+            choices=("table", "csv", "json", "xlsx"),
+            default="table",
+            help="table (default), csv, json, or xlsx (an Excel workbook; needs --output)",
+        )
+        s.add_argument(
+            "--excel",
+            action="store_true",
+            help="csv: begin with a byte-order mark, so that Excel opens accents right",
+        )
+        s.add_argument("--output", type=Path, default=None, help="write to this file, not to the terminal")
         s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
         s.add_argument("--endpoint", default=None, help="run on this SPARQL 1.1 endpoint instead")
+    for command in sub.choices.values():  # also after the command: idmgraph build --project DIR
+        command.add_argument("--project", type=Path, default=argparse.SUPPRESS, help=_PROJECT_HELP)
     return p
 
 
@@ -234,17 +252,35 @@ def _bounded(kind, low, high):
     return parse
 
 
-def _emit(console: Console, frame, fmt: str, title: str | None = None) -> None:
+def _emit(console: Console, frame, fmt: str, title: str | None = None, excel: bool = False,
+          output: Path | None = None) -> None:  # fmt: skip
+    """A query's answer in the format asked for, to the terminal or to ``output``. The files
+    meant for spreadsheets (csv, xlsx) never carry a formula."""
     from .report import render_frame
+    from .text import spreadsheet_safe_frame
 
+    if fmt == "xlsx":
+        if output is None:
+            raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+        frame = spreadsheet_safe_frame(frame)
+        with __import__("pandas").ExcelWriter(output, engine="openpyxl") as book:
+            frame.to_excel(book, index=False, sheet_name=(title or "answer")[:31])
+        console.print(f"wrote {_rel(output)} ({len(frame)} rows)", markup=False)
+        return
     if fmt == "csv":
-        from .text import spreadsheet_safe_frame
-
-        sys.stdout.write(spreadsheet_safe_frame(frame).to_csv(index=False))  # no formulas for spreadsheets
+        text = ("\ufeff" if excel else "") + spreadsheet_safe_frame(frame).to_csv(index=False)
     elif fmt == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+        text = frame.to_json(orient="records", force_ascii=False, indent=2) + "\n"
+    elif output is not None:
+        text = frame.to_string(index=False) + "\n"
     else:
         render_frame(console, frame, title)
+        return
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {_rel(output)} ({len(frame)} rows)", markup=False)
+    else:
+        sys.stdout.write(text)
 
 
 def _ingest(args, console: Console) -> int:
@@ -270,13 +306,17 @@ def _ingest(args, console: Console) -> int:
 
 
 def _fetch(args, console: Console) -> int:
-    from .build import DEFAULT_SOURCES
     from .fetch import fetch_source
+    from .paths import default_sources
 
     if args.timeout_s <= 0 or args.max_bytes <= 0:
         raise UsageError("--timeout-s and --max-bytes must be positive")
     got = fetch_source(
-        args.url, args.sources or DEFAULT_SOURCES, args.id, max_bytes=args.max_bytes, timeout_s=args.timeout_s
+        args.url,
+        args.sources or default_sources(),
+        args.id,
+        max_bytes=args.max_bytes,
+        timeout_s=args.timeout_s,
     )
     console.print(f"saved {_rel(got.file)} ({got.size:,} bytes, sha256 {got.sha256[:12]}…)", markup=False)
     console.print(
@@ -287,8 +327,9 @@ def _fetch(args, console: Console) -> int:
 
 
 def _build(args, console: Console) -> int:
-    from .build import DEFAULT_OUT, run_build
+    from .build import run_build
     from .namespace import BASE, check_base
+    from .paths import default_out
     from .report import render_headline
 
     try:
@@ -298,7 +339,7 @@ def _build(args, console: Console) -> int:
     err = Console(stderr=True)
     with err.status("building", spinner="dots") as status:
         result = run_build(
-            args.sources or None, args.out or DEFAULT_OUT, step=lambda msg: status.update(msg), base=base
+            args.sources or None, args.out or default_out(), step=lambda msg: status.update(msg), base=base
         )
     if not args.quiet:
         render_headline(console, result)
@@ -308,10 +349,10 @@ def _build(args, console: Console) -> int:
 def _validate(args, console: Console) -> int:
     from rdflib import Dataset
 
-    from .build import DEFAULT_OUT
+    from .paths import default_out
     from .validate import validate_dataset
 
-    path = (args.build or DEFAULT_OUT) / "idm.trig"
+    path = (args.build or default_out()) / "idm.trig"
     if not path.exists():
         console.print(f"{path}: no built graph; run 'idmgraph build' first", markup=False)
         return EXIT_INPUT
@@ -325,7 +366,7 @@ def _validate(args, console: Console) -> int:
 
 
 def _query(args, console: Console) -> int:
-    from .build import DEFAULT_OUT
+    from .paths import default_out
     from .query import QueryError, list_queries, run_query
 
     if args.list or not args.name:
@@ -350,13 +391,13 @@ def _query(args, console: Console) -> int:
     if args.scope:
         params["scope"] = args.scope
     store = _remote(args)
-    frame = run_query(args.name, params, store=store, build_dir=args.build or DEFAULT_OUT, lang=args.lang)
-    _emit(console, frame, args.format, args.name)
+    frame = run_query(args.name, params, store=store, build_dir=args.build or default_out(), lang=args.lang)
+    _emit(console, frame, args.format, args.name, args.excel, args.output)
     return EXIT_OK
 
 
 def _sparql(args, console: Console) -> int:
-    from .build import DEFAULT_OUT
+    from .paths import default_out
     from .query import QueryError, run_sparql, run_sparql_guarded
 
     if args.file:
@@ -370,10 +411,10 @@ def _sparql(args, console: Console) -> int:
         raise QueryError("give a query, or --file F.rq")
     remote = _remote(args)
     if remote is None:  # a query the engine aborts on ends this child, not the command
-        frame = run_sparql_guarded(text, build_dir=args.build or DEFAULT_OUT)
+        frame = run_sparql_guarded(text, build_dir=args.build or default_out())
     else:
         frame = run_sparql(text, store=remote)
-    _emit(console, frame, args.format)
+    _emit(console, frame, args.format, None, args.excel, args.output)
     return EXIT_OK
 
 
@@ -387,10 +428,10 @@ def _remote(args):
 
 
 def _network_data(args):
-    from .build import DEFAULT_OUT
     from .network import read_network_data
+    from .paths import default_out
 
-    build = args.build or DEFAULT_OUT
+    build = args.build or default_out()
     if not args.endpoint and not (build / "idm.trig").exists():
         raise FileNotFoundError(f"{build / 'idm.trig'}: no built graph; run 'idmgraph build' first")
     return read_network_data(endpoint=args.endpoint, build_dir=build), build
@@ -446,7 +487,7 @@ def _serve(args, console: Console) -> int:
 
     import uvicorn
 
-    from .build import DEFAULT_OUT
+    from .paths import default_out
     from .serve import create_app
     from .serve.server import server_config
     from .serve.workers import QueryPool
@@ -456,7 +497,7 @@ def _serve(args, console: Console) -> int:
         parts = urlsplit(prefix)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UsageError(f"--allow-service {prefix!r}: give the start of an http(s) endpoint IRI")
-    build = args.build or DEFAULT_OUT
+    build = args.build or default_out()
     if not (build / "idm.trig").exists():
         raise FileNotFoundError(f"{build / 'idm.trig'}: no built graph; run 'idmgraph build' first")
     if args.log_format != "none":
@@ -568,10 +609,10 @@ def _file_digest(path: Path) -> str:
 
 
 def _push(args, console: Console) -> int:
-    from .build import DEFAULT_OUT
+    from .paths import default_out
     from .push import PushError, push_graphs
 
-    trig = (args.build or DEFAULT_OUT) / "idm.trig"
+    trig = (args.build or default_out()) / "idm.trig"
     if not trig.exists():
         raise FileNotFoundError(f"{trig}: no built graph; run 'idmgraph build' first")
     password = None
@@ -604,9 +645,10 @@ class UsageError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .build import DEFAULT_OUT, BuildFailed
+    from .build import BuildFailed
     from .fetch import FetchError
     from .files import OutputRefused
+    from .paths import default_out, set_project
     from .push import PushError
     from .query import QueryError
     from .records import AgendaError
@@ -615,6 +657,11 @@ def main(argv: list[str] | None = None) -> int:
     from .yamlfile import YamlError
 
     args = _parser().parse_args(argv)
+    if args.project is not None:
+        if not args.project.is_dir():
+            print(f"error: --project {args.project}: no such folder", file=sys.stderr)
+            return EXIT_INPUT
+        set_project(args.project)
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
     err = Console(stderr=True, soft_wrap=True)
     handlers = {
@@ -644,7 +691,7 @@ def main(argv: list[str] | None = None) -> int:
         err.print(printable(f"error: {exc}"), markup=False)
         return EXIT_INPUT
     except BuildFailed as exc:
-        out = getattr(args, "out", None) or _rel(DEFAULT_OUT)
+        out = getattr(args, "out", None) or _rel(default_out())
         err.print(printable(f"build failed; {out} left as it was.\n{exc}"), markup=False)
         return EXIT_INVALID
 

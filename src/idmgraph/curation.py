@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .lexicon import CONTRIBUTIONS, DELIVERY_MODES, PROJECT_DIR, ROLES, read_yaml
+from .lexicon import CONTRIBUTIONS, DELIVERY_MODES, ROLES, read_yaml
+from .paths import curation_dir
 from .records import AgendaError
 
-__all__ = ["CURATION_DIR", "load_assignments", "Correction", "load_corrections", "SETTABLE"]
+__all__ = ["load_assignments", "Correction", "load_corrections", "SETTABLE"]
 
-CURATION_DIR = PROJECT_DIR / "data" / "curation"
 
 # fields a correction may set on an entry, and the values each accepts (None: any text)
 SETTABLE: dict[str, tuple[str, ...] | None] = {
@@ -35,7 +35,7 @@ ACTIONS = ("split_before", "join", "person", "not_a_person", "set")
 
 def load_assignments(source_id: str, path: Path | None = None) -> dict[int, str]:
     """Reviewed placements of header-less blocks for one source: first line -> session id."""
-    path = path or CURATION_DIR / "block-assignments.yml"
+    path = path or curation_dir() / "block-assignments.yml"
     if not path.exists():
         return {}
     data = read_yaml(path)
@@ -85,7 +85,7 @@ def _rows_with_lines(path: Path) -> list[tuple[int, dict]]:
 def load_corrections(path: Path | None = None) -> list[Correction]:
     """Every correction of ``corrections.yml``, checked: unknown actions, fields or values stop
     the build with the file and line."""
-    path = path or CURATION_DIR / "corrections.yml"
+    path = path or curation_dir() / "corrections.yml"
     if not path.exists():
         return []
     out = []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .paths import bundled
 from .text import fold
 
 __all__ = [
@@ -22,8 +23,7 @@ __all__ = [
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent.parent
-REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
+REFERENCE_DIR = bundled("reference")
 
 # The controlled values the reader writes; the ontology's SKOS schemes hold their labels and a
 # test keeps the two in step.

@@ -37,8 +37,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import iris
-from .build import DEFAULT_OUT
 from .namespace import BASE, LEVEL, ORG_TYPE, rebase
+from .paths import bundled, default_out
 from .store import open_store, select
 from .text import fold
 from .themes import reach_of
@@ -57,7 +57,7 @@ __all__ = [
     "QUERIES_DIR",
 ]
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent.parent / "ontology" / "queries"
+QUERIES_DIR = bundled("ontology", "queries")
 _PARAM = re.compile(r"^#\s*param\s+\?(\w+)\s+\((required|optional),\s*([\w-]+)\)\s*:\s*(.*)$")
 LANGS = ("en", "fr")
 # GROUP_CONCAT(... SEPARATOR="x") AS ?v, with at most one level of brackets inside
@@ -416,7 +416,7 @@ def run_query(
     name: str,
     params: dict[str, str] | None = None,
     store: ox.Store | None = None,
-    build_dir: Path = DEFAULT_OUT,
+    build_dir: Path | None = None,
     lang: str | None = None,
 ):
     """Run a named research query and return a pandas DataFrame.
@@ -428,7 +428,7 @@ def run_query(
     params = dict(params or {})
     if lang is not None:
         params["lang"] = lang
-    store = store or open_store(build_dir)
+    store = store or open_store(build_dir or default_out())
     bindings = query_bindings(spec, params, store)
     columns, rows = select(store, spec.text, bindings)
     frame = _frame(columns, rows)
@@ -469,13 +469,14 @@ def _sparql_child(build_dir: str, text: str, conn) -> None:
         conn.send(("syntax", str(exc)))
 
 
-def run_sparql_guarded(text: str, build_dir: Path = DEFAULT_OUT):
+def run_sparql_guarded(text: str, build_dir: Path | None = None):
     """run_sparql on a build, in a child process: a query the engine aborts on (pyoxigraph 0.5.13
     panics on ORDER BY over values of mixed kinds) becomes a QueryError, not a dead command."""
     import multiprocessing as mp
 
     _nesting(text)
-    if not (Path(build_dir) / "idm.trig").exists():
+    build_dir = Path(build_dir or default_out())
+    if not (build_dir / "idm.trig").exists():
         raise FileNotFoundError(f"{Path(build_dir) / 'idm.trig'}: no built graph; run 'idmgraph build' first")
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
@@ -503,10 +504,10 @@ def run_sparql_guarded(text: str, build_dir: Path = DEFAULT_OUT):
     return _frame(["subject", "predicate", "object"], triples)
 
 
-def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path = DEFAULT_OUT):
+def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path | None = None):
     """Run free SPARQL (SELECT) on the built graph; a syntax error raises QueryError."""
     _nesting(text)
-    store = store or open_store(build_dir)
+    store = store or open_store(build_dir or default_out())
     try:
         result = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
@@ -537,6 +538,6 @@ class IDMGraph:
         return run_sparql(text, store=self.store)
 
 
-def open_graph(build_dir: Path | str = DEFAULT_OUT) -> IDMGraph:
+def open_graph(build_dir: Path | str | None = None) -> IDMGraph:
     """Open a built graph (``data/build/`` by default) for querying from Python."""
-    return IDMGraph(open_store(build_dir))
+    return IDMGraph(open_store(build_dir or default_out()))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, Namespace
@@ -35,6 +34,7 @@ from .namespace import (
     SESSION_KIND,
     VOID,
 )
+from .paths import bundled
 from .posts import highest_level, level_of
 from .regions import load_m49
 from .resolve import Resolution, ResolvedParticipation
@@ -52,7 +52,7 @@ from .themes import (
 __all__ = ["build_dataset", "ONTOLOGY_PATH", "read_ontology"]
 
 SDO = Namespace("https://schema.org/")
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
+ONTOLOGY_DIR = bundled("ontology")
 ONTOLOGY_PATH = ONTOLOGY_DIR / "idm.ttl"
 
 SERIES_NAMES = {"en": "International Dialogue on Migration", "fr": "Dialogue international sur la migration"}

@@ -44,10 +44,10 @@ def select_rows(
     if endpoint:
         return endpoint_rows(endpoint, query, timeout=timeout)
     if store is None:
-        from .build import DEFAULT_OUT
+        from .paths import default_out
         from .store import open_store
 
-        store = open_store(build_dir or DEFAULT_OUT)
+        store = open_store(build_dir or default_out())
     result = store.query(query, use_default_graph_as_union=True)
     names = [v.value for v in result.variables]
     return [{n: _value(sol[n]) for n in names} for sol in result]

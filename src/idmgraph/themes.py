@@ -15,8 +15,8 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from .curation import CURATION_DIR
 from .lexicon import REFERENCE_DIR, read_yaml
+from .paths import bundled, curation_dir
 from .records import Agenda, AgendaError
 from .text import fold
 
@@ -44,7 +44,7 @@ __all__ = [
     "score_gold_file",
 ]
 
-THEMES_DIR = Path(__file__).resolve().parent.parent.parent / "ontology" / "themes"
+THEMES_DIR = bundled("ontology", "themes")
 MAPPINGS_FILE = "mappings.ttl"
 
 CURIES = {
@@ -145,7 +145,7 @@ def load_theme_curation(path: Path | None = None) -> list[dict]:
     """Reviewed theme changes of sessions; a malformed file stops the build with its line."""
     from .yamlfile import YamlError, load_yaml_lines
 
-    path = path or CURATION_DIR / "session-themes.yml"
+    path = path or curation_dir() / "session-themes.yml"
     if not path.exists():
         return []
     try:
@@ -222,7 +222,7 @@ def assign_themes(
             ids = {s.id for s in agenda.sessions}
             if row["session"] not in ids:
                 raise AgendaError(
-                    str(CURATION_DIR / "session-themes.yml"),
+                    str(curation_dir() / "session-themes.yml"),
                     None,
                     f"{agenda.source} has no session {row['session']}",
                 )

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import Dataset, Graph
 from rdflib.namespace import SH
 
+from .paths import bundled
 from .store import select, store_from_dataset
 
 __all__ = ["ValidationReport", "validate_dataset", "shacl_results", "SHAPES_PATH", "CHECKS_DIR"]
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
+ONTOLOGY_DIR = bundled("ontology")
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 CHECKS_DIR = ONTOLOGY_DIR / "checks"
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import networkx as nx
 from networkx.algorithms import bipartite
 
+from ..paths import bundled
 from ..remote import select_rows
 from ..themes import DIRECT_ROUTES
 
@@ -37,7 +38,7 @@ __all__ = [
     "WEIGHTINGS",
 ]
 
-QUERY_DIR = Path(__file__).resolve().parent.parent.parent.parent / "ontology" / "queries" / "network"
+QUERY_DIR = bundled("ontology", "queries", "network")
 WEIGHTINGS = ("count", "newman", "jaccard")
 P_PARTICIPANT = "https://w3id.org/idmgraph/ontology#participant"
 P_SUBJECT = "http://purl.org/dc/terms/subject"
@@ -78,10 +79,10 @@ def read_network_data(store=None, endpoint: str | None = None, build_dir: Path |
     """Read participations, session themes and labels from a store, a build or an endpoint."""
 
     if store is None and endpoint is None:
-        from ..build import DEFAULT_OUT
+        from ..paths import default_out
         from ..store import open_store
 
-        store = open_store(build_dir or DEFAULT_OUT)  # once, not once per query
+        store = open_store(build_dir or default_out())  # once, not once per query
 
     def rows(name: str) -> list[dict]:
         text = (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")

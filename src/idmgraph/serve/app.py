@@ -24,7 +24,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Route
 
 from .. import __version__
@@ -285,12 +292,40 @@ class Served:
 
     def __init__(self, store: ox.Store, pool=None, digest: str | None = None):
         import datetime
+        import threading
 
         self.store, self.pool = store, pool
+        self._dumps: Path | None = None
+        self._dump_lock = threading.Lock()
         # without the digest of a build file, answers are cached for this process only
         self.digest = digest or "process-" + uuid.uuid4().hex
         self.quads = len(store)
         self.loaded = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+    def dump(self, name: str) -> Path:
+        """A whole-dataset dump (``idm.trig.gz`` or ``idm.nq.gz``), written once per build the
+        first time it is asked for, into a folder that goes when this build is no longer served."""
+        import gzip
+        import shutil
+        import tempfile
+        import weakref
+
+        fmt = DUMPS[name]
+        with self._dump_lock:
+            if self._dumps is None:
+                self._dumps = Path(tempfile.mkdtemp(prefix="idmgraph-dumps-"))
+                weakref.finalize(self, shutil.rmtree, self._dumps, True)
+            path = self._dumps / name
+            if not path.exists():
+                partial = path.with_suffix(".partial")
+                with gzip.open(partial, "wb", compresslevel=6) as out:
+                    self.store.dump(out, format=fmt)
+                partial.replace(path)
+        return path
+
+
+# whole-dataset dumps: the named graphs as TriG and as N-Quads, gzipped
+DUMPS = {"idm.trig.gz": ox.RdfFormat.TRIG, "idm.nq.gz": ox.RdfFormat.N_QUADS}
 
 
 def create_app(
@@ -343,8 +378,11 @@ def create_app(
         if key not in void_cache:
             if len(void_cache) >= 16:
                 void_cache.clear()
-            void_cache[key] = await pages_thread(void_description, served[0].store, key[0], key[1], base)
-        return Response(void_cache[key], media_type="text/turtle")
+            dumps = tuple(str(request.url_for("dump", name=n)) for n in DUMPS)
+            void_cache[key] = await pages_thread(
+                void_description, served[0].store, key[0], key[1], base, dumps
+            )
+        return _rdf_answer(void_cache[key], request)
 
     async def answer(request: Request, iri: str, triples: list[ox.Triple]) -> Response:
         if not triples:
@@ -447,10 +485,10 @@ def create_app(
                 raise ProtocolError(414, f"the URL passes {MAX_BODY_BYTES:,} bytes: POST the query instead")
             req = read_request(request.method, request.url.query, request.headers.get("content-type"), body)
             if req.query is None:
-                return Response(
-                    service_description(str(request.url_for("sparql")), served[0].store, allow_service),
-                    media_type="text/turtle",
+                description = service_description(
+                    str(request.url_for("sparql")), served[0].store, allow_service
                 )
+                return _rdf_answer(description, request)
             media, payload = await run_job(
                 req.query,
                 request.headers.get("accept"),
@@ -461,6 +499,58 @@ def create_app(
         except ProtocolError as exc:
             return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
         return _respond(media, payload)
+
+    async def dump(request: Request) -> Response:
+        """The whole dataset, gzipped (listed in VoID as void:dataDump)."""
+        name = request.path_params["name"]
+        if name not in DUMPS:
+            return PlainTextResponse(f"no dump {name!r}; there are {', '.join(DUMPS)}\n", status_code=404)
+        path = await pages_thread(served[0].dump, name)
+        media = "application/trig" if name.startswith("idm.trig") else "application/n-quads"
+        return FileResponse(
+            path,
+            media_type=media,
+            filename=name,
+            headers={"Content-Encoding": "identity"},
+        )
+
+    async def graph_store(request: Request) -> Response:
+        """The SPARQL 1.1 Graph Store Protocol, read-only: GET ?graph=IRI (a named graph) or
+        ?default (the default graph: what the build says of its sources), by Accept."""
+        if request.method not in ("GET", "HEAD"):
+            return PlainTextResponse(
+                "this graph store is read-only: GET or HEAD\n",
+                status_code=405,
+                headers={"Allow": "GET, HEAD"},
+            )
+        params = request.query_params
+        graphs = params.getlist("graph")
+        if ("default" in params) == bool(graphs) or len(graphs) > 1:
+            return PlainTextResponse("give one graph=IRI, or default\n", status_code=400)
+        if graphs:
+            try:
+                target = ox.NamedNode(graphs[0])
+            except ValueError:
+                return PlainTextResponse(f"not an IRI: <{graphs[0]}>\n", status_code=400)
+        else:
+            target = ox.DefaultGraph()
+        try:
+            media = negotiate(
+                request.headers.get("accept"), "graph", format_hint(parse_qs(request.url.query))
+            )
+        except ProtocolError as exc:
+            return PlainTextResponse(exc.message + "\n", status_code=exc.status)
+
+        def read() -> bytes | None:
+            triples = [q.triple for q in served[0].store.quads_for_pattern(None, None, None, target)]
+            if not triples and isinstance(target, ox.NamedNode):
+                return None
+            return ox.serialize(triples, format=GRAPH_FORMATS[media])
+
+        payload = await pages_thread(read)
+        if payload is None:
+            return PlainTextResponse(f"no graph <{graphs[0]}> in this store\n", status_code=404)
+        return Response(payload, media_type=media, headers={"Vary": "Accept"})
 
     async def health(request: Request) -> Response:
         """Is the server answering, from which build, with how many workers."""
@@ -497,15 +587,19 @@ def create_app(
         routes=[
             Route("/sparql", sparql, methods=ALL_METHODS, name="sparql"),
             Route("/health", health),
+            Route("/data", graph_store, methods=ALL_METHODS),
+            Route("/dumps/{name}", dump, name="dump"),
             Route("/", home),
             Route("/favicon.ico", lambda request: Response(status_code=204)),
             Route("/queries", queries),
             Route("/queries/{name}", research_query, name="research_query"),
             Route("/void", void, name="void"),
+            Route("/.well-known/void", void),
             Route("/id/{rest:path}", resource_under(base + "id/")),
             Route("/graph/{rest:path}", resource_under(base + "graph/")),
             Route("/vocab/{rest:path}", resource_under(BASE + "vocab/")),
             Route("/ontology", ontology),
+            Route("/ontology/{version}", ontology),
         ],
         middleware=[
             Middleware(AccessLog, log_format=log_format),
@@ -524,6 +618,23 @@ def create_app(
     app.state.reload = reload
     app.state.served = lambda: served[0]
     return app
+
+
+def _rdf_answer(turtle: str, request: Request) -> Response:
+    """A description written as Turtle (service description, VoID), in the RDF format the client
+    asks for (Accept, or format=)."""
+    from .protocol import format_hint
+
+    try:
+        media = negotiate(request.headers.get("accept"), "graph", format_hint(parse_qs(request.url.query)))
+    except ProtocolError as exc:
+        return PlainTextResponse(exc.message + "\n", status_code=exc.status)
+    if media == "text/turtle":
+        return Response(turtle, media_type=media, headers={"Vary": "Accept"})
+    triples = list(ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    return Response(
+        ox.serialize(triples, format=GRAPH_FORMATS[media]), media_type=media, headers={"Vary": "Accept"}
+    )
 
 
 def _respond(media: str, payload) -> Response:

@@ -16,7 +16,8 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from ..namespace import BASE, ONTOLOGY_IRI
+from .. import __version__
+from ..namespace import BASE, ONTOLOGY_IRI, PREFIXES
 from ..themes import ROUTE_FILTER, reach_of
 from .protocol import GRAPH_FORMATS, negotiate
 
@@ -66,7 +67,7 @@ def describe_ontology(store: ox.Store) -> list[ox.Triple]:
         for q in store.quads_for_pattern(None, None, None, g):
             subject = q.subject
             if isinstance(subject, ox.NamedNode) and (
-                subject.value == _ONTOLOGY or subject.value.startswith(_ONTOLOGY + "#")
+                subject.value == _ONTOLOGY or subject.value.startswith((_ONTOLOGY + "#", _ONTOLOGY + "/"))
             ):
                 out.add(ox.Triple(q.subject, q.predicate, q.object))
     return sorted(out, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
@@ -87,12 +88,74 @@ def local_path(iri: str, base: str) -> str | None:
             return path + quote(iri[len(prefix) :], safe="/:")
     if iri == _ONTOLOGY or iri.startswith(_ONTOLOGY + "#"):
         return "/ontology" + ("#" + quote(iri[len(_ONTOLOGY) + 1 :]) if "#" in iri else "")
+    if iri.startswith(_ONTOLOGY + "/"):  # a version of it (owl:versionIRI)
+        return "/ontology/" + quote(iri[len(_ONTOLOGY) + 1 :], safe="")
     return None
 
 
 def rdf_response(triples: list[ox.Triple], accept: str | None) -> tuple[str, bytes]:
+    """A resource's triples in the format asked for: Turtle with the vocabularies' prefixes,
+    JSON-LD compacted with an ``@context`` of the same prefixes."""
     media = negotiate(accept, "graph")
+    if media == "application/ld+json":
+        return media, compact_json_ld(triples)
+    if media == "text/turtle":
+        return media, ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_VOCABULARY_PREFIXES)
     return media, ox.serialize(triples, format=GRAPH_FORMATS[media])
+
+
+# the vocabularies' prefixes (instance IRIs stay whole: their paths hold slashes)
+_VOCABULARY_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
+_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _compact(iri: str) -> str:
+    for prefix, ns in _VOCABULARY_PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns) and "/" not in iri[len(ns) :]:
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def compact_json_ld(triples: list[ox.Triple]) -> bytes:
+    """JSON-LD 1.1 in compacted form: an ``@context`` of prefixes, one node object per subject,
+    properties and types as compact IRIs (``foaf:name``), values typed or tagged as in RDF."""
+    import json
+
+    nodes: dict[str, dict] = {}
+
+    def node_id(term) -> str:
+        return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
+
+    def value(term) -> dict:
+        if isinstance(term, ox.Literal):
+            out: dict = {"@value": term.value}
+            if term.language:
+                out["@language"] = term.language
+            elif term.datatype.value != _XSD_STRING:
+                out["@type"] = _compact(term.datatype.value)
+            return out
+        return {"@id": node_id(term)}
+
+    for t in triples:
+        if not isinstance(t.subject, ox.NamedNode | ox.BlankNode):
+            continue  # RDF-star subjects have no JSON-LD 1.1 form; the graph holds none
+        node = nodes.setdefault(node_id(t.subject), {"@id": node_id(t.subject)})
+        if t.predicate.value == _TYPE_IRI and isinstance(t.object, ox.NamedNode):
+            node.setdefault("@type", []).append(_compact(t.object.value))
+        else:
+            node.setdefault(_compact(t.predicate.value), []).append(value(t.object))
+    used = {k.split(":", 1)[0] for n in nodes.values() for k in n if ":" in k and not k.startswith("@")}
+    used |= {
+        v.split(":", 1)[0]
+        for n in nodes.values()
+        for v in [*n.get("@type", []), *(x.get("@type", "") for k, vs in n.items() if k != "@type"
+                                         and isinstance(vs, list) for x in vs if isinstance(x, dict))]
+        if ":" in v
+    }  # fmt: skip
+    context = {p: ns for p, ns in _VOCABULARY_PREFIXES.items() if p in used}
+    document = {"@context": context, "@graph": list(nodes.values())}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def _label(store: ox.Store, term, lang: str = "en") -> str:
@@ -376,8 +439,18 @@ def _short(iri: str) -> str:
     return iri
 
 
-def void_description(store: ox.Store, endpoint: str, void_iri: str, base: str = BASE) -> str:
-    """VoID (Turtle) with the dataset's real statistics, computed from the store."""
+_DUMP_MEDIA = {"trig": "application/trig", "nq": "application/n-quads"}
+_ABOUT = (
+    '"Who moderated and who spoke, in which session of which meeting, in which post, for which '
+    'state or institution, on which policy theme; every fact with its source."@en'
+)
+
+
+def void_description(
+    store: ox.Store, endpoint: str, void_iri: str, base: str = BASE, dumps: tuple[str, ...] = ()
+) -> str:
+    """VoID (Turtle) with the dataset's real statistics, computed from the store, and where its
+    whole-dataset dumps can be downloaded."""
 
     def one(query: str) -> int:
         sol = next(iter(store.query(query, use_default_graph_as_union=True)))
@@ -408,16 +481,57 @@ def void_description(store: ox.Store, endpoint: str, void_iri: str, base: str = 
         "FILTER(STRSTARTS(STR(?o), 'http://metadata.un.org/sdg/') "
         "&& !STRSTARTS(STR(?s), 'http://metadata.un.org/sdg/')) } }"
     )
+    dump_lines = "".join(f"\n    void:dataDump <{d}> ;" for d in dumps)
+    # the same dataset for DCAT and schema.org readers (data catalogues, search engines): what
+    # it is, its licence and version, and where to download or query it
+    distributions = "".join(
+        f"""
+    dcat:distribution [ a dcat:Distribution, schema:DataDownload ;
+        dcat:downloadURL <{d}> ; schema:contentUrl <{d}> ;
+        dcat:mediaType <https://www.iana.org/assignments/media-types/{_DUMP_MEDIA[d.rsplit(".", 2)[-2]]}> ;
+        schema:encodingFormat "{_DUMP_MEDIA[d.rsplit(".", 2)[-2]]}" ; dcat:compressFormat
+        <https://www.iana.org/assignments/media-types/application/gzip> ] ;"""
+        for d in dumps
+    )
     cp = " ,\n        ".join(f"[ void:class <{c}> ; void:entities {n} ]" for c, n in classes)
     pp = " ,\n        ".join(f"[ void:property <{p}> ; void:triples {n} ]" for p, n in props)
     sub = " ,\n        ".join(f"[ a void:Dataset ; sd:name <{g}> ; void:triples {n} ]" for g, n in graphs)
+    # the public pages the graph was read from, as its sources say
+    urls = sorted(
+        {
+            s["url"].value
+            for s in store.query(
+                "SELECT DISTINCT ?url WHERE { ?src a <https://w3id.org/idmgraph/ontology#SourceDocument> ; "
+                "<https://schema.org/url> ?url FILTER(isIRI(?url)) }",
+                use_default_graph_as_union=True,
+            )
+        }
+    )
+    sources = ", ".join(f"<{u}>" for u in urls) or '"none"'
     return f"""@prefix void: <http://rdfs.org/ns/void#> .
 @prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix schema: <https://schema.org/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
 
-<{void_iri}#dataset> a void:Dataset ;
+<{void_iri}#dataset> a void:Dataset, dcat:Dataset, schema:Dataset ;
     dcterms:title "IOM International Dialogue on Migration knowledge graph (idmgraph)"@en ;
-    void:sparqlEndpoint <{endpoint}> ;
+    schema:name "IOM International Dialogue on Migration knowledge graph (idmgraph)"@en ;
+    dcterms:description {_ABOUT} ;
+    schema:description {_ABOUT} ;
+    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
+    schema:license <https://creativecommons.org/licenses/by/4.0/> ;
+    dcterms:creator [ a foaf:Organization ; foaf:name "the idmgraph authors" ] ;
+    schema:creator [ a schema:Organization ; schema:name "the idmgraph authors" ] ;
+    owl:versionInfo "{__version__}" ;
+    schema:version "{__version__}" ;
+    dcterms:conformsTo <https://w3id.org/idmgraph/ontology> ;
+    dcterms:source {sources} ;
+    dcat:accessService [ a dcat:DataService ; dcat:endpointURL <{endpoint}> ;
+        dcterms:conformsTo <https://www.w3.org/TR/sparql11-protocol/> ] ;
+    void:sparqlEndpoint <{endpoint}> ;{dump_lines}{distributions}
     void:uriSpace "{base}id/" ;
     void:vocabulary <https://w3id.org/idmgraph/ontology#>, <http://www.w3.org/ns/org#>, <https://schema.org/>,
         <http://xmlns.com/foaf/0.1/>, <http://www.w3.org/2004/02/skos/core#>, <http://www.w3.org/ns/prov#> ;

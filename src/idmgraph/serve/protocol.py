@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+import mimeparse
 import pyoxigraph as ox
 
 __all__ = ["ProtocolError", "SparqlRequest", "read_request", "negotiate", "RESULT_FORMATS", "GRAPH_FORMATS"]
@@ -131,20 +132,21 @@ def read_request(method: str, query_string: str, content_type: str | None, body:
     )
 
 
-def _accepted(accept: str | None) -> list[tuple[float, str]]:
+def _accepted(accept: str | None) -> list[tuple[str, float]]:
+    """The media ranges of an Accept header with their q, aliases made canonical; a range that
+    cannot be parsed is left out (a malformed header is read as leniently as browsers write it)."""
     out = []
-    for i, part in enumerate((accept or "*/*").split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        media = pieces[0].lower()
-        q = 1.0
-        for p in pieces[1:]:
-            if p.startswith("q="):
-                try:
-                    q = float(p[2:])
-                except ValueError:
-                    q = 0.0
-        out.append((q, -i, _ALIASES.get(media, media)))
-    return [(q, m) for q, _, m in sorted(out, reverse=True) if q > 0]
+    for part in (accept or "*/*").split(","):
+        if not part.strip():
+            continue
+        try:
+            kind, sub, params = mimeparse.parse_media_range(part)
+            q = float(params.get("q", 1))
+        except (mimeparse.MimeTypeParseException, ValueError):
+            continue
+        media = f"{kind}/{sub}".lower()
+        out.append((_ALIASES.get(media, media), min(max(q, 0.0), 1.0)))
+    return out or [("*/*", 1.0)]
 
 
 def negotiate(accept: str | None, kind: str, hint: str | None = None) -> str:
@@ -159,13 +161,14 @@ def negotiate(accept: str | None, kind: str, hint: str | None = None) -> str:
     wants = _accepted(accept)
     # format=/output= decides when Accept names none of the offered types (a browser's link,
     # curl's */*); a client that names one of them is answered as it asks
-    if hint in offered and not any(m in offered for _, m in wants):
+    if hint in offered and not any(m in offered and q > 0 for m, q in wants):
         return hint
-    for _, media in wants:
-        if media in offered:
-            return media
-        if media == "*/*" or (media.endswith("/*") and any(o.startswith(media[:-1]) for o in offered)):
-            return next(o for o in offered if media == "*/*" or o.startswith(media[:-1]))
+    # python-mimeparse: the most specific range decides (text/csv;q=0 refuses CSV even beside
+    # text/*), then q; among equals the first offered, which mimeparse takes last
+    header = ", ".join(f"{m};q={q:g}" for m, q in wants)
+    best = mimeparse.best_match(list(reversed(offered)), header)
+    if best:
+        return best
     raise ProtocolError(
         406, f"none of the accepted types ({accept}) can carry this answer; offered: {', '.join(offered)}"
     )
