@@ -59,3 +59,75 @@ def test_near_misses_are_reported_not_merged():
 
 def test_empty_and_single():
     assert near_misses({"a": "Ahmed Hussen"}) == []
+
+
+def _family_pairs_by_brute_force(names):
+    """Every pair of people whose family names (4 letters or more) are one edit apart: the
+    definition, pair by pair."""
+    from idmgraph.resolve import _family, _one_edit
+
+    keys = sorted(names)
+    out = set()
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            fa, fb = _family(names[a]), _family(names[b])
+            if fa != fb and min(len(fa), len(fb)) >= 4 and _one_edit(fa, fb):
+                out.add(tuple(sorted((names[a], names[b]))))
+    return out
+
+
+def test_near_misses_by_deletion_keys_find_what_every_pair_would():
+    import random
+
+    rng = random.Random(7)
+    stems = [
+        "thompson",
+        "nguyen",
+        "garcia",
+        "mohammed",
+        "lauber",
+        "okafor",
+        "silva",
+        "kim",
+        "rossi",
+        "haddad",
+    ]
+
+    def variant(stem):
+        i = rng.randrange(len(stem))
+        op = rng.choice("sid")
+        letter = rng.choice("aeioulnrst")
+        return {
+            "s": stem[:i] + letter + stem[i + 1 :],
+            "i": stem[:i] + letter + stem[i:],
+            "d": stem[:i] + stem[i + 1 :],
+        }[op]
+
+    given = ["Ana", "Peter", "Laura", "Jürg", "Amina", "Ahmed", "Li", "Maria", "John", "Fatou"]
+    names = {}
+    for n in range(600):
+        stem = rng.choice(stems)
+        family = variant(stem) if rng.random() < 0.4 else stem
+        names[f"p{n}"] = f"{rng.choice(given)} {family.title()} {n}"[: -len(str(n)) - 1]
+    found = {(a, b) for a, b, why in near_misses(names) if why.startswith("family names")}
+    expected = _family_pairs_by_brute_force(names)
+    assert expected and expected <= {(a, b) for a, b, _ in near_misses(names)}
+    assert found <= expected  # nothing reported that is not one edit apart
+
+
+def test_the_terminal_shows_a_few_warnings_of_each_kind_and_says_how_many_more():
+    from idmgraph.records import Warning_
+    from idmgraph.report import warning_lines
+
+    many = [
+        Warning_("resolution", None, "near-miss", f"'A{i}' and 'B{i}' are kept as two people")
+        for i in range(50)
+    ]
+    few = [
+        Warning_("agenda-x", 3, "block-placed", "placed in Panel 2"),
+        Warning_("agenda-x", 9, "boundary-guessed", "split"),
+    ]
+    lines = warning_lines(few + many, shown=20)
+    assert len(lines) == 2 + 20 + 1
+    assert lines[:2] == [str(w) for w in few]  # every kind shown, in order
+    assert lines[-1] == "... and 30 more [near-miss] warning(s): all of them are in report.json"

@@ -82,13 +82,33 @@ def render_headline(console: Console, result: BuildResult) -> None:
     warnings = result.resolution.warnings
     console.print()
     console.print(_text(f"{len(warnings)} warning(s) for curation:", style="bold yellow"))
-    for w in warnings:
-        console.print(_text(f"  {w}"))
+    for line in warning_lines(warnings):
+        console.print(_text(f"  {line}"))
     if result.files:
         console.print()
         console.print(_text("outputs:", style="bold"))
         for path in result.files.values():
             console.print(_text(f"  {_rel(path)}"))
+
+
+WARNINGS_SHOWN_PER_KIND = 20
+
+
+def warning_lines(warnings: list, shown: int = WARNINGS_SHOWN_PER_KIND) -> list[str]:
+    """The warnings for the terminal: at most ``shown`` of each kind, in their order, and a
+    line that says how many more of it the build report holds (report.json lists them all)."""
+    counts: dict[str, int] = {}
+    lines = []
+    for w in warnings:
+        counts[w.code] = counts.get(w.code, 0) + 1
+        if counts[w.code] <= shown:
+            lines.append(str(w))
+    lines += [
+        f"... and {n - shown} more [{code}] warning(s): all of them are in report.json"
+        for code, n in sorted(counts.items())
+        if n > shown
+    ]
+    return lines
 
 
 def render_themes(console: Console, result: BuildResult) -> None:
