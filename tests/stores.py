@@ -69,6 +69,22 @@ def start_oxigraph(*args: str) -> tuple[subprocess.Popen, int]:
     return proc, port
 
 
+def start_idmgraph_serve(*args: str, command: list[str] | None = None, cwd=None, env=None):
+    """``idmgraph serve`` with these arguments, in a process of its own on a free loopback port,
+    once it answers /health: (process, base URL). ``command`` runs another installation."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [*(command or [sys.executable, "-m", "idmgraph.cli"]), "serve", *args, "--port", str(port)],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url + "/health", proc, "idmgraph serve", seconds=60)
+    return proc, url
+
+
 @contextmanager
 def oxigraph_serving(trig: Path, folder: Path):
     """``oxigraph serve-read-only`` on a store loaded from ``trig``; yields the query URL."""

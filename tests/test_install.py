@@ -8,14 +8,13 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from conftest import ROOT
-from stores import free_port
+from stores import start_idmgraph_serve
 
 # what an sdist carries (MANIFEST.in); the wheel is built from it, as pip builds from an sdist
 SHIPPED = [
@@ -93,18 +92,11 @@ def test_build_query_and_serve_from_the_wheel(installed):
     # another folder, the project named with --project
     elsewhere = _run(venv, work.parent, env, "--project", str(work), "query", "--list")
     assert elsewhere.returncode == 0 and "who-spoke-on-theme" in elsewhere.stdout
-    port = free_port()
-    server = subprocess.Popen([str(venv / "bin" / "idmgraph"), "serve", "--port", str(port), "--workers", "1"],
-                              cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    server, url = start_idmgraph_serve(
+        "--workers", "1", command=[str(venv / "bin" / "idmgraph")], cwd=work, env=env
+    )
     try:
-        url, deadline = f"http://127.0.0.1:{port}", time.time() + 60
-        while True:
-            try:
-                home = httpx.get(url + "/", timeout=2)
-                break
-            except httpx.HTTPError:
-                assert time.time() < deadline and server.poll() is None, server.stderr.read().decode()
-                time.sleep(0.2)
+        home = httpx.get(url + "/", timeout=10)
         assert home.status_code == 200 and "who-spoke-on-theme" in home.text
         ask = httpx.get(url + "/sparql", params={"query": "ASK { ?s a <http://xmlns.com/foaf/0.1/Person> }"},
                         headers={"Accept": "application/sparql-results+json"})  # fmt: skip

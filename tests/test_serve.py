@@ -501,7 +501,7 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
             watcher = threading.Thread(target=pages, args=(base,))
             watcher.start()
             with ThreadPoolExecutor(8) as ex:  # warm up, then measure the memory
-                list(ex.map(lambda job: one(url, job), jobs[:200]))
+                list(ex.map(lambda job: one(url, job), jobs[:200] + hostile * 2))
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             with ThreadPoolExecutor(8) as ex:
                 statuses = list(ex.map(lambda job: one(url, job), jobs[200:]))
@@ -511,7 +511,8 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
             assert unexpected == []
             assert len(statuses) + 200 == 2000 and statuses.count(503) >= 10
             assert len(pool.pids()) == 2 and all(__import__("os").kill(p, 0) is None for p in pool.pids())
-            assert (rss_after - rss_before) / 1024 < 100  # MB: the peak did not grow with the load
+            # MB: the peak of this process (server and its 8 clients) did not grow with the load
+            assert (rss_after - rss_before) / 1024 < 100
             assert page_times and all(status == 200 for status, _ in page_times)
             assert max(t for _, t in page_times) < 1.0
             with httpx.Client() as c:

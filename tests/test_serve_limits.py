@@ -2,6 +2,7 @@
 memory and queues; a fair share per client; pages that answer while queries are busy; one
 immutable build for the life of the server; a deadline for request headers."""
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from conftest import ROOT, SOURCES
 from idmgraph.serve import create_app
 from idmgraph.serve.protocol import ProtocolError
 from idmgraph.serve.workers import QueryPool
-from stores import free_port
+from stores import free_port, start_idmgraph_serve
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 JSON = "application/sparql-results+json"
@@ -164,33 +165,7 @@ def served(tmp_path):
     out = tmp_path / "build"
     subprocess.run([sys.executable, "-m", "idmgraph.cli", "build", str(SOURCES), "--out", str(out)], check=True,
                    capture_output=True)  # fmt: skip
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "idmgraph.cli",
-            "serve",
-            "--build",
-            str(out),
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--timeout-s",
-            "2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            httpx.get(url + "/void", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    server, url = start_idmgraph_serve("--build", str(out), "--workers", "1", "--timeout-s", "2")
     yield url, out, server
     server.terminate()
     server.wait(timeout=10)
@@ -267,6 +242,36 @@ def test_headers_sent_slowly_are_cut_off(monkeypatch, store_2017):
         # a whole request on time is answered, and its kept-alive connection gets a new deadline
         r = httpx.get(f"http://127.0.0.1:{port}/void")
         assert r.status_code == 200
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_a_url_past_the_limit_gets_414_not_a_reset(store_2017):
+    import uvicorn
+
+    from idmgraph.serve.server import server_config
+
+    port = free_port()
+    server = uvicorn.Server(server_config(create_app(store_2017), "127.0.0.1", port))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        s = socket.create_connection(("127.0.0.1", port))
+        s.settimeout(10)
+        # httpx will not send such a URL: written by hand; the server may answer and close
+        # before the whole line is sent
+        with contextlib.suppress(OSError):
+            s.sendall(b"GET /sparql?query=" + b"a" * 1_000_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = b""
+        with contextlib.suppress(ConnectionResetError):  # the rest of the line was never read
+            while chunk := s.recv(4096):
+                answer += chunk
+        s.close()
+        assert answer.startswith(b"HTTP/1.1 414") and b"POST the query" in answer
+        assert httpx.get(f"http://127.0.0.1:{port}/void").status_code == 200
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -5,18 +5,15 @@ triples and bytes, large answers streamed from a file, caching by the build's di
 import json
 import logging
 import signal
-import subprocess
-import sys
 import time
 
-import httpx
 import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
 
 from idmgraph.serve import create_app
 from idmgraph.serve.workers import QueryPool, Spooled
-from stores import free_port
+from stores import start_idmgraph_serve
 
 JSON = "application/sparql-results+json"
 EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -125,30 +122,7 @@ def test_access_log_has_request_id_status_and_query_hash(store_2017, caplog):
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_the_server_stops_quietly(build_2017, stop):
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "idmgraph.cli",
-            "serve",
-            "--build",
-            str(build_2017.out_dir),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.time() + 60
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.time() < deadline
-        time.sleep(0.2)
+    server, _ = start_idmgraph_serve("--build", str(build_2017.out_dir))
     server.send_signal(stop)
     out, err = server.communicate(timeout=30)
     assert "Traceback" not in err.decode(), err.decode()[-2000:]

@@ -121,30 +121,29 @@ def _answer(result, accept: str | None, hint: str | None, max_rows: int) -> tupl
         return media, result.serialize(format=RESULT_FORMATS[media])
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        rows = []
-        for sol in result:
-            if len(rows) == max_rows:
-                del result, sol  # as above
-                raise ProtocolError(
-                    422,
-                    f"the result has more than {max_rows} rows, the limit of this "
-                    "service: add LIMIT/OFFSET to page through it",
-                )
-            rows.append(tuple(sol[n] for n in names))
+        solutions = _at_most(
+            result, max_rows, f"the result has more than {max_rows} rows, the limit of this service: "
+            "add LIMIT/OFFSET to page through it",
+        )  # fmt: skip
         del result
+        rows = [tuple(sol[n] for n in names) for sol in solutions]
         return media, write_results(names, rows, media)  # one pass: the rows are in hand
-    triples = []
-    for triple in result:
-        if len(triples) == max_rows:
-            del result, triple  # as above
-            raise ProtocolError(
-                422,
-                f"the graph has more than {max_rows} triples, the limit of this service: "
-                "add LIMIT to the WHERE clause, or narrow it",
-            )
-        triples.append(triple)
+    triples = _at_most(
+        result, max_rows, f"the graph has more than {max_rows} triples, the limit of this service: "
+        "add LIMIT to the WHERE clause, or narrow it",
+    )  # fmt: skip
     del result
     return media, ox.serialize(triples, format=GRAPH_FORMATS[media])
+
+
+def _at_most(items, limit: int, refusal: str) -> list:
+    """The items of an answer, refused (422) past ``limit`` rather than cut silently."""
+    out = []
+    for item in items:
+        if len(out) == limit:
+            raise ProtocolError(422, refusal)
+        out.append(item)
+    return out
 
 
 def _internal(exc: BaseException) -> ProtocolError:
@@ -364,7 +363,11 @@ def create_app(
     page_threads = anyio.CapacityLimiter(16)
     # turns at the workers go round the clients that wait: a client alone uses every worker,
     # one that floods the server delays another's query by the queries running, not by its flood
-    turns = FairTurns(workers if pool is not None else 4, wait_s=2 * getattr(pool, "timeout_s", 30.0))
+    # a request waits at most twice the query timeout (10 s at least: a worker replaced after a
+    # crash takes a moment to start) before its 503
+    turns = FairTurns(
+        workers if pool is not None else 4, wait_s=max(10.0, 2 * getattr(pool, "timeout_s", 30.0))
+    )
 
     async def pages_thread(fn, *args):
         return await anyio.to_thread.run_sync(lambda: fn(*args), limiter=page_threads)

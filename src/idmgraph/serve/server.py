@@ -24,6 +24,7 @@ class GuardedH11Protocol(H11Protocol):
     """uvicorn's HTTP/1.1 protocol with a deadline for each request's headers."""
 
     header_timeout_s = HEADER_TIMEOUT_S
+    max_head_bytes = 64 * 1024  # as server_config tells h11
 
     def connection_made(self, transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -49,6 +50,23 @@ class GuardedH11Protocol(H11Protocol):
         super().handle_events()
         if self.conn.their_state is not h11.IDLE:
             self._disarm()  # the headers are in
+
+    def send_400_response(self, msg: str) -> None:
+        """A request head h11 refused: 414 when it is the request line that is too long (no
+        line end within the limit), as HTTP says; 400 otherwise."""
+        pending = bytes(getattr(self.conn, "_receive_buffer", b""))
+        if len(pending) >= self.max_head_bytes and b"\n" not in pending[: self.max_head_bytes]:
+            head = h11.Response(
+                status_code=414,
+                headers=[(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")],
+                reason=b"URI Too Long",
+            )
+            text = f"the request line passes {self.max_head_bytes:,} bytes: POST the query instead\n"
+            for event in (head, h11.Data(data=text.encode("ascii")), h11.EndOfMessage()):
+                self.transport.write(self.conn.send(event))
+            self.transport.close()
+            return
+        super().send_400_response(msg)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -93,7 +111,7 @@ def server_config(app, host: str, port: int, max_connections: int = 256, log_lev
         http=GuardedH11Protocol,
         timeout_keep_alive=5,
         limit_concurrency=max_connections,
-        h11_max_incomplete_event_size=64 * 1024,  # a request head past 64 KB is refused
+        h11_max_incomplete_event_size=GuardedH11Protocol.max_head_bytes,  # a longer request head is refused
         log_level=log_level,
         access_log=False,  # idmgraph's own (operate.AccessLog) has the request id and query hash
     )
