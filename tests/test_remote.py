@@ -91,13 +91,28 @@ def test_push_into_a_writable_oxigraph_keeps_every_named_graph(build_2017, store
         proc.wait(timeout=10)
 
 
-class _Flaky:
+class _Loopback:
+    """A fake endpoint on a free loopback port, serving a handler class in a thread."""
+
+    def start(self, handler) -> None:
+        import http.server
+        import threading
+
+        handler.log_message = lambda *args: None
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+class _Flaky(_Loopback):
     """A loopback HTTP server that answers with the statuses it is given, in turn, then with
     one SPARQL JSON row; it records what each request looked like."""
 
     def __init__(self, statuses: list[tuple[int, str | None]]):
         import http.server
-        import threading
 
         self.statuses, self.seen = list(statuses), []
         flaky = self
@@ -122,15 +137,7 @@ class _Flaky:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
+        self.start(Handler)
 
 
 def test_the_client_retries_429_and_503_as_retry_after_says():
@@ -168,12 +175,11 @@ def test_the_client_retries_429_and_503_as_retry_after_says():
         flaky.close()
 
 
-class _Hostile:
+class _Hostile(_Loopback):
     """A loopback server that drips its answer, sends too much, redirects or answers garbage."""
 
     def __init__(self, mode: str):
         import http.server
-        import threading
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
@@ -201,15 +207,7 @@ class _Hostile:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
+        self.start(Handler)
 
 
 @pytest.mark.parametrize(

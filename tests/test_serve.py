@@ -440,6 +440,7 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
     too large; 500 only for the queries that crash the engine or pass a worker's memory, saying
     so), no worker lost, the server's memory flat, and the pages answering within a second
     throughout."""
+    import os
     import resource
     import threading
     from concurrent.futures import ThreadPoolExecutor
@@ -510,7 +511,7 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
             rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             assert unexpected == []
             assert len(statuses) + 200 == 2000 and statuses.count(503) >= 10
-            assert len(pool.pids()) == 2 and all(__import__("os").kill(p, 0) is None for p in pool.pids())
+            assert len(pool.pids()) == 2 and all(os.kill(p, 0) is None for p in pool.pids())
             # MB: the peak of this process (server and its 8 clients, in a test run of a thousand
             # tests) stays flat under the load: the unbounded path held 2.6 GB for six clients
             assert (rss_after - rss_before) / 1024 < 200

@@ -4,8 +4,10 @@ triples and bytes, large answers streamed from a file, caching by the build's di
 
 import json
 import logging
+import os
 import signal
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -54,7 +56,7 @@ def test_large_answers_stream_from_a_file_that_is_gone_afterwards(build_2017, st
             body = b"".join(r.iter_bytes())
         direct = store_2017.query(EVERYTHING, use_default_graph_as_union=True)
         assert len(body.splitlines()) == len(list(direct))
-        assert not list(__import__("pathlib").Path(pool.spool).iterdir())  # nothing left on disk
+        assert not list(Path(pool.spool).iterdir())  # nothing left on disk
     finally:
         pool.close()
 
@@ -95,7 +97,7 @@ def test_health_says_the_build_and_the_workers(build_2017, store_2017):
         assert h["status"] == "ok" and h["build"] == "0123abcd" and h["quads"] == len(store_2017)
         assert h["workers"] == {"alive": 2, "size": 2}
         for pid in pool.pids():
-            __import__("os").kill(pid, signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
         time.sleep(0.3)
         dead = c.get("/health")
         assert dead.status_code == 503 and dead.json()["workers"]["alive"] == 0

@@ -262,8 +262,10 @@ def _emit(console: Console, frame, fmt: str, title: str | None = None, excel: bo
     if fmt == "xlsx":
         if output is None:
             raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+        import pandas as pd
+
         frame = spreadsheet_safe_frame(frame)
-        with __import__("pandas").ExcelWriter(output, engine="openpyxl") as book:
+        with pd.ExcelWriter(output, engine="openpyxl") as book:
             frame.to_excel(book, index=False, sheet_name=(title or "answer")[:31])
         console.print(f"wrote {_rel(output)} ({len(frame)} rows)", markup=False)
         return
@@ -479,6 +481,7 @@ def _viz(args, console: Console) -> int:
 
 
 def _serve(args, console: Console) -> int:
+    import hashlib
     import os
     import shutil
     import signal
@@ -520,7 +523,8 @@ def _serve(args, console: Console) -> int:
                 os.link(build / "idm.trig", snapshot / "idm.trig")  # a rebuild writes new files
             except OSError:
                 shutil.copyfile(build / "idm.trig", snapshot / "idm.trig")
-            digest = _file_digest(snapshot / "idm.trig")
+            with open(snapshot / "idm.trig", "rb") as trig:
+                digest = hashlib.file_digest(trig, "sha256").hexdigest()
             store = open_store(snapshot)
             pool = QueryPool(
                 snapshot / "idm.trig",
@@ -596,16 +600,6 @@ def _serve(args, console: Console) -> int:
             running.close()
             shutil.rmtree(folder, ignore_errors=True)
     return EXIT_OK
-
-
-def _file_digest(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1024 * 1024):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _push(args, console: Console) -> int:

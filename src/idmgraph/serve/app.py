@@ -537,23 +537,14 @@ def create_app(
                 return PlainTextResponse(f"not an IRI: <{graphs[0]}>\n", status_code=400)
         else:
             target = ox.DefaultGraph()
-        try:
-            media = negotiate(
-                request.headers.get("accept"), "graph", format_hint(parse_qs(request.url.query))
-            )
-        except ProtocolError as exc:
-            return PlainTextResponse(exc.message + "\n", status_code=exc.status)
 
-        def read() -> bytes | None:
-            triples = [q.triple for q in served[0].store.quads_for_pattern(None, None, None, target)]
-            if not triples and isinstance(target, ox.NamedNode):
-                return None
-            return ox.serialize(triples, format=GRAPH_FORMATS[media])
+        def read() -> list[ox.Triple]:
+            return [q.triple for q in served[0].store.quads_for_pattern(None, None, None, target)]
 
-        payload = await pages_thread(read)
-        if payload is None:
+        triples = await pages_thread(read)
+        if not triples and graphs:
             return PlainTextResponse(f"no graph <{graphs[0]}> in this store\n", status_code=404)
-        return Response(payload, media_type=media, headers={"Vary": "Accept"})
+        return _graph_answer(request, triples)
 
     async def health(request: Request) -> Response:
         """Is the server answering, from which build, with how many workers."""
@@ -623,20 +614,34 @@ def create_app(
     return app
 
 
-def _rdf_answer(turtle: str, request: Request) -> Response:
-    """A description written as Turtle (service description, VoID), in the RDF format the client
-    asks for (Accept, or format=)."""
+def _graph_answer(request: Request, triples: list[ox.Triple]) -> Response:
+    """Triples in the RDF format the client asks for (Accept, or format=), as the pages write
+    them (pages.rdf_response)."""
+    from .pages import rdf_response
     from .protocol import format_hint
 
     try:
-        media = negotiate(request.headers.get("accept"), "graph", format_hint(parse_qs(request.url.query)))
+        media, payload = rdf_response(
+            triples, request.headers.get("accept"), format_hint(parse_qs(request.url.query))
+        )
     except ProtocolError as exc:
         return PlainTextResponse(exc.message + "\n", status_code=exc.status)
-    if media == "text/turtle":
-        return Response(turtle, media_type=media, headers={"Vary": "Accept"})
-    triples = list(ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE))
-    return Response(
-        ox.serialize(triples, format=GRAPH_FORMATS[media]), media_type=media, headers={"Vary": "Accept"}
+    return Response(payload, media_type=media, headers={"Vary": "Accept"})
+
+
+def _rdf_answer(turtle: str, request: Request) -> Response:
+    """A description written as Turtle (service description, VoID), in the RDF format the client
+    asks for: the Turtle as written when that is what is asked."""
+    from .protocol import format_hint
+
+    try:
+        asked = negotiate(request.headers.get("accept"), "graph", format_hint(parse_qs(request.url.query)))
+    except ProtocolError:
+        asked = None  # _graph_answer says what is offered
+    if asked == "text/turtle":
+        return Response(turtle, media_type="text/turtle", headers={"Vary": "Accept"})
+    return _graph_answer(
+        request, [q.triple for q in ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
     )
 
 

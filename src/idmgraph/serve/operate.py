@@ -20,6 +20,8 @@ import logging
 import time
 import uuid
 
+from starlette.datastructures import Headers
+
 __all__ = ["AccessLog", "BuildCache", "note_query", "ACCESS_LOG"]
 
 ACCESS_LOG = logging.getLogger("idmgraph.access")
@@ -32,13 +34,6 @@ def note_query(text: str) -> None:
     record = _record.get()
     if record is not None:
         record["query"] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _header(scope, name: bytes) -> str:
-    for key, value in scope.get("headers", []):
-        if key.lower() == name:
-            return value.decode("latin-1")
-    return ""
 
 
 class AccessLog:
@@ -103,10 +98,11 @@ class BuildCache:
         cacheable = scope["method"] in ("GET", "HEAD") and scope["path"] not in self.uncached
         tag = None
         if cacheable:
+            headers = Headers(scope=scope)
             query = scope.get("query_string", b"").decode("latin-1")
-            asked = "\n".join((self.digest(), scope["path"], query, _header(scope, b"accept")))
+            asked = "\n".join((self.digest(), scope["path"], query, headers.get("accept", "")))
             tag = 'W/"' + hashlib.sha256(asked.encode("utf-8")).hexdigest()[:32] + '"'
-            wanted = [t.strip() for t in _header(scope, b"if-none-match").split(",")]
+            wanted = [t.strip() for t in headers.get("if-none-match", "").split(",")]
             if tag in wanted or "*" in wanted:
                 await send(
                     {

@@ -93,10 +93,10 @@ def local_path(iri: str, base: str) -> str | None:
     return None
 
 
-def rdf_response(triples: list[ox.Triple], accept: str | None) -> tuple[str, bytes]:
-    """A resource's triples in the format asked for: Turtle with the vocabularies' prefixes,
-    JSON-LD compacted with an ``@context`` of the same prefixes."""
-    media = negotiate(accept, "graph")
+def rdf_response(triples: list[ox.Triple], accept: str | None, hint: str | None = None) -> tuple[str, bytes]:
+    """Triples in the format asked for (``hint``: a ``format=`` parameter's media type): Turtle
+    with the vocabularies' prefixes, JSON-LD compacted with an ``@context`` of the same prefixes."""
+    media = negotiate(accept, "graph", hint)
     if media == "application/ld+json":
         return media, compact_json_ld(triples)
     if media == "text/turtle":

@@ -132,21 +132,22 @@ def read_request(method: str, query_string: str, content_type: str | None, body:
     )
 
 
-def _accepted(accept: str | None) -> list[tuple[str, float]]:
-    """The media ranges of an Accept header with their q, aliases made canonical; a range that
-    cannot be parsed is left out (a malformed header is read as leniently as browsers write it)."""
+def _accepted(accept: str | None) -> list[tuple[str, str, dict]]:
+    """The media ranges of an Accept header as python-mimeparse parses them (type, subtype,
+    params with q), aliases made canonical; a range that cannot be parsed is left out (a
+    malformed header is read as leniently as browsers write it)."""
     out = []
     for part in (accept or "*/*").split(","):
         if not part.strip():
             continue
         try:
             kind, sub, params = mimeparse.parse_media_range(part)
-            q = float(params.get("q", 1))
+            params["q"] = str(min(max(float(params.get("q", 1)), 0.0), 1.0))
         except (mimeparse.MimeTypeParseException, ValueError):
             continue
-        media = f"{kind}/{sub}".lower()
-        out.append((_ALIASES.get(media, media), min(max(q, 0.0), 1.0)))
-    return out or [("*/*", 1.0)]
+        kind, sub = _ALIASES.get(f"{kind}/{sub}".lower(), f"{kind}/{sub}".lower()).split("/", 1)
+        out.append((kind, sub, params))
+    return out or [("*", "*", {"q": "1"})]
 
 
 def negotiate(accept: str | None, kind: str, hint: str | None = None) -> str:
@@ -161,13 +162,15 @@ def negotiate(accept: str | None, kind: str, hint: str | None = None) -> str:
     wants = _accepted(accept)
     # format=/output= decides when Accept names none of the offered types (a browser's link,
     # curl's */*); a client that names one of them is answered as it asks
-    if hint in offered and not any(m in offered and q > 0 for m, q in wants):
+    if hint in offered and not any(f"{k}/{sub}" in offered and float(p["q"]) > 0 for k, sub, p in wants):
         return hint
     # python-mimeparse: the most specific range decides (text/csv;q=0 refuses CSV even beside
-    # text/*), then q; among equals the first offered, which mimeparse takes last
-    header = ", ".join(f"{m};q={q:g}" for m, q in wants)
-    best = mimeparse.best_match(list(reversed(offered)), header)
-    if best:
+    # text/*), then q; among equals the first offered
+    q, _fitness, _rank, best = max(
+        (*mimeparse.quality_and_fitness_parsed(media, wants), -rank, media)
+        for rank, media in enumerate(offered)
+    )
+    if q > 0:
         return best
     raise ProtocolError(
         406, f"none of the accepted types ({accept}) can carry this answer; offered: {', '.join(offered)}"

@@ -48,6 +48,7 @@ class Spooled:
 
 def _worker_main(trig: str, conn, memory_mb: int = 0, spool: str | None = None) -> None:
     import signal
+    import tempfile
 
     import pyoxigraph as ox
 
@@ -73,8 +74,6 @@ def _worker_main(trig: str, conn, memory_mb: int = 0, spool: str | None = None) 
         try:
             media, body = execute(store, **job)
             if spool and len(body) >= SPOOL_MIN_BYTES:
-                import tempfile
-
                 fd, path = tempfile.mkstemp(dir=spool, suffix=".answer")
                 with open(fd, "wb") as out:
                     out.write(body)
