@@ -13,9 +13,13 @@ help:  ## list the targets
 # requirements.lock pins every package (and its version) the environment had when the tests last
 # passed; installs are constrained to it, so `make run` installs the same versions tomorrow.
 # `make lock` writes it again from the current environment.
-$(STAMP): pyproject.toml requirements.lock
+# The query page's YASGUI comes from the npm registry, pinned by version and integrity hash in
+# src/idmgraph/serve/vendor.py, into src/idmgraph/_vendor/ (git-ignored); without the registry
+# the page falls back to its plain form.
+$(STAMP): pyproject.toml requirements.lock src/idmgraph/serve/vendor.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python src/idmgraph/serve/vendor.py src/idmgraph/_vendor
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
 	touch $@
 

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from conftest import ROOT
+from idmgraph.serve.vendor import YASGUI, installed_yasgui
 from stores import start_idmgraph_serve
 
 # what an sdist carries (MANIFEST.in); the wheel is built from it, as pip builds from an sdist
@@ -98,6 +99,9 @@ def test_build_query_and_serve_from_the_wheel(installed):
     try:
         home = httpx.get(url + "/", timeout=10)
         assert home.status_code == 200 and "who-spoke-on-theme" in home.text
+        if installed_yasgui() is not None:  # the checkout has YASGUI: the wheel carries it too
+            script = f"/static/yasgui/{YASGUI['version']}/yasgui.min.js"
+            assert script in home.text and httpx.get(url + script).status_code == 200
         ask = httpx.get(url + "/sparql", params={"query": "ASK { ?s a <http://xmlns.com/foaf/0.1/Person> }"},
                         headers={"Accept": "application/sparql-results+json"})  # fmt: skip
         assert ask.json()["boolean"] is True

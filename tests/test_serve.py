@@ -525,7 +525,9 @@ def test_survives_2000_mixed_queries_from_8_clients(build_2017, store_2017):
 
 
 def test_query_page_offers_the_research_queries_and_runs_offline(client):
-    page = client.get("/")
+    # the plain form: the whole page where YASGUI is not installed (test_yasgui.py), and the
+    # research queries' forms beside YASGUI
+    page = client.get("/", params={"plain": "1"})
     assert page.status_code == 200
     assert "who-spoke-on-theme" in page.text and "people-at-several-events" in page.text
     assert "<script src" not in page.text and "<link" not in page.text  # nothing fetched from elsewhere
@@ -610,7 +612,7 @@ def test_query_page_in_chromium(live):
         response = page.request.get(root + csv_link)
         csv_ok, csv = response.ok, response.text()
         # free SPARQL from the editor, Ctrl+Enter; the page's URL becomes a permalink
-        page.goto(root + "/")
+        page.goto(root + "/?plain=1")
         page.fill("#q", "SELECT ?n WHERE { ?s <http://xmlns.com/foaf/0.1/name> ?n } ORDER BY ?n LIMIT 3")
         page.press("#q", "Control+Enter")
         page.wait_for_function(f"{rows} === 3", timeout=30_000)
@@ -699,7 +701,7 @@ def test_pages_and_errors_carry_a_policy_and_nosniff(client):
     assert missing.status_code == 404 and missing.headers["x-content-type-options"] == "nosniff"
     for path in ("/", "/void", "/sparql", "/queries"):
         assert client.get(path).headers["x-content-type-options"] == "nosniff", path
-    assert "script-src 'unsafe-inline'" in client.get("/").headers["content-security-policy"]
+    assert "script-src 'unsafe-inline'" in client.get("/?plain=1").headers["content-security-policy"]
 
 
 def test_a_javascript_url_is_refused_at_build_and_never_a_link(tmp_path):

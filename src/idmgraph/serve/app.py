@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import re
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -40,6 +41,7 @@ from .federation import check_nesting, check_services
 from .operate import AccessLog, BuildCache, note_query
 from .protocol import GRAPH_FORMATS, RESULT_FORMATS, ProtocolError, negotiate, read_request
 from .results import write_results
+from .vendor import installed_yasgui, read_pin
 
 __all__ = ["create_app", "execute", "service_description", "Served", "DEFAULT_MAX_ROWS", "DEFAULT_MAX_BYTES"]
 
@@ -195,14 +197,30 @@ DEFAULT_QUERY = """SELECT ?session ?name WHERE {
 } LIMIT 50"""
 
 
-def query_page(
-    example: str | None = None, text: str | None = None, values: dict | None = None, base: str = ""
-) -> str:
-    """The query page: an editor, the research queries as examples with a form for their
-    parameters, results drawn as a table with downloads (no CDN, no framework;
-    ``templates/query.html``, autoescaped)."""
+def _template(name: str):
     from jinja2 import Environment
 
+    return Environment(autoescape=True).from_string((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def script_json(data: bytes | str) -> str:
+    """JSON placed inside a ``<script>`` element: no ``<`` can close it or open a comment."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    return text.replace("<", "\\u003c")
+
+
+def query_page(
+    example: str | None = None,
+    text: str | None = None,
+    values: dict | None = None,
+    base: str = "",
+    dataset_json_ld: str = "{}",
+    notice: str | None = None,
+) -> str:
+    """The plain query page: an editor, the research queries as examples with a form for their
+    parameters, results drawn as a table with downloads (no CDN, no framework;
+    ``templates/query.html``, autoescaped). The research queries' forms, and the whole page
+    where YASGUI is not installed (``notice`` says so)."""
     from ..query import CHOICES, QueryError, list_queries, load_query
 
     spec = None
@@ -213,16 +231,70 @@ def query_page(
         {"name": q.name, "description": q.description, "params": ", ".join("?" + p.name for p in q.params)}
         for q in list_queries()
     ]
-    template = Environment(autoescape=True).from_string(
-        (TEMPLATES / "query.html").read_text(encoding="utf-8")
-    )
-    return template.render(
+    return _template("query.html").render(
         text=spec.text if spec else (text or DEFAULT_QUERY),
         example=spec,
         values=values or {},
         queries=queries,
         base=base,
         choices=CHOICES,
+        dataset_json_ld=script_json(dataset_json_ld),
+        notice=notice,
+    )
+
+
+YASGUI_QUERY = """PREFIX idm: <https://w3id.org/idmgraph/ontology#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX schema: <https://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+
+# who took part in which session, in which role
+SELECT ?start ?session ?name ?role WHERE {
+  ?p a idm:Participation ;
+     idm:session ?s ;
+     idm:role/skos:prefLabel ?label ;
+     idm:participant/foaf:name ?name .
+  ?s schema:name ?session ;
+     schema:startDate ?start .
+  FILTER(lang(?label) = "en")
+  BIND(STR(?label) AS ?role)
+}
+ORDER BY ?start ?name
+LIMIT 100"""
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=\.)\s", text, maxsplit=1)[0].rstrip(":")
+
+
+def yasgui_page(pin: dict, base: str, dataset_json_ld: str = "{}") -> str:
+    """The query page with YASGUI (its editor, completion, result table and downloads; SELECT,
+    ASK, CONSTRUCT and DESCRIBE), the research queries beside it: each with its form (the plain
+    page) or opened in the editor as SPARQL (``templates/yasgui.html``, autoescaped)."""
+    from ..namespace import BASE, PREFIXES
+    from ..query import list_queries
+
+    queries = list_queries()
+    config = {
+        "defaultQuery": YASGUI_QUERY,
+        "prefixes": PREFIXES,
+        "queries": {q.name: q.text for q in queries},
+        # the graph's IRIs and the paths of this server's pages for them
+        "local": [
+            [base + "id/", "/id/"],
+            [base + "graph/", "/graph/"],
+            [BASE + "vocab/", "/vocab/"],
+            [BASE + "ontology", "/ontology"],
+        ],  # fmt: skip
+    }
+    return _template("yasgui.html").render(
+        yasgui=pin,
+        queries=[
+            {"name": q.name, "summary": _first_sentence(q.description), "description": q.description}
+            for q in queries
+        ],  # fmt: skip
+        config=config,
+        dataset_json_ld=script_json(dataset_json_ld),
     )
 
 
@@ -282,6 +354,17 @@ PAGE_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'"
 )
+# YASGUI's page: its script and style from this server; it draws icons as data: images and sets
+# styles inline
+YASGUI_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data:; font-src 'self' data:; base-uri 'none'; form-action 'self'"
+)
+NO_YASGUI = (
+    "The YASGUI query editor is not installed in this copy of idmgraph (its files come from the "
+    "npm registry at install time: make, or python src/idmgraph/serve/vendor.py src/idmgraph/_vendor); "
+    "this is the plain form."
+)
 
 
 class Served:
@@ -296,6 +379,7 @@ class Served:
         self.store, self.pool = store, pool
         self._dumps: Path | None = None
         self._dump_lock = threading.Lock()
+        self._checksums: dict[str, str] = {}
         # without the digest of a build file, answers are cached for this process only
         self.digest = digest or "process-" + uuid.uuid4().hex
         self.quads = len(store)
@@ -317,10 +401,23 @@ class Served:
             path = self._dumps / name
             if not path.exists():
                 partial = path.with_suffix(".partial")
-                with gzip.open(partial, "wb", compresslevel=6) as out:
+                # no time in the gzip header: the same build gives the same bytes and checksum
+                with (
+                    open(partial, "wb") as raw,
+                    gzip.GzipFile(name, mode="wb", compresslevel=6, fileobj=raw, mtime=0) as out,
+                ):
                     self.store.dump(out, format=fmt)
                 partial.replace(path)
         return path
+
+    def checksum(self, name: str) -> str:
+        """The SHA-256 of a dump (written first if it is not yet), as catalogues list it."""
+        import hashlib
+
+        if name not in self._checksums:
+            with open(self.dump(name), "rb") as f:
+                self._checksums[name] = hashlib.file_digest(f, "sha256").hexdigest()
+        return self._checksums[name]
 
 
 # whole-dataset dumps: the named graphs as TriG and as N-Quads, gzipped
@@ -357,6 +454,9 @@ def create_app(
 
     base = base or iri_base(store)
     served = [Served(store, pool, digest)]  # swapped whole by a reload
+    # the query editor, where the install fetched it (read once: the files do not change)
+    yasgui_dir = installed_yasgui()
+    yasgui = read_pin(yasgui_dir) if yasgui_dir else None
     workers = getattr(pool, "size", 2)
     # queries and pages wait in threads of their own: slow queries never stall the pages
     query_threads = anyio.CapacityLimiter(max(4, 4 * workers))
@@ -376,16 +476,26 @@ def create_app(
     # of the first would tell every client another's host; bounded, since Host is the client's
     void_cache: dict[tuple[str, str], str] = {}
 
-    async def void(request: Request) -> Response:
+    async def void_turtle(request: Request) -> str:
+        """The dataset's description (VoID, DCAT, schema.org) as this client's address names it."""
         key = (str(request.url_for("sparql")), str(request.url_for("void")))
         if key not in void_cache:
             if len(void_cache) >= 16:
                 void_cache.clear()
-            dumps = tuple(str(request.url_for("dump", name=n)) for n in DUMPS)
-            void_cache[key] = await pages_thread(
-                void_description, served[0].store, key[0], key[1], base, dumps
-            )
-        return _rdf_answer(void_cache[key], request)
+            now = served[0]
+            dumps = {str(request.url_for("dump", name=n)): await pages_thread(now.checksum, n) for n in DUMPS}
+            void_cache[key] = await pages_thread(void_description, now.store, key[0], key[1], base, dumps)
+        return void_cache[key]
+
+    async def void(request: Request) -> Response:
+        return _rdf_answer(await void_turtle(request), request)
+
+    async def dataset_json_ld(request: Request) -> str:
+        from .pages import compact_json_ld
+
+        turtle = await void_turtle(request)
+        triples = [q.triple for q in ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
+        return compact_json_ld(triples).decode("utf-8")
 
     async def answer(request: Request, iri: str, triples: list[ox.Triple]) -> Response:
         if not triples:
@@ -573,9 +683,26 @@ def create_app(
 
     async def home(request: Request) -> Response:
         q = request.query_params
-        values = {k: v for k, v in q.items() if k not in ("example", "query")}
-        page = query_page(q.get("example"), q.get("query"), values, base)
+        dataset = await dataset_json_ld(request)
+        if yasgui is not None and not q.get("example") and not q.get("plain"):
+            page = yasgui_page(yasgui, base, dataset)
+            return HTMLResponse(page, headers={"Content-Security-Policy": YASGUI_CSP})
+        values = {k: v for k, v in q.items() if k not in ("example", "query", "plain")}
+        notice = None if yasgui is not None else NO_YASGUI
+        page = query_page(q.get("example"), q.get("query"), values, base, dataset, notice)
         return HTMLResponse(page, headers={"Content-Security-Policy": PAGE_CSP})
+
+    async def yasgui_file(request: Request) -> Response:
+        """YASGUI's script and style, under their version (cached for good by browsers)."""
+        name, version = request.path_params["name"], request.path_params["version"]
+        if yasgui is None or version != yasgui["version"] or name not in yasgui["files"]:
+            return PlainTextResponse("no such file\n", status_code=404)
+        media = "text/javascript" if name.endswith(".js") else "text/css"
+        return FileResponse(
+            yasgui_dir / name,
+            media_type=media,
+            headers={"Cache-Control": "public, max-age=31536000, immutable"},
+        )
 
     app = Starlette(
         routes=[
@@ -585,6 +712,7 @@ def create_app(
             Route("/dumps/{name}", dump, name="dump"),
             Route("/", home),
             Route("/favicon.ico", lambda request: Response(status_code=204)),
+            Route("/static/yasgui/{version}/{name}", yasgui_file),
             Route("/queries", queries),
             Route("/queries/{name}", research_query, name="research_query"),
             Route("/void", void, name="void"),

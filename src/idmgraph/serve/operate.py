@@ -120,8 +120,11 @@ class BuildCache:
 
         async def send_tagged(message):
             if message["type"] == "http.response.start":
+                own = [v for k, v in message.get("headers", []) if k.lower() == b"cache-control"]
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
-                if message["status"] == 200 and tag is not None:
+                if message["status"] == 200 and own and b"immutable" in own[0]:
+                    headers.append((b"cache-control", own[0]))  # a versioned file: cached for good
+                elif message["status"] == 200 and tag is not None:
                     headers.append((b"etag", tag.encode()))
                     headers.append((b"cache-control", f"public, max-age={self.max_age_s}".encode()))
                 else:

@@ -105,7 +105,12 @@ def rdf_response(triples: list[ox.Triple], accept: str | None, hint: str | None 
 
 
 # the vocabularies' prefixes (instance IRIs stay whole: their paths hold slashes)
-_VOCABULARY_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
+_VOCABULARY_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")} | {
+    # the dataset's and the service's descriptions
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "spdx": "http://spdx.org/rdf/terms#",
+}
 _TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -447,10 +452,12 @@ _ABOUT = (
 
 
 def void_description(
-    store: ox.Store, endpoint: str, void_iri: str, base: str = BASE, dumps: tuple[str, ...] = ()
+    store: ox.Store, endpoint: str, void_iri: str, base: str = BASE, dumps: dict[str, str] | None = None
 ) -> str:
     """VoID (Turtle) with the dataset's real statistics, computed from the store, and where its
-    whole-dataset dumps can be downloaded."""
+    whole-dataset dumps can be downloaded (``dumps``: URL -> SHA-256, stated as DCAT 3 states a
+    distribution's checksum, with SPDX)."""
+    dumps = dumps or {}
 
     def one(query: str) -> int:
         sol = next(iter(store.query(query, use_default_graph_as_union=True)))
@@ -490,8 +497,10 @@ def void_description(
         dcat:downloadURL <{d}> ; schema:contentUrl <{d}> ;
         dcat:mediaType <https://www.iana.org/assignments/media-types/{_DUMP_MEDIA[d.rsplit(".", 2)[-2]]}> ;
         schema:encodingFormat "{_DUMP_MEDIA[d.rsplit(".", 2)[-2]]}" ; dcat:compressFormat
-        <https://www.iana.org/assignments/media-types/application/gzip> ] ;"""
-        for d in dumps
+        <https://www.iana.org/assignments/media-types/application/gzip> ;
+        spdx:checksum [ a spdx:Checksum ; spdx:algorithm spdx:checksumAlgorithm_sha256 ;
+            spdx:checksumValue "{sha256}"^^xsd:hexBinary ] ; schema:sha256 "{sha256}" ] ;"""
+        for d, sha256 in dumps.items()
     )
     cp = " ,\n        ".join(f"[ void:class <{c}> ; void:entities {n} ]" for c, n in classes)
     pp = " ,\n        ".join(f"[ void:property <{p}> ; void:triples {n} ]" for p, n in props)
@@ -515,6 +524,8 @@ def void_description(
 @prefix schema: <https://schema.org/> .
 @prefix foaf: <http://xmlns.com/foaf/0.1/> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix spdx: <http://spdx.org/rdf/terms#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
 <{void_iri}#dataset> a void:Dataset, dcat:Dataset, schema:Dataset ;
     dcterms:title "IOM International Dialogue on Migration knowledge graph (idmgraph)"@en ;
