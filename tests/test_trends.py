@@ -5,12 +5,13 @@ agendas (three meetings, 2017-2019)."""
 import io
 import xml.etree.ElementTree as ET
 
+import pandas as pd
 import pytest
 
 from conftest import AGENDAS, SOURCES
 from idmgraph.build import run_build
 from idmgraph.cli import main
-from idmgraph.query import IDMGraph
+from idmgraph.query import IDMGraph, iso_frame
 from idmgraph.store import open_store
 from idmgraph.trends import trend_charts, trend_tables
 
@@ -29,11 +30,14 @@ def tables(three):
 
 def test_states_first_and_last_meeting(tables):
     df = tables["states-over-time"].set_index("iso3")
+    # the meetings' dates are datetimes (xsd:date in the graph), written back as the graph has them
+    assert str(df["first_meeting"].dtype).startswith("datetime64")
     assert (df.loc["MEX", "first_meeting"], df.loc["MEX", "last_meeting"], df.loc["MEX", "meetings"]) == (
-        "2017-04-18",
-        "2019-04-02",
+        pd.Timestamp("2017-04-18"),
+        pd.Timestamp("2019-04-02"),
         2,
     )
+    assert iso_frame(df).loc["MEX", "first_meeting"] == "2017-04-18"
     assert df.loc["ALB", "meetings"] == 1 and list(df.index[:3]) == ["CAN", "CHE", "MEX"]
 
 

@@ -89,6 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
     s.add_argument("--endpoint", default=None, help="read the graph from this SPARQL endpoint instead")
     s.add_argument("--seed", type=int, default=42, help="seed of the community detection (default 42)")
+    s.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        default="csv",
+        help="csv (default): a CSV file per table; xlsx: also every table in tables.xlsx, a sheet each",
+    )
+    s.add_argument(
+        "--excel", action="store_true", help="CSV files with a byte-order mark, so Excel reads their accents"
+    )
 
     s = sub.add_parser("viz", help="interactive offline HTML views of the networks", epilog=_EPILOG)
     s.add_argument("--out", type=Path, default=None, help="output folder (default: data/build/views/)")
@@ -256,6 +265,7 @@ def _emit(console: Console, frame, fmt: str, title: str | None = None, excel: bo
           output: Path | None = None) -> None:  # fmt: skip
     """A query's answer in the format asked for, to the terminal or to ``output``. The files
     meant for spreadsheets (csv, xlsx) never carry a formula."""
+    from .query import iso_frame
     from .report import render_frame
     from .text import spreadsheet_safe_frame
 
@@ -269,6 +279,7 @@ def _emit(console: Console, frame, fmt: str, title: str | None = None, excel: bo
             frame.to_excel(book, index=False, sheet_name=(title or "answer")[:31])
         console.print(f"wrote {_rel(output)} ({len(frame)} rows)", markup=False)
         return
+    frame = iso_frame(frame)  # dates as the graph writes them
     if fmt == "csv":
         text = ("\ufeff" if excel else "") + spreadsheet_safe_frame(frame).to_csv(index=False)
     elif fmt == "json":
@@ -455,7 +466,9 @@ def _analyze(args, console: Console) -> int:
         store = open_store(build)
     result.trends = trend_tables(store)
     result.charts = trend_charts(result.trends)
-    files = write_analysis(result, args.out or build / "analysis")
+    files = write_analysis(
+        result, args.out or build / "analysis", excel=args.excel, workbook=args.format == "xlsx"
+    )
     s = result.summary
     console.print(
         f"networks: {s['people']} people, {s['sessions']} sessions, {s['co_panel_edges']} co-panel ties "

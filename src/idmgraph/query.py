@@ -366,12 +366,50 @@ def _python(term):
     return term.value
 
 
+# the XSD date types a column of datetimes is made from, and how it is written back as text
+_DATES = {_XSD + "date": "date", _XSD + "dateTime": "dateTime"}
+
+
 def _frame(columns: list[str], rows: list[tuple]):
+    """A DataFrame of an answer with typed columns: numbers as numbers, booleans as booleans,
+    and a column whose values are all ``xsd:date`` or all ``xsd:dateTime`` as pandas datetimes
+    (``frame.attrs["xsd"]`` says which, for writing them back as ISO 8601; see ``iso_frame``)."""
     import pandas as pd  # imported here: the build does not need pandas
 
     # column by column: a large answer (10,000 rows) converts in a third of the time row by row takes
-    data = {c: [_python(row[i]) for row in rows] for i, c in enumerate(columns)}
-    return pd.DataFrame(data, columns=columns)
+    data, kinds = {}, {}
+    for i, c in enumerate(columns):
+        terms = [row[i] for row in rows]
+        data[c] = [_python(t) for t in terms]
+        types = {t.datatype.value if type(t) is _LITERAL else None for t in terms if t is not None}
+        if len(types) == 1 and (kind := _DATES.get(types.pop())):
+            try:
+                data[c] = pd.to_datetime(pd.Series(data[c], dtype=object), format="ISO8601")
+                kinds[c] = kind
+            except (ValueError, TypeError):  # time zones mixed with none: the text stays
+                pass
+    frame = pd.DataFrame(data, columns=columns)
+    frame.attrs["xsd"] = kinds
+    return frame
+
+
+def iso_frame(frame):
+    """The frame with its datetime columns written as ISO 8601 text (``2017-04-18``,
+    ``2017-04-18T10:00:00``), as the graph states them: for CSV, JSON and the terminal."""
+    import pandas as pd
+
+    kinds = frame.attrs.get("xsd", {})
+    dated = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    if not dated:
+        return frame
+    out = frame.copy()
+    for c in dated:
+        midnight = (out[c].dropna().dt.normalize() == out[c].dropna()).all()
+        as_date = kinds.get(c) == "date" or (c not in kinds and midnight)
+        out[c] = [
+            None if pd.isna(v) else (v.date().isoformat() if as_date else v.isoformat()) for v in out[c]
+        ]
+    return out
 
 
 def query_bindings(spec: QuerySpec, params: dict[str, str], store: ox.Store) -> dict:
@@ -522,20 +560,133 @@ def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path | None 
 
 
 class IDMGraph:
-    """The built graph, opened once, for Python and notebooks::
+    """The built graph, opened once, for Python and notebooks: answers as DataFrames (numbers as
+    numbers, dates as datetimes), networks as NetworkX graphs, views drawn inline in Jupyter::
 
-    g = open_graph()                      # data/build/ by default
-    g.query("session-speakers").head()
+        g = open_graph()                          # data/build/ by default
+        g.queries()                               # the research queries and their parameters
+        g.query("who-spoke-on-theme", theme="10.7")
+        g.network("co-panel")                     # a networkx.Graph
+        g.analyze().tables["people"]              # every measure idmgraph analyze writes
+        g.view("co-panel")                        # the interactive view, in the notebook
     """
 
     def __init__(self, store: ox.Store):
         self.store = store
+        self._network_data = None
+
+    def queries(self):
+        """The research queries: name, what each answers, and its parameters."""
+        return _frame_of_dicts(
+            [
+                {
+                    "name": q.name,
+                    "description": q.description,
+                    "parameters": ", ".join(
+                        f"{p.name}{'' if p.required else '?'}: {p.help}" for p in q.params
+                    ),
+                }
+                for q in list_queries()
+            ],
+            ["name", "description", "parameters"],
+        )
 
     def query(self, name: str, lang: str | None = None, **params: str):
         return run_query(name, params, store=self.store, lang=lang)
 
     def sparql(self, text: str):
         return run_sparql(text, store=self.store)
+
+    def network_data(self):
+        """The participations, themes and labels the networks are made of (read once)."""
+        from .network import read_network_data
+
+        if self._network_data is None:
+            self._network_data = read_network_data(store=self.store)
+        return self._network_data
+
+    def network(self, name: str = "co-panel", seed: int = 42):
+        """One of the networks ``idmgraph analyze`` writes, as a NetworkX graph: participation,
+        person-session, co-panel (with Louvain communities), state-state,
+        organization-organization, state-theme, actor-type-theme."""
+        graphs = self.analyze(seed=seed, trends=False).graphs
+        if name not in graphs:
+            raise ValueError(f"no network {name!r}; one of {', '.join(graphs)}")
+        return graphs[name]
+
+    def analyze(self, seed: int = 42, trends: bool = True) -> Analyzed:
+        """Every network and measure of ``idmgraph analyze``: ``graphs`` (NetworkX), ``tables``
+        (DataFrames: people, states, ... and, with ``trends``, the tables over time) and
+        ``summary``."""
+        from .network.export import analyze
+
+        result = analyze(self.network_data(), seed=seed)
+        tables = {name: _frame_of_dicts(rows) for name, rows in result.tables.items()}
+        if trends:
+            from .trends import trend_tables
+
+            tables |= trend_tables(self.store)
+        return Analyzed(graphs=result.graphs, tables=tables, summary=result.summary)
+
+    def view(self, name: str = "co-panel", size_by: str = "degree", seed: int = 42) -> View:
+        """An interactive view (``participation``, ``co-panel``, ``state-theme``), as
+        ``idmgraph viz`` draws it; Jupyter shows it inline, ``.save(path)`` writes the page."""
+        from .viz import build_views, render_view
+
+        views = build_views(self.network_data(), seed=seed)
+        if name not in views:
+            raise ValueError(f"no view {name!r}; one of {', '.join(views)}")
+        g, title = views[name]
+        return View(title, render_view(g, title, self.network_data(), size_by, seed))
+
+
+@dataclass
+class Analyzed:
+    """What ``IDMGraph.analyze`` returns: networks, tables and the headline figures."""
+
+    graphs: dict
+    tables: dict
+    summary: dict
+
+    def _repr_html_(self) -> str:
+        import html
+
+        items = "".join(
+            f"<li><code>{html.escape(name)}</code>: {len(frame)} rows</li>"
+            for name, frame in self.tables.items()
+        )
+        graphs = ", ".join(f"<code>{html.escape(n)}</code>" for n in self.graphs)
+        return f"<p>Networks: {graphs}</p><p>Tables:</p><ul>{items}</ul>"
+
+
+@dataclass
+class View:
+    """A self-contained HTML view. In Jupyter it is drawn in a frame of its own (its scripts
+    and styles never touch the notebook's); ``save`` writes it as a page."""
+
+    title: str
+    html: str
+    height_px: int = 640
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return (
+            f'<iframe title="{html.escape(self.title)}" srcdoc="{html.escape(self.html, quote=True)}" '
+            f'style="width:100%;height:{self.height_px}px;border:1px solid #ddd" '
+            'sandbox="allow-scripts"></iframe>'
+        )
+
+    def save(self, path: Path | str) -> Path:
+        path = Path(path)
+        path.write_text(self.html, encoding="utf-8")
+        return path
+
+
+def _frame_of_dicts(rows: list[dict], columns: list[str] | None = None):
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns or (list(rows[0]) if rows else None))
 
 
 def open_graph(build_dir: Path | str | None = None) -> IDMGraph:

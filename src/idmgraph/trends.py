@@ -39,6 +39,15 @@ def trend_tables(store) -> dict[str, object]:
     }
 
 
+def _day(value) -> str:
+    """A meeting's date as ``YYYY-MM-DD`` (a datetime, or text where the graph mixes date types)."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "(no date)"
+    return value[:10] if isinstance(value, str) else value.date().isoformat()
+
+
 def _event_order(tables: dict) -> list[tuple[str, str]]:
     """(event IRI, axis label) in the order of their dates."""
     df = tables["participations-by-actor-type"]
@@ -49,7 +58,7 @@ def _event_order(tables: dict) -> list[tuple[str, str]]:
     out = []
     for r in first.itertuples():
         title = r.label if len(r.label) <= 28 else r.label[:27] + "…"
-        out.append((r.event, f"{r.date[:10] if isinstance(r.date, str) else '(no date)'}\n{title}"))
+        out.append((r.event, f"{_day(r.date)}\n{title}"))
     return out
 
 

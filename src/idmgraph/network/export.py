@@ -18,6 +18,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..files import write_folder_atomically
+from ..query import iso_frame
 from ..text import spreadsheet_safe, spreadsheet_safe_frame
 from .graphs import (
     NetworkData,
@@ -200,6 +201,20 @@ def analyze(data: NetworkData, seed: int = 42) -> Analysis:
     return a
 
 
+def _workbook(a: Analysis) -> bytes:
+    """Every table of an analysis in one workbook, a sheet each (names cut to Excel's 31)."""
+    import pandas as pd
+
+    frames = {name: pd.DataFrame([{k: _scalar(v) for k, v in r.items()} for r in rows])
+              for name, rows in a.tables.items()}  # fmt: skip
+    frames |= dict(a.trends)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as book:
+        for name, frame in sorted(frames.items()):
+            spreadsheet_safe_frame(frame).to_excel(book, index=False, sheet_name=name[:31])
+    return buf.getvalue()
+
+
 def _csv(rows: list[dict]) -> bytes:
     if not rows:
         return b""
@@ -308,6 +323,7 @@ def _trend_sections(a: Analysis, lines: list[str]) -> None:
         df = a.trends.get(name)
         if df is None:
             continue
+        df = iso_frame(df)
         lines.extend([f"### {title}", ""])
         if df.empty:
             lines.extend(["(none)", ""])
@@ -325,16 +341,26 @@ def _trend_sections(a: Analysis, lines: list[str]) -> None:
         lines.append("")
 
 
-def write_analysis(a: Analysis, out_dir: Path) -> dict[str, Path]:
-    """Write the report, tables and exports to out_dir atomically (temporary folder, then rename)."""
+def write_analysis(
+    a: Analysis, out_dir: Path, excel: bool = False, workbook: bool = False
+) -> dict[str, Path]:
+    """Write the report, tables and exports to out_dir atomically (temporary folder, then rename).
+    ``excel``: the CSV files start with a byte-order mark (Excel then reads their accents);
+    ``workbook``: the tables also as one Excel workbook, ``tables.xlsx``, a sheet each, dates as
+    dates and numbers as numbers. Neither carries a formula."""
     files: dict[str, bytes] = {
         "report.md": _markdown(a).encode("utf-8"),
         "summary.json": (json.dumps(a.summary, indent=2, sort_keys=True) + "\n").encode(),
     }
+    bom = "\ufeff".encode() if excel else b""
     for name, rows in sorted(a.tables.items()):
-        files[f"{name}.csv"] = _csv(rows)
+        files[f"{name}.csv"] = bom + _csv(rows) if rows else b""
     for name, frame in sorted(a.trends.items()):
-        files[f"{name}.csv"] = spreadsheet_safe_frame(frame).to_csv(index=False).encode("utf-8")
+        files[f"{name}.csv"] = bom + spreadsheet_safe_frame(iso_frame(frame)).to_csv(index=False).encode(
+            "utf-8"
+        )
+    if workbook:
+        files["tables.xlsx"] = _workbook(a)
     files.update(a.charts)
     for name, g in sorted(a.graphs.items()):
         clean = clean_for_export(g)
