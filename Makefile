@@ -20,15 +20,15 @@ $(STAMP): pyproject.toml requirements.lock src/idmgraph/serve/vendor.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python src/idmgraph/serve/vendor.py src/idmgraph/_vendor
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[docs]'
 	touch $@
 
 $(TSTAMP): $(STAMP) pyproject.toml requirements.lock
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test,docs]'
 	touch $@
 
 lock: $(TSTAMP)  ## pin the environment's packages in requirements.lock (after updating them on purpose)
-	( echo "# pinned by make lock: pip install -c requirements.lock -e '.[test]'"; \
+	( echo "# pinned by make lock: pip install -c requirements.lock -e '.[test,docs]'"; \
 	  $(BIN)/python -m pip freeze --exclude-editable --all | grep -v '^pip==' ) > requirements.lock
 
 run: $(STAMP)  ## create the environment, build the graph from data/sources/, print the headline, networks, views

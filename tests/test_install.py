@@ -3,6 +3,7 @@ a copy of the checkout, installed in a fresh virtual environment outside it, and
 folder that is not the checkout: build, query, serve, with the ontology, shapes, queries,
 reference data and templates read from the installed package."""
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -105,7 +106,10 @@ def test_build_query_and_serve_from_the_wheel(installed):
         ask = httpx.get(url + "/sparql", params={"query": "ASK { ?s a <http://xmlns.com/foaf/0.1/Person> }"},
                         headers={"Accept": "application/sparql-results+json"})  # fmt: skip
         assert ask.json()["boolean"] is True
-        assert httpx.get(url + "/ontology", headers={"Accept": "text/html"}).status_code == 200
+        ontology = httpx.get(url + "/ontology", headers={"Accept": "text/html"})
+        assert ontology.status_code == 200
+        if importlib.util.find_spec("pylode"):  # the build documented the ontology with pyLODE
+            assert (work / "data" / "build" / "ontology.html").is_file() and "pyLODE" in ontology.text
     finally:
         server.terminate()
         server.wait(timeout=20)

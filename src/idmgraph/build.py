@@ -22,6 +22,8 @@ from .agenda import parse_source
 from .files import check_output_folder, write_folder_atomically
 from .lexicon import load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
+from .ontology_docs import FILE_NAME as ONTOLOGY_DOCS
+from .ontology_docs import render_ontology_docs
 from .paths import default_sources, project_dir
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
@@ -384,13 +386,14 @@ def run_build(
     if out_dir is not None:
         step("writing files")
         trig, ttl = _serialise(ds, base)
-        result.files = write_folder_atomically(
-            out_dir,
-            {
-                "idm.trig": trig,
-                "idm.ttl": ttl,
-                "participations.csv": _csv_bytes(participation_rows(res), base),
-                "report.json": _report_json(result),
-            },
-        )
+        files = {
+            "idm.trig": trig,
+            "idm.ttl": ttl,
+            "participations.csv": _csv_bytes(participation_rows(res), base),
+            "report.json": _report_json(result),
+        }
+        docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
+        if docs is not None:
+            files[ONTOLOGY_DOCS] = docs
+        result.files = write_folder_atomically(out_dir, files)
     return result

@@ -503,6 +503,7 @@ def _serve(args, console: Console) -> int:
 
     import uvicorn
 
+    from .ontology_docs import FILE_NAME as ONTOLOGY_DOCS
     from .paths import default_out
     from .serve import create_app
     from .serve.server import server_config
@@ -527,7 +528,8 @@ def _serve(args, console: Console) -> int:
         access.propagate = False
 
     def load() -> tuple:
-        """The build as it is now, in a private snapshot: (folder, store, pool, digest)."""
+        """The build as it is now, in a private snapshot: (folder, store, pool, digest, the
+        build's ontology documentation or None)."""
         # one immutable build until the next reload: the pages and every worker (also one
         # started again later) read this copy, whatever happens to the build folder meanwhile
         snapshot = Path(tempfile.mkdtemp(prefix="idmgraph-serve-"))
@@ -538,6 +540,8 @@ def _serve(args, console: Console) -> int:
                 shutil.copyfile(build / "idm.trig", snapshot / "idm.trig")
             with open(snapshot / "idm.trig", "rb") as trig:
                 digest = hashlib.file_digest(trig, "sha256").hexdigest()
+            docs = build / ONTOLOGY_DOCS
+            ontology_html = docs.read_bytes() if docs.is_file() else None  # written by the build with pyLODE
             store = open_store(snapshot)
             pool = QueryPool(
                 snapshot / "idm.trig",
@@ -548,9 +552,9 @@ def _serve(args, console: Console) -> int:
         except BaseException:
             shutil.rmtree(snapshot, ignore_errors=True)
             raise
-        return snapshot, store, pool, digest
+        return snapshot, store, pool, digest, ontology_html
 
-    snapshot, store, pool, digest = load()
+    snapshot, store, pool, digest, ontology_html = load()
     loaded = [(snapshot, pool)]
     try:
         console.print(
@@ -567,6 +571,7 @@ def _serve(args, console: Console) -> int:
             max_bytes=args.max_answer_mb * 1024 * 1024,
             digest=digest,
             log_format="json" if args.log_format == "json" else "text",
+            ontology_html=ontology_html,
         )
         del store, pool
 
@@ -581,7 +586,7 @@ def _serve(args, console: Console) -> int:
                 console.print(f"reload failed, still serving build {app.state.served().digest[:12]}: {exc}",
                               markup=False)  # fmt: skip
                 return
-            old = app.state.reload(fresh[1], fresh[2], fresh[3])
+            old = app.state.reload(fresh[1], fresh[2], fresh[3], fresh[4])
             loaded.append((fresh[0], fresh[2]))
             console.print(
                 f"reloaded: build {fresh[3][:12]}, {old.quads} -> {len(fresh[1])} quads", markup=False

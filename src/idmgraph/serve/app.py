@@ -349,6 +349,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+ONTOLOGY_DOCS_CSP = DOC_CSP.replace("img-src 'self'", "img-src 'self' data:")
 # the page makes requests to this server only, and runs only its own inline script
 PAGE_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
@@ -372,11 +373,14 @@ class Served:
     workers, its digest). A reload swaps the whole of it at once, so the pages and /sparql can
     never answer from two builds."""
 
-    def __init__(self, store: ox.Store, pool=None, digest: str | None = None):
+    def __init__(
+        self, store: ox.Store, pool=None, digest: str | None = None, ontology_html: bytes | None = None
+    ):
         import datetime
         import threading
 
         self.store, self.pool = store, pool
+        self.ontology_html = ontology_html  # the build's pyLODE page, if it wrote one
         self._dumps: Path | None = None
         self._dump_lock = threading.Lock()
         self._checksums: dict[str, str] = {}
@@ -433,6 +437,7 @@ def create_app(
     max_bytes: int = DEFAULT_MAX_BYTES,
     digest: str | None = None,
     log_format: str = "text",
+    ontology_html: bytes | None = None,
 ) -> Starlette:
     """The endpoint app for a store (read-only). With a ``QueryPool``, queries run in worker
     processes that are stopped at the pool's timeout; without, in this process's threads.
@@ -453,7 +458,7 @@ def create_app(
     from .protocol import _FORMAT_PARAMS, FORMAT_KEYS, format_hint
 
     base = base or iri_base(store)
-    served = [Served(store, pool, digest)]  # swapped whole by a reload
+    served = [Served(store, pool, digest, ontology_html)]  # swapped whole by a reload
     # the query editor, where the install fetched it (read once: the files do not change)
     yasgui_dir = installed_yasgui()
     yasgui = read_pin(yasgui_dir) if yasgui_dir else None
@@ -526,6 +531,16 @@ def create_app(
     async def ontology(request: Request) -> Response:
         # the ontology's terms are hash IRIs: a client asks for the document, without the fragment
         iri = str(ONTOLOGY_IRI)
+        docs = served[0].ontology_html
+        if (
+            docs is not None
+            and not request.query_params.get("format")
+            and wants_html(request.headers.get("accept"))
+        ):
+            # the build's pyLODE documentation: no script runs, its icons are data: images
+            return HTMLResponse(
+                docs, headers={"Vary": "Accept", "Content-Security-Policy": ONTOLOGY_DOCS_CSP}
+            )
         return await answer(request, iri, await pages_thread(describe_ontology, served[0].store))
 
     async def run_job(query, accept, hint=None, default_graphs=None, named_graphs=None):
@@ -673,11 +688,12 @@ def create_app(
             status_code=200 if ok else 503,
         )
 
-    def reload(new_store: ox.Store, new_pool=None, new_digest: str | None = None) -> Served:
+    def reload(new_store: ox.Store, new_pool=None, new_digest: str | None = None,
+               new_ontology_html: bytes | None = None) -> Served:  # fmt: skip
         """Serve another build from now on; the build served until now is returned (its pool is
         the caller's to close once its queries are done)."""
         old = served[0]
-        served[0] = Served(new_store, new_pool, new_digest)
+        served[0] = Served(new_store, new_pool, new_digest, new_ontology_html)
         void_cache.clear()
         return old
 
