@@ -617,6 +617,14 @@ def test_query_page_in_chromium(live):
         page.press("#q", "Control+Enter")
         page.wait_for_function(f"{rows} === 3", timeout=30_000)
         permalink = page.url
+        # CONSTRUCT answers Turtle, shown as text
+        page.fill(
+            "#q",
+            "CONSTRUCT { ?s <http://xmlns.com/foaf/0.1/name> ?n } WHERE { ?s <http://xmlns.com/foaf/0.1/name> ?n } LIMIT 2",
+        )
+        page.click("#run")
+        page.wait_for_function("document.querySelector('#out pre') !== null", timeout=30_000)
+        turtle = page.text_content("#out pre")
         # a hostile parameter comes back as an error, written as text
         page.goto(root + "/?example=themes-of-person&person=" + "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
         page.click("#run-params")
@@ -628,6 +636,7 @@ def test_query_page_in_chromium(live):
     assert person_links == ["/id/person/juan-jose-gomez-camacho", "/id/person/berenice-valdez-rivera"]
     assert "format=csv" in csv_link and csv_ok and "Juan José Gómez Camacho" in csv
     assert "/?query=SELECT" in permalink
+    assert turtle.count("<http://xmlns.com/foaf/0.1/name>") == 2 or turtle.count("foaf:name") == 2
     assert status.startswith("400: no person '<img src=x onerror=alert(1)>'") and images == 0
     assert all(u.startswith(root) for u in requests)
 

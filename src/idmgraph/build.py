@@ -19,6 +19,7 @@ from rdflib import Dataset
 
 from . import __version__, iris
 from .agenda import parse_source
+from .dataset import describe_dataset, file_distribution
 from .files import check_output_folder, write_folder_atomically
 from .lexicon import load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
@@ -324,6 +325,20 @@ def dataset_from_agendas(agendas: list[Agenda], near_miss: bool = True) -> tuple
     return res, build_dataset(res, sources, assign_themes(agendas))
 
 
+# the build's files a catalogue lists as the dataset's distributions
+_DISTRIBUTED = {"idm.trig": "application/trig", "idm.ttl": "text/turtle", "participations.csv": "text/csv"}
+
+
+def _dataset_description(files: dict[str, bytes], sources: list[Source], base: str) -> bytes:
+    """DCAT and schema.org description of this build: its data files with their SHA-256, the
+    public pages its sources were read from, and the day the newest was read."""
+    urls = [str(u) for src in sources for u in (src.meta.get("url"), src.meta.get("counterpart_url")) if u]
+    read = sorted(str(src.meta["retrieved"]) for src in sources if src.meta.get("retrieved"))
+    distributions = [file_distribution(name, media, files[name]) for name, media in _DISTRIBUTED.items()]
+    turtle = describe_dataset(base + "dataset", distributions, urls, modified=read[-1] if read else None)
+    return turtle.encode("utf-8")
+
+
 def run_build(
     paths: list[Path] | None,
     out_dir: Path | None,
@@ -395,5 +410,6 @@ def run_build(
         docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
         if docs is not None:
             files[ONTOLOGY_DOCS] = docs
+        files["dataset.ttl"] = _dataset_description(files, sources, base)
         result.files = write_folder_atomically(out_dir, files)
     return result

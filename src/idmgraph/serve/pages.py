@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .. import __version__
+from ..dataset import Distribution, describe_dataset
 from ..namespace import BASE, ONTOLOGY_IRI, PREFIXES
 from ..themes import ROUTE_FILTER, reach_of
 from .protocol import GRAPH_FORMATS, negotiate
@@ -445,10 +445,6 @@ def _short(iri: str) -> str:
 
 
 _DUMP_MEDIA = {"trig": "application/trig", "nq": "application/n-quads"}
-_ABOUT = (
-    '"Who moderated and who spoke, in which session of which meeting, in which post, for which '
-    'state or institution, on which policy theme; every fact with its source."@en'
-)
 
 
 def void_description(
@@ -491,17 +487,10 @@ def void_description(
     dump_lines = "".join(f"\n    void:dataDump <{d}> ;" for d in dumps)
     # the same dataset for DCAT and schema.org readers (data catalogues, search engines): what
     # it is, its licence and version, and where to download or query it
-    distributions = "".join(
-        f"""
-    dcat:distribution [ a dcat:Distribution, schema:DataDownload ;
-        dcat:downloadURL <{d}> ; schema:contentUrl <{d}> ;
-        dcat:mediaType <https://www.iana.org/assignments/media-types/{_DUMP_MEDIA[d.rsplit(".", 2)[-2]]}> ;
-        schema:encodingFormat "{_DUMP_MEDIA[d.rsplit(".", 2)[-2]]}" ; dcat:compressFormat
-        <https://www.iana.org/assignments/media-types/application/gzip> ;
-        spdx:checksum [ a spdx:Checksum ; spdx:algorithm spdx:checksumAlgorithm_sha256 ;
-            spdx:checksumValue "{sha256}"^^xsd:hexBinary ] ; schema:sha256 "{sha256}" ] ;"""
+    downloads = [
+        Distribution(d.rsplit("/", 1)[-1], _DUMP_MEDIA[d.rsplit(".", 2)[-2]], sha256, url=d, gzip=True)
         for d, sha256 in dumps.items()
-    )
+    ]
     cp = " ,\n        ".join(f"[ void:class <{c}> ; void:entities {n} ]" for c, n in classes)
     pp = " ,\n        ".join(f"[ void:property <{p}> ; void:triples {n} ]" for p, n in props)
     sub = " ,\n        ".join(f"[ a void:Dataset ; sd:name <{g}> ; void:triples {n} ]" for g, n in graphs)
@@ -516,33 +505,14 @@ def void_description(
             )
         }
     )
-    sources = ", ".join(f"<{u}>" for u in urls) or '"none"'
-    return f"""@prefix void: <http://rdfs.org/ns/void#> .
+    catalogue = describe_dataset(f"{void_iri}#dataset", downloads, urls, endpoint)
+    return (
+        catalogue
+        + f"""@prefix void: <http://rdfs.org/ns/void#> .
 @prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix dcat: <http://www.w3.org/ns/dcat#> .
-@prefix schema: <https://schema.org/> .
-@prefix foaf: <http://xmlns.com/foaf/0.1/> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix spdx: <http://spdx.org/rdf/terms#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
-<{void_iri}#dataset> a void:Dataset, dcat:Dataset, schema:Dataset ;
-    dcterms:title "IOM International Dialogue on Migration knowledge graph (idmgraph)"@en ;
-    schema:name "IOM International Dialogue on Migration knowledge graph (idmgraph)"@en ;
-    dcterms:description {_ABOUT} ;
-    schema:description {_ABOUT} ;
-    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
-    schema:license <https://creativecommons.org/licenses/by/4.0/> ;
-    dcterms:creator [ a foaf:Organization ; foaf:name "the idmgraph authors" ] ;
-    schema:creator [ a schema:Organization ; schema:name "the idmgraph authors" ] ;
-    owl:versionInfo "{__version__}" ;
-    schema:version "{__version__}" ;
-    dcterms:conformsTo <https://w3id.org/idmgraph/ontology> ;
-    dcterms:source {sources} ;
-    dcat:accessService [ a dcat:DataService ; dcat:endpointURL <{endpoint}> ;
-        dcterms:conformsTo <https://www.w3.org/TR/sparql11-protocol/> ] ;
-    void:sparqlEndpoint <{endpoint}> ;{dump_lines}{distributions}
+<{void_iri}#dataset> a void:Dataset ;
+    void:sparqlEndpoint <{endpoint}> ;{dump_lines}
     void:uriSpace "{base}id/" ;
     void:vocabulary <https://w3id.org/idmgraph/ontology#>, <http://www.w3.org/ns/org#>, <https://schema.org/>,
         <http://xmlns.com/foaf/0.1/>, <http://www.w3.org/2004/02/skos/core#>, <http://www.w3.org/ns/prov#> ;
@@ -560,3 +530,4 @@ def void_description(
     void:objectsTarget <http://metadata.un.org/sdg/> ;
     void:triples {sdg_links} .
 """
+    )
