@@ -39,6 +39,7 @@ from .. import __version__
 from .fair import FairTurns
 from .federation import check_nesting, check_services
 from .operate import AccessLog, BuildCache, note_query
+from .pages import _VOCABULARY_PREFIXES
 from .protocol import GRAPH_FORMATS, RESULT_FORMATS, ProtocolError, negotiate, read_request
 from .results import write_results
 from .vendor import installed_yasgui, read_pin
@@ -410,7 +411,8 @@ class Served:
                     open(partial, "wb") as raw,
                     gzip.GzipFile(name, mode="wb", compresslevel=6, fileobj=raw, mtime=0) as out,
                 ):
-                    self.store.dump(out, format=fmt)
+                    prefixes = _VOCABULARY_PREFIXES if fmt == ox.RdfFormat.TRIG else None  # TriG: prefixed
+                    self.store.dump(out, format=fmt, prefixes=prefixes)
                 partial.replace(path)
         return path
 
