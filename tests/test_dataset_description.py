@@ -32,8 +32,7 @@ def test_the_build_lists_its_files_with_their_checksums(build_2017):
         data = (folder / name).read_bytes()
         assert (hashlib.sha256(data).hexdigest(), len(data)) == (sha, size), name
     sources = {
-        r["s"].value
-        for r in store.query("SELECT ?s WHERE { ?d <http://purl.org/dc/terms/source> ?s }")
+        r["s"].value for r in store.query("SELECT ?s WHERE { ?d <http://purl.org/dc/terms/source> ?s }")
     }
     assert any(u.startswith("https://www.iom.int/") for u in sources)
     modified = next(iter(store.query("SELECT ?m WHERE { ?d <http://purl.org/dc/terms/modified> ?m }")))["m"]

@@ -98,6 +98,9 @@ def test_yasgui_files_are_served_under_their_version_and_nothing_else(store_2017
     for wrong in (f"/static/yasgui/{version}/PIN.json", "/static/yasgui/0.0.0/yasgui.min.js",
                   f"/static/yasgui/{version}/..%2F..%2F__init__.py"):  # fmt: skip
         assert client.get(wrong).status_code == 404, wrong
+    plugins = client.get("/static/idmgraph/yasr-plugins.js")
+    assert plugins.status_code == 200 and 'registerPlugin("pivot"' in plugins.text
+    assert client.get("/static/idmgraph/..%2Ftemplates%2Fyasgui.html").status_code == 404
     page = client.get("/")
     assert f'src="/static/yasgui/{version}/yasgui.min.js"' in page.text
     policy = page.headers["content-security-policy"]
@@ -181,6 +184,27 @@ def test_yasgui_in_chromium_select_construct_and_a_research_query(live_root):
         page.wait_for_function(f"{rows} > 0", timeout=30_000)
         by_state = page.evaluate(cells)
         page.screenshot(path="/tmp/yasgui-page.png")
+        # idmgraph's own result views: a chart and a pivot table of people per session and role
+        counts = (
+            "PREFIX idm: <https://w3id.org/idmgraph/ontology#>\n"
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+            "SELECT ?session ?role (COUNT(*) AS ?people) WHERE {\n"
+            "  ?p idm:role/skos:prefLabel ?role ; idm:session ?session . FILTER(lang(?role) = 'en')\n"
+            "} GROUP BY ?session ?role"
+        )
+        page.evaluate(f"{editor}.setValue({json.dumps(counts)})")
+        page.click(".tabPanel.active .yasqe_queryButton")
+        page.wait_for_function(f"{rows} > 0", timeout=30_000)
+        page.click(".tabPanel.active .select_chart")
+        bars = page.locator(".tabPanel.active .idm-chart rect").count()
+        page.click(".tabPanel.active .select_pivot")
+        page.select_option(".tabPanel.active .idm-pivot select >> nth=2", "people")
+        pivot_head = page.evaluate(
+            "[...document.querySelectorAll('.tabPanel.active .idm-pivot-table thead th')].map(c => c.textContent)"
+        )
+        pivot_total = page.evaluate(
+            "[...document.querySelectorAll('.tabPanel.active .idm-pivot-table tfoot td')].map(c => c.textContent)"
+        )
 
     assert not errors
     assert any("Laura Thompson" in row for row in select) and any("moderator" in row for row in select)
@@ -191,5 +215,8 @@ def test_yasgui_in_chromium_select_construct_and_a_research_query(live_root):
     assert opened.startswith("#") and "?state" in opened
     assert any("Juan José Gómez Camacho" in " ".join(row) for row in by_state)
     assert person_url.startswith(live_root + "/id/person/")
+    # 14 (session, role) pairs; 8 sessions, each with speakers, six with a moderator: 37 in all
+    assert bars == 14
+    assert pivot_head[1:] == ["moderator", "speaker", "total"] and pivot_total[-1] == "37"
     # nothing asked of any other server: no registry, no CDN, no prefix service
     assert requests and all(u.startswith(live_root) for u in requests)

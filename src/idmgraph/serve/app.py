@@ -191,6 +191,8 @@ def service_description(endpoint: str, store: ox.Store, allow_service: tuple[str
 
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+OWN_STATIC = ("yasr-plugins.js",)
 DEFAULT_QUERY = """SELECT ?session ?name WHERE {
   ?p a <https://w3id.org/idmgraph/ontology#Participation> ;
      <https://w3id.org/idmgraph/ontology#session> ?session ;
@@ -710,6 +712,13 @@ def create_app(
         page = query_page(q.get("example"), q.get("query"), values, base, dataset, notice)
         return HTMLResponse(page, headers={"Content-Security-Policy": PAGE_CSP})
 
+    async def own_static(request: Request) -> Response:
+        """idmgraph's own scripts for the query page (its Chart and Pivot result views)."""
+        name = request.path_params["name"]
+        if name not in OWN_STATIC:
+            return PlainTextResponse("no such file\n", status_code=404)
+        return FileResponse(STATIC / name, media_type="text/javascript")
+
     async def yasgui_file(request: Request) -> Response:
         """YASGUI's script and style, under their version (cached for good by browsers)."""
         name, version = request.path_params["name"], request.path_params["version"]
@@ -731,6 +740,7 @@ def create_app(
             Route("/", home),
             Route("/favicon.ico", lambda request: Response(status_code=204)),
             Route("/static/yasgui/{version}/{name}", yasgui_file),
+            Route("/static/idmgraph/{name}", own_static),
             Route("/queries", queries),
             Route("/queries/{name}", research_query, name="research_query"),
             Route("/void", void, name="void"),
