@@ -27,6 +27,8 @@ BROKEN = {
         ex:p idm:participant ex:a ; idm:session ex:s .""",
     "person-without-participation-violation": "ex:a a foaf:Person .",
     "term-not-in-ontology-violation": "ex:a idm:madeUpProperty ex:b .",
+    "record-fact-without-citation-violation": """ex:r a idm:CuratedRecord .
+        ex:p a idm:Participation ; <http://www.w3.org/ns/prov#wasDerivedFrom> ex:r .""",
 }
 
 

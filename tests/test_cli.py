@@ -111,7 +111,7 @@ def test_bare_english_agenda_without_source_yml(capsys):
 
 
 def test_build_prints_headline_and_outputs(tmp_path):
-    proc = run("build", "--out", str(tmp_path / "b"))
+    proc = run("build", str(SOURCES), "--out", str(tmp_path / "b"))
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "1 event(s), 10 sessions (8 with people), 35 people" in out
@@ -122,7 +122,7 @@ def test_build_prints_headline_and_outputs(tmp_path):
 
 def test_failed_expectations_exit_1_and_keep_build(tmp_path):
     out = tmp_path / "b"
-    assert main(["build", "--out", str(out), "--quiet"]) == 0
+    assert main(["build", str(SOURCES), "--out", str(out), "--quiet"]) == 0
     before = (out / "idm.trig").read_bytes()
     src = tmp_path / "src" / "x"
     src.mkdir(parents=True)
@@ -161,7 +161,7 @@ def test_failed_expectations_name_the_missing_and_extra_people(tmp_path, capsys)
 
 def test_query_and_sparql_commands(tmp_path, capsys):
     out = tmp_path / "b"
-    assert main(["build", "--out", str(out), "--quiet"]) == 0
+    assert main(["build", str(SOURCES), "--out", str(out), "--quiet"]) == 0
     capsys.readouterr()
     assert (
         main(["query", "people-by-state", "--param", "state=Suisse", "--format", "json", "--build", str(out)])

@@ -22,7 +22,7 @@ def test_the_build_lists_its_files_with_their_checksums(build_2017):
     folder = build_2017.out_dir
     store = _description(folder)
     rows = store.query(
-        "SELECT ?name ?sha ?size WHERE { <https://w3id.org/idmgraph/dataset> a <https://schema.org/Dataset> ; "
+        "SELECT ?name ?sha ?size WHERE { <https://w3id.org/idmgraph/id/dataset> a <https://schema.org/Dataset> ; "
         "<http://www.w3.org/ns/dcat#distribution> ?d . ?d <https://schema.org/name> ?name ; "
         "<https://schema.org/sha256> ?sha ; <http://www.w3.org/ns/dcat#byteSize> ?size }"
     )

@@ -25,7 +25,7 @@ from .lexicon import load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
 from .ontology_docs import FILE_NAME as ONTOLOGY_DOCS
 from .ontology_docs import render_ontology_docs
-from .paths import default_sources, project_dir
+from .paths import default_inputs, project_dir
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
 from .resolve import Resolution, resolve_agendas
@@ -335,8 +335,32 @@ def _dataset_description(files: dict[str, bytes], sources: list[Source], base: s
     urls = [str(u) for src in sources for u in (src.meta.get("url"), src.meta.get("counterpart_url")) if u]
     read = sorted(str(src.meta["retrieved"]) for src in sources if src.meta.get("retrieved"))
     distributions = [file_distribution(name, media, files[name]) for name, media in _DISTRIBUTED.items()]
-    turtle = describe_dataset(base + "dataset", distributions, urls, modified=read[-1] if read else None)
+    turtle = describe_dataset(base + "id/dataset", distributions, urls, modified=read[-1] if read else None)
     return turtle.encode("utf-8")
+
+
+def _check_same_event(agenda: Agenda, src: Source, before: list[tuple[Source, Agenda]]) -> None:
+    """Sources of one event: one agenda, and curated records that add to it (sessions the agenda
+    lacks, people the pages name at the event). Two agendas of one event, or two sources that
+    give the same session, stop the build."""
+    record = src.meta.get("kind") == "record"
+    for other, other_agenda in before:
+        if not record and other.meta.get("kind") != "record":
+            raise AgendaError(
+                str(src.path),
+                None,
+                f"this source and {other.path} describe the same event ({agenda.event.id}); one build holds "
+                "one agenda per event: give one of them its own 'event: id' in its source.yml",
+            )
+        shared = {s.id for s in agenda.sessions} & {s.id for s in other_agenda.sessions}
+        if shared:
+            raise AgendaError(
+                str(src.path),
+                None,
+                f"this source and {other.path} both give the session(s) {', '.join(sorted(shared))} of "
+                f"{agenda.event.id}: a record adds the sessions an agenda lacks, or the people a page names "
+                "at the event (participants:)",
+            )
 
 
 def run_build(
@@ -359,27 +383,20 @@ def run_build(
         check_output_folder(out_dir)  # before any work: never replace what idmgraph did not write
     step = step or (lambda _msg: None)
     step("reading sources")
-    sources = find_sources(paths or [default_sources()])
+    sources = find_sources(paths or default_inputs())
     if not sources:
         raise AgendaError(
-            ", ".join(str(p) for p in (paths or [default_sources()])),
+            ", ".join(str(p) for p in (paths or default_inputs())),
             None,
             "no agenda files (.txt, .md, .html, .pdf, .docx) found",
         )
     agendas = []
-    events: dict[str, Source] = {}
+    events: dict[str, list[tuple[Source, Agenda]]] = {}
     for src in sources:
         step(f"parsing {src.id}")
         agenda = parse_source(src)
-        if agenda.event.id in events:
-            other = events[agenda.event.id]
-            raise AgendaError(
-                str(src.path),
-                None,
-                f"this source and {other.path} describe the same event ({agenda.event.id}); one build holds "
-                "one source per event: give one of them its own 'event: id' in its source.yml",
-            )
-        events[agenda.event.id] = src
+        _check_same_event(agenda, src, events.get(agenda.event.id, []))
+        events.setdefault(agenda.event.id, []).append((src, agenda))
         agendas.append(agenda)
     step("resolving people, states and organisations")
     res = resolve_agendas(agendas)

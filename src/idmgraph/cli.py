@@ -79,6 +79,17 @@ def _parser() -> argparse.ArgumentParser:
         "(default https://w3id.org/idmgraph/; the vocabulary stays there)",
     )
 
+    s = sub.add_parser(
+        "cite",
+        help="the public pages behind a participation, person, session or meeting",
+        epilog=_EPILOG,
+    )
+    s.add_argument("iri", help="an IRI of the graph, or its path such as person/laura-thompson")
+    s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
+    s.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="table (default), csv or json"
+    )
+
     s = sub.add_parser("validate", help="validate a built graph again", epilog=_EPILOG)
     s.add_argument("--build", type=Path, default=None, help="build folder (default: data/build/)")
 
@@ -431,6 +442,25 @@ def _sparql(args, console: Console) -> int:
     return EXIT_OK
 
 
+def _cite(args, console: Console) -> int:
+    import pandas as pd
+
+    from .cite import citations_of
+    from .paths import default_out
+    from .store import open_store
+
+    try:
+        rows = citations_of(open_store(args.build or default_out()), args.iri)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not rows:
+        console.print(f"nothing in the graph cites a page for {args.iri}", markup=False)
+        return EXIT_INVALID  # the command found nothing to say
+    frame = pd.DataFrame(rows, columns=["fact", "fact_label", "url", "read", "page_kind"])
+    _emit(console, frame, args.format, f"pages behind {args.iri}")
+    return EXIT_OK
+
+
 def _remote(args):
     """A remote endpoint standing in for the local store, or None."""
     if not getattr(args, "endpoint", None):
@@ -683,6 +713,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate": _validate,
         "query": _query,
         "sparql": _sparql,
+        "cite": _cite,
         "analyze": _analyze,
         "viz": _viz,
         "serve": _serve,

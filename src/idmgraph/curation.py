@@ -134,3 +134,74 @@ def load_corrections(path: Path | None = None) -> list[Correction]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class PeopleDecisions:
+    """Reviewed decisions on who is who (``people.yml``): names that are one person, and a
+    person who shares a name with another in one source. Resolution applies them; nothing
+    else ever merges two names or splits one."""
+
+    same: dict[str, str] = field(default_factory=dict)  # folded variant -> the kept person's key
+    kept_names: dict[str, str] = field(default_factory=dict)  # kept key -> the name the graph shows
+    distinct: dict[tuple[str, str], str] = field(default_factory=dict)  # (folded name, source) -> key
+
+    def key(self, name: str, source: str) -> str:
+        from .iris import person_key
+
+        folded = person_key(name)
+        return self.distinct.get((folded, source)) or self.same.get(folded, folded)
+
+
+def load_people_decisions(path: Path | None = None) -> PeopleDecisions:
+    """``data/curation/people.yml``, checked: every decision names its people, says why and
+    cites a page that shows it; a name in two decisions stops the build with its line."""
+    from .iris import person_key
+    from .yamlfile import YamlError, load_yaml_lines
+
+    path = path or curation_dir() / "people.yml"
+    if not path.exists():
+        return PeopleDecisions()
+    try:
+        data, lines = load_yaml_lines(path)
+    except YamlError as exc:
+        raise AgendaError(str(path), exc.line, exc.message) from exc
+    data = data or {}
+    if not isinstance(data, dict) or set(data) - {"same_person", "distinct_people"}:
+        raise AgendaError(
+            str(path), 1, "expected a mapping with the lists 'same_person' and 'distinct_people'"
+        )
+    decisions = PeopleDecisions()
+
+    def checked(kind: str, i: int, row, needed: tuple[str, ...]) -> dict:
+        where = (str(path), lines.get((kind, i), 1))
+        if not isinstance(row, dict):
+            raise AgendaError(*where, f"a {kind} decision is a mapping")
+        for key in (*needed, "reason", "cite"):
+            if not row.get(key):
+                raise AgendaError(
+                    *where, f"a {kind} decision needs '{key}' (every decision says why, with a page)"
+                )
+        cites = row["cite"] if isinstance(row["cite"], list) else [row["cite"]]
+        if not all(isinstance(c, str) and c.startswith(("https://", "http://")) for c in cites):
+            raise AgendaError(*where, "'cite' takes the http(s) addresses of pages that show the decision")
+        return row
+
+    for i, row in enumerate(data.get("same_person") or []):
+        row = checked("same_person", i, row, ("names",))
+        names = row["names"]
+        if not isinstance(names, list) or len(names) < 2:
+            raise AgendaError(str(path), lines.get(("same_person", i), 1), "'names' lists two names or more")
+        kept = person_key(names[0])
+        for name in names:
+            folded = person_key(name)
+            if folded in decisions.same and decisions.same[folded] != kept:
+                raise AgendaError(
+                    str(path), lines.get(("same_person", i), 1), f"'{name}' is in two decisions"
+                )
+            decisions.same[folded] = kept
+        decisions.kept_names[kept] = names[0]
+    for i, row in enumerate(data.get("distinct_people") or []):
+        row = checked("distinct_people", i, row, ("name", "source", "key"))
+        decisions.distinct[(person_key(row["name"]), str(row["source"]))] = person_key(row["key"])
+    return decisions

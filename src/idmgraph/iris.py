@@ -9,6 +9,8 @@ from .text import slug
 
 __all__ = [
     "series",
+    "event_series",
+    "citation",
     "edition",
     "workshop",
     "day",
@@ -103,6 +105,16 @@ def contribution(participation_iri: URIRef) -> URIRef:
 
 def source_document(source_id: str) -> URIRef:
     return ID[f"source/{slug(source_id)}"]
+
+
+def citation(source_id: str, key: str) -> URIRef:
+    """A page a curated record cites, under the record: ``source/<record>/page/<key>``."""
+    return ID[f"source/{slug(source_id)}/page/{slug(key)}"]
+
+
+def event_series(series_id: str) -> URIRef:
+    """An event series of data/reference/series.yml; the IDM is ``event/idm`` as it always was."""
+    return series() if series_id == "idm" else ID[f"series/{slug(series_id)}"]
 
 
 def source_graph(source_id: str) -> URIRef:

@@ -95,6 +95,8 @@ class IDM(DefinedNamespace):
     PostHolding: URIRef
     Contribution: URIRef
     SourceDocument: URIRef
+    CuratedRecord: URIRef
+    Citation: URIRef
     UNDocument: URIRef
     ThemeLink: URIRef
     # object properties
@@ -132,6 +134,7 @@ class IDM(DefinedNamespace):
     linkThrough: URIRef
     addresses: URIRef
     actorType: URIRef
+    citation: URIRef
     # datatype properties
     statedAs: URIRef
     sourceLine: URIRef
@@ -144,6 +147,8 @@ class IDM(DefinedNamespace):
     m49: URIRef
     contentSha256: URIRef
     retrievedOn: URIRef
+    readOn: URIRef
+    pageKind: URIRef
     # concept schemes
     ParticipationRoles: URIRef
     SessionKinds: URIRef

@@ -22,6 +22,8 @@ __all__ = [
     "project_dir",
     "set_project",
     "default_sources",
+    "default_records",
+    "default_inputs",
     "default_out",
     "curation_dir",
     "in_checkout",
@@ -73,6 +75,16 @@ def project_dir() -> Path:
 
 def default_sources() -> Path:
     return project_dir() / "data" / "sources"
+
+
+def default_records() -> Path:
+    """The project's curated records (``data/records/``): meetings compiled by hand from public pages."""
+    return project_dir() / "data" / "records"
+
+
+def default_inputs() -> list[Path]:
+    """What a plain ``idmgraph build`` reads: the agendas and, where the project has them, the records."""
+    return [default_sources()] + ([default_records()] if default_records().is_dir() else [])
 
 
 def default_out() -> Path:

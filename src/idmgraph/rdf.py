@@ -19,6 +19,7 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, Namespace
 
 from . import __version__, iris
+from .curated import load_series
 from .lexicon import load_lexicon
 from .namespace import (
     CONTRIBUTION,
@@ -57,6 +58,7 @@ ONTOLOGY_PATH = ONTOLOGY_DIR / "idm.ttl"
 
 SERIES_NAMES = {"en": "International Dialogue on Migration", "fr": "Dialogue international sur la migration"}
 MEDIA_TYPES = {
+    "record": "application/yaml",
     "text": "text/plain",
     "html": "text/html",
     "pdf": "application/pdf",
@@ -363,6 +365,17 @@ def _add_provenance(g: Graph, res: Resolution, sources: dict[str, Source]) -> No
         doc, graph = iris.source_document(agenda.source), iris.source_graph(agenda.source)
         g.add((doc, RDF.type, IDM.SourceDocument))
         g.add((doc, RDF.type, PROV.Entity))
+        if agenda.format == "record":
+            g.add((doc, RDF.type, IDM.CuratedRecord))
+        for key, cited in agenda.citations.items():
+            page = iris.citation(agenda.source, key)
+            g.add((page, RDF.type, IDM.Citation))
+            g.add((page, RDF.type, PROV.Entity))
+            g.add((page, SDO.url, URIRef(cited.url)))
+            g.add((page, IDM.readOn, _date(cited.read)))
+            g.add((page, IDM.pageKind, Literal(cited.shows)))
+            g.add((page, RDFS.label, Literal(f"{cited.shows}: {cited.url}")))
+            g.add((doc, PROV.wasDerivedFrom, page))  # the record was compiled from its pages
         g.add((doc, DCTERMS.identifier, Literal(agenda.source)))
         g.add(
             (
@@ -402,7 +415,14 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
     workshop = iris.workshop(ev.id)
     year = (ev.start_date or "")[:4]
     parent = iris.series()
-    if year:
+    if ev.series != "idm":  # a meeting of another series belongs to the series itself
+        parent = iris.event_series(ev.series)
+        ent.add((parent, RDF.type, SDO.EventSeries))
+        for lg, name in load_series()[ev.series].items():
+            ent.add((parent, SDO.name, Literal(name, lang=lg)))
+            ent.add((parent, RDFS.label, Literal(name, lang=lg)))
+        derived.add((parent, SDO.subEvent, workshop))
+    elif year:
         parent = iris.edition(year)
         ent.add((parent, RDF.type, IDM.Edition))  # an edition groups workshops of several sources
         ent.add((parent, RDF.type, SDO.Event))
@@ -415,6 +435,10 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
     g.add((workshop, RDF.type, SDO.Event))
     g.add((workshop, SDO.superEvent, parent))
     derived.add((parent, SDO.subEvent, workshop))
+    if ev.venue:
+        g.add((workshop, SDO.location, Literal(ev.venue)))
+    for key in agenda.event_citations:
+        g.add((workshop, IDM.citation, iris.citation(agenda.source, key)))
     _label(g, workshop, ev.title, lang, SDO.name)
     if ev.city:
         g.add((workshop, SDO.location, Literal(ev.city)))
@@ -459,6 +483,8 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
         if s.page:
             g.add((node, IDM.sourcePage, Literal(s.page)))
         g.add((node, PROV.wasDerivedFrom, doc))
+        for key in s.citations:
+            g.add((node, IDM.citation, iris.citation(agenda.source, key)))
         if s.number is not None:
             g.add((node, IDM.sessionNumber, Literal(s.number)))
 
@@ -538,6 +564,9 @@ def _add_participation(
     if entry.country:
         g.add((part, IDM.basedIn, iris.state(entry.country)))
     g.add((part, PROV.wasDerivedFrom, doc))
+    cited = [iris.citation(p.source, key) for key in entry.citations]
+    for page in cited:
+        g.add((part, IDM.citation, page))
     g.add((part, RDFS.label, Literal(f"{canonical} — {p.role} — {p.session.label[:50]}", lang=lang)))
     if p.on_behalf_of:
         kind, key = p.on_behalf_of
@@ -560,6 +589,8 @@ def _add_participation(
         ent.add((hold, IDM.post, post_node))
         ent.add((hold, RDFS.label, Literal(f"{canonical} — {post.title}", lang=post.lang)))
         ent.add((hold, PROV.wasDerivedFrom, doc))
+        for page in cited:
+            ent.add((hold, IDM.citation, page))
         g.add((part, IDM.inCapacityOf, hold))
         derived.add((person, ORG.holds, post_node))
         derived.add((part, IDM.capacityPost, post_node))

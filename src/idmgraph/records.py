@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Event", "Person", "Session", "Agenda", "Warning_", "AgendaError", "moved"]
+__all__ = ["Event", "Person", "Session", "Agenda", "Citation", "Warning_", "AgendaError", "moved"]
 
 
 class AgendaError(Exception):
@@ -64,6 +64,7 @@ class Person:
     on_behalf_of_person: Person | None = None
     talk_title: str | None = None
     page: int | None = None
+    citations: tuple[str, ...] = ()  # a curated record's citation keys (Agenda.citations)
 
     def to_json(self) -> dict:
         return {
@@ -106,6 +107,7 @@ class Session:
     speakers: tuple[Person, ...] = ()
     description: str | None = None
     page: int | None = None
+    citations: tuple[str, ...] = ()  # a curated record's citation keys (Agenda.citations)
 
     def to_json(self) -> dict:
         return {
@@ -131,6 +133,8 @@ class Event:
     start_date: str | None
     end_date: str | None
     language: str
+    series: str = "idm"  # an event series of data/reference/series.yml
+    venue: str | None = None
 
     def to_json(self) -> dict:
         return {
@@ -144,6 +148,17 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A public page a curated record's facts were read from: where, when, and what it is
+    (agenda, press-release, video-page, report, mirror: a copy on a third-party site)."""
+
+    url: str
+    read: str  # YYYY-MM-DD
+    shows: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Agenda:
     source: str  # source id
     path: str
@@ -151,7 +166,10 @@ class Agenda:
     sessions: tuple[Session, ...]
     warnings: tuple[Warning_, ...] = field(default=())
     context: str = ""  # the text before the agenda proper (context, overview); themes read it
-    format: str = "text"  # text | html | pdf | docx: how the source was published
+    format: str = "text"  # text | html | pdf | docx: how the source was published; record: curated
+    # a curated record's citations (key -> Citation) and those of its event
+    citations: dict = field(default_factory=dict)
+    event_citations: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         return {

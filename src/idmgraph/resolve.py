@@ -1,7 +1,8 @@
 """Stage 2: agenda records -> resolved entities (people, states, organisations, posts, holdings).
 
 People are one person when their names, without honorifics and folded for case and
-accents, are equal; never by similarity alone. Similar names that are not merged are
+accents, are equal, or when a reviewed decision of ``data/curation/people.yml`` says so (it also
+keeps apart two people who share a name); never by similarity alone. Similar names that are not merged are
 reported as near misses for curation (Laura Thompson and Peter Thomson stay two people).
 Organisations are keyed by a reviewed reference key, else by their folded name plus the
 state of the person who holds a post in them.
@@ -13,7 +14,7 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .iris import person_key
+from .curation import PeopleDecisions, load_people_decisions
 from .organizations import OrganizationIndex, load_organizations, strip_acronym
 from .posts import post_key
 from .records import Agenda, Person, Session, Warning_
@@ -108,8 +109,9 @@ class Resolution:
 
 
 class _Resolver:
-    def __init__(self, states: StateIndex, orgs: OrganizationIndex):
+    def __init__(self, states: StateIndex, orgs: OrganizationIndex, people: PeopleDecisions | None = None):
         self.states, self.orgs = states, orgs
+        self.people = people or PeopleDecisions()
 
     def organization(
         self, res: Resolution, name: str, entry: Person, lang: str, source: str, line: int
@@ -176,8 +178,9 @@ class _Resolver:
         self, res: Resolution, agenda: Agenda, session: Session, entry: Person, role: str, order: int
     ) -> None:
         lang, source = agenda.event.language, agenda.source
-        pkey = person_key(entry.name)
-        person = res.persons.setdefault(pkey, ResolvedPerson(pkey, entry.name))
+        pkey = self.people.key(entry.name, source)  # reviewed decisions first, else the folded name
+        kept = self.people.kept_names.get(pkey, entry.name)
+        person = res.persons.setdefault(pkey, ResolvedPerson(pkey, kept))
         person.names.add(entry.name)
         if entry.honorific:
             person.honorifics.add(entry.honorific)
@@ -185,7 +188,7 @@ class _Resolver:
             res.states.add(code)
         author = None
         if entry.on_behalf_of_person is not None:
-            author = person_key(entry.on_behalf_of_person.name)
+            author = self.people.key(entry.on_behalf_of_person.name, source)
             ap = res.persons.setdefault(author, ResolvedPerson(author, entry.on_behalf_of_person.name))
             ap.names.add(entry.on_behalf_of_person.name)
             if entry.on_behalf_of_person.honorific:
@@ -246,7 +249,7 @@ class _Resolver:
 def resolve_agendas(agendas: list[Agenda], near_miss: bool = True) -> Resolution:
     """Resolve the people, organisations, posts and holdings of several agendas together.
     A participation's role is the one the agenda gives the entry (moderator, chair, speaker ...)."""
-    resolver = _Resolver(load_states(), load_organizations())
+    resolver = _Resolver(load_states(), load_organizations(), load_people_decisions())
     res = Resolution(agendas=list(agendas))
     for agenda in agendas:
         res.warnings.extend(agenda.warnings)

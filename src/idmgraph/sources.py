@@ -169,6 +169,8 @@ def _check_meta(meta: dict, lines: dict, meta_path: Path, schema: dict | None = 
 
 def find_sources(paths: list[Path]) -> list[Source]:
     """Every agenda under the given files or folders, in a stable order."""
+    from .curated import is_record, read_record_source
+
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
@@ -176,14 +178,19 @@ def find_sources(paths: list[Path]) -> list[Source]:
                 sorted(
                     q
                     for q in p.rglob("*")
-                    if q.is_file() and q.suffix.lower() in AGENDA_SUFFIXES and q.name.lower() != "readme.md"
+                    if q.is_file()
+                    and (
+                        (q.suffix.lower() in AGENDA_SUFFIXES and q.name.lower() != "readme.md")
+                        # curated records: the YAML files of a folder named records/
+                        or (is_record(q) and q.parent.name == "records")
+                    )
                 )
             )
         elif p.exists():
             found.append(p)
         else:
             raise AgendaError(str(p), None, "no such file or folder")
-    sources = [read_source(p) for p in found]
+    sources = [read_record_source(p) if is_record(p) else read_source(p) for p in found]
     ids: dict[str, Path] = {}
     for s in sources:
         if s.id in ids:

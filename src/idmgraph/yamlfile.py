@@ -22,6 +22,24 @@ class YamlError(ValueError):
         super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
 
 
+def _bad_scalar(node) -> int | None:
+    """The line of the first scalar YAML cannot turn into a value (a date that is none)."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            yaml.safe_load(node.value)
+        except ValueError:
+            return node.start_mark.line + 1
+        return None
+    children = node.value if isinstance(node, yaml.SequenceNode) else []
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    for child in children:
+        line = _bad_scalar(child)
+        if line:
+            return line
+    return None
+
+
 def load_yaml_lines(path: Path, max_bytes: int = MAX_YAML_BYTES) -> tuple[object, dict[tuple, int]]:
     """(data, lines): the file's data, and the 1-based line of each key and list item, by its path
     in the data (``("event", "themes", 2)``)."""
@@ -39,7 +57,10 @@ def load_yaml_lines(path: Path, max_bytes: int = MAX_YAML_BYTES) -> tuple[object
             if isinstance(event, yaml.AliasEvent):
                 raise YamlError(path, event.start_mark.line + 1, "YAML aliases (*name) are not allowed here")
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        try:
+            data = yaml.safe_load(text)
+        except ValueError as exc:  # a value YAML reads as a date but is none (2026-13-01)
+            raise YamlError(path, _bad_scalar(root), f"not a valid date: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise YamlError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc}") from exc

@@ -22,7 +22,12 @@ __all__ = ["parse_agenda", "parse_source", "read_document"]
 
 
 def parse_source(source: Source) -> Agenda:
-    """Parse one source's agenda with its source.yml hints and reviewed curation."""
+    """Parse one source's agenda with its source.yml hints and reviewed curation (a curated
+    record: its checked data, see ``idmgraph.curated``)."""
+    if source.meta.get("kind") == "record":
+        from ..curated import parse_record
+
+        return parse_record(source)
     doc = read_document(source.path)
     return assemble_agenda(
         doc,
@@ -37,5 +42,9 @@ def parse_source(source: Source) -> Agenda:
 
 
 def parse_agenda(path: str | Path) -> Agenda:
-    """Parse the agenda file at *path* (its folder's source.yml is used when present)."""
-    return parse_source(read_source(Path(path)))
+    """Parse the agenda file at *path* (its folder's source.yml is used when present), or the
+    curated record at *path*."""
+    from ..curated import is_record, read_record_source
+
+    path = Path(path)
+    return parse_source(read_record_source(path) if is_record(path) else read_source(path))
