@@ -125,6 +125,12 @@ BAD = [
         '"javascript:alert(1)"',
         "'javascript:alert(1)' does not match",
     ),
+    # a person twice in one session and role: the error is at the second entry
+    (
+        '{text: "Ms. Rosa Quispe Mamani, Coordinator, Andean Migrant Workers Network", state: null}',
+        '{text: "Lena Vogt, Senior Advisor"}',
+        "Lena Vogt is already speaker in Panel 1: Recruitment costs (line",
+    ),
 ]
 
 

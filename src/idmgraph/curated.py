@@ -205,6 +205,7 @@ def parse_record(source: Source) -> Agenda:
             sid += "b"
         cite = tuple(s.get("cite") or event_cite)
         people = [person(p, (*at, "people", j), "speaker", cite) for j, p in enumerate(s["people"])]
+        _once(people, path, s["title"])
         moderating = load_lexicon().moderating_roles
         sessions.append(
             Session(
@@ -226,6 +227,7 @@ def parse_record(source: Source) -> Agenda:
         people = [
             person(p, ("participants", j), "speaker", event_cite) for j, p in enumerate(data["participants"])
         ]
+        _once(people, path, "participants")
         sessions.append(
             Session(
                 id=f"event-{source.id}",  # apart from an agenda's own people of the event
@@ -264,6 +266,24 @@ def parse_record(source: Source) -> Agenda:
         citations=citations,
         event_citations=event_cite,
     )
+
+
+def _once(people: list[Person], path: str, where: str) -> None:
+    """One participation per person and role in a session: a second entry stops the build (a
+    person who spoke at the opening and at the closing of a meeting is in two sessions)."""
+    from .iris import person_key
+
+    seen: dict[tuple[str, str], int] = {}
+    for p in people:
+        key = (person_key(p.name), p.role)
+        if key in seen:
+            raise AgendaError(
+                path,
+                p.line,
+                f"{p.name} is already {p.role} in {where} (line {seen[key]}): one entry per person and role "
+                "in a session; a person who spoke at the opening and at the closing is in two sessions",
+            )
+        seen[key] = p.line
 
 
 def _replace(person: Person, changes: dict) -> Person:
