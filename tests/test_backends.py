@@ -39,6 +39,7 @@ CASES = [
     ("organizations-by-type", {"type": "un-system"}),
     ("organizations-by-type", {"lang": "fr"}),
     ("people-at-several-events", {}),
+    ("series-participants", {"series": "idm"}),
     ("people-by-state", {"state": "Mexique", "lang": "fr"}),
     ("people-by-state", {}),
     ("person-participations", {"person": "William Lacy Swing"}),

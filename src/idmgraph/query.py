@@ -236,6 +236,22 @@ def _resolve_value(store: ox.Store, param: Param, value: str) -> ox.NamedNode | 
         if not _exists(store, node, "https://w3id.org/idmgraph/ontology#Session"):
             raise QueryError(f"no session '{value}' in the graph")
         return node
+    if param.kind == "series":
+        from .curated import load_series
+
+        if is_iri:
+            node = ox.NamedNode(value)
+        else:
+            names = {fold(n): sid for sid, by_lang in load_series().items() for n in (sid, *by_lang.values())}
+            sid = names.get(fold(value))
+            if sid is None:
+                raise QueryError(f"no event series '{value}'; the series: {', '.join(load_series())}")
+            node = _minted(store, iris.event_series(sid))
+        if not _exists(store, node, "https://schema.org/EventSeries") and node != _minted(
+            store, iris.series()
+        ):
+            raise QueryError(f"no meeting of the series '{value}' in the graph")
+        return node
     if param.kind == "theme":
         return find_theme(store, value)
     if param.kind in CHOICES:
