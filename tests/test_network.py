@@ -245,3 +245,24 @@ def test_the_report_ranks_central_people_by_the_measure(data, tmp_path):
     # no one left out has a higher degree than the last one shown
     assert max(r["co_panel_degree"] for r in a.tables["people"]) == degree[0]
     assert sorted((r["co_panel_degree"] for r in a.tables["people"]), reverse=True)[9] == degree[-1]
+
+
+def test_series_bridges_on_a_toy_graph():
+    """Ann took part in meetings of two series, Bo in one: Ann bridges them; no one in an empty graph."""
+    import networkx as nx
+
+    from idmgraph.network.export import series_bridges
+    from idmgraph.network.graphs import NetworkData
+
+    b = nx.Graph()
+    b.add_node("ann", type="person", label="Ann")
+    b.add_node("bo", type="person", label="Bo")
+    for s, e in (("s1", "m1"), ("s2", "m2"), ("s3", "m2")):
+        b.add_node(s, type="session", event=e)
+    b.add_edges_from([("ann", "s1"), ("ann", "s2"), ("bo", "s2"), ("bo", "s3")])
+    data = NetworkData(labels={"m1": {"series": "x"}, "m2": {"series": "y"}, "x": {"label_en": "X"},
+                               "y": {"label_en": "Y"}})  # fmt: skip
+    assert series_bridges(b, data) == [
+        {"node": "ann", "label": "Ann", "series": 2, "meetings": 2, "series_list": "X; Y"}
+    ]
+    assert series_bridges(nx.Graph(), data) == []

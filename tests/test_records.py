@@ -259,3 +259,21 @@ def test_the_dataset_knows_the_actors_who_return():
         events.setdefault(result.resolution.persons[p.person].name, set()).add(p.event_id)
     assert len(events["Louise Arbour"]) >= 7 and len(events["Juan José Gómez Camacho"]) >= 6
     assert len(events["William Lacy Swing"]) >= 4 and "William Swing" not in events
+
+
+def test_linked_data_pages_link_each_participation_to_its_pages(forum):
+    from starlette.testclient import TestClient
+
+    from idmgraph.serve import create_app
+
+    _, store = forum
+    client = TestClient(create_app(store))
+    page = client.get("/id/person/kofi-mensah-adjei", headers={"Accept": "text/html"}).text
+    assert (
+        '<a href="https://example.org/test-forum/programme" rel="nofollow noopener">agenda, read 2026-12-01</a>'
+        in page
+    )
+    assert "mirror, read 2026-12-02" in page
+    # a participation read from an agenda links the agenda's published address
+    page = client.get("/id/person/laura-thompson", headers={"Accept": "text/html"}).text
+    assert "agenda, captured 2026-11-27" in page and 'href="https://www.iom.int/fr/renforcer' in page

@@ -127,3 +127,27 @@ def test_event_filter_shows_dates_and_titles_and_theme_filter_every_theme(views)
     themes = {iri for iri, _ in data["facets"]["theme"]}
     assert "http://metadata.un.org/sdg/10.7" in themes  # through the editorial mappings
     assert any("/gcm/objective-" in t for t in themes)
+
+
+@needs_chromium
+def test_the_views_filter_by_series_and_year(tmp_path):
+    """The 2017 IDM agenda and an invented GFMD record: the co-panel view offers both series and
+    both years, and drawing one series or one year shows that meeting's people only."""
+    from conftest import ROOT, SOURCES
+
+    forum = ROOT / "tests" / "data" / "records" / "records" / "test-forum-2019.yml"
+    built = run_build([SOURCES, forum], tmp_path / "build")
+    views = write_views(read_network_data(build_dir=built.out_dir), tmp_path / "views")
+    data = _payload(views["co-panel.html"])
+    assert [label for _, label in data["facets"]["series"]] == [
+        "Global Forum on Migration and Development",
+        "International Dialogue on Migration",
+    ]
+    assert [year for year, _ in data["facets"]["year"]] == ["2017", "2019"]
+    with browser_page() as (page, _):
+        _open(page, views["co-panel.html"])
+        page.select_option("#f-series", "https://w3id.org/idmgraph/id/series/gfmd")
+        page.wait_for_function("document.body.dataset.drawnNodes === '6'")  # the forum's six people
+        page.select_option("#f-series", "")
+        page.select_option("#f-year", "2017")
+        page.wait_for_function("document.body.dataset.drawnNodes === '35'")  # the workshop's 35

@@ -124,7 +124,9 @@ def render_view(
     top = max((v for v in measure.values() if v == v), default=0) or 1
     net = Network(directed=False)
     colours = _community_colours(g)  # a view with communities is coloured by them
-    facets: dict[str, dict[str, str]] = {"type": {}, "theme": {}, "state": {}, "event": {}}
+    facets: dict[str, dict[str, str]] = {
+        "type": {}, "theme": {}, "state": {}, "series": {}, "year": {}, "event": {}
+    }  # fmt: skip
     label = data.label if data else (lambda iri: iri)
     # pyvis's add_node and add_edge look for duplicates by scanning lists (quadratic: minutes at
     # 5,000 nodes); the graph has no duplicates, so its lists are filled directly, same format.
@@ -144,6 +146,16 @@ def render_view(
             facets["state"][s] = label(s)
         for e in events:
             facets["event"][e] = data.event_label(e) if data else e  # date and title, not an IRI
+        # the series and years of the node's meetings (a meeting node: its own)
+        meetings = events + ([n] if kind == "event" else [])
+        series = sorted({data.labels.get(e, {}).get("series") for e in meetings} - {None}) if data else []
+        years = (
+            sorted({(data.labels.get(e, {}).get("start") or "")[:4] for e in meetings} - {""}) if data else []
+        )
+        for s in series:
+            facets["series"][s] = label(s)
+        for y in years:
+            facets["year"][y] = y
         net.node_ids.append(str(n))
         net.nodes.append(
             {
@@ -156,6 +168,8 @@ def render_view(
                 "themes": themes,
                 "states": states,
                 "events": events,
+                "series": series,
+                "years": years,
                 "tooltip": _tooltip(d, data),
             }
         )
@@ -230,13 +244,13 @@ def build_views(data: NetworkData, seed: int = 42) -> dict[str, tuple[nx.Graph, 
     return {
         "participation": (
             full_graph(data),
-            "IDM participation graph: people, sessions, themes, states, organisations",
+            "Participation graph: people, sessions, themes, states, organisations",
         ),
         "co-panel": (
             _with_communities(co_panel_graph(two_mode, "count"), seed),
-            "IDM co-panel network: people who shared a session, coloured by community",
+            "Co-panel network: people who shared a session, coloured by community",
         ),
-        "state-theme": (state_theme_graph(data), "IDM states x themes"),
+        "state-theme": (state_theme_graph(data), "States x themes"),
     }
 
 

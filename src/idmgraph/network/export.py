@@ -184,6 +184,7 @@ def analyze(data: NetworkData, seed: int = 42) -> Analysis:
         | {"themes_list": "; ".join(data.label(t) for t in r["theme_iris"])}
         for r in theme_bridges(states_themes, "state")
     ]
+    a.tables["people-bridging-series"] = series_bridges(b, data)
     pers = persistence(b)
     a.tables["persistence-people"] = pers["people"]
     a.tables["persistence-event-pairs"] = pers["event_pairs"]
@@ -199,6 +200,32 @@ def analyze(data: NetworkData, seed: int = 42) -> Analysis:
         "two_mode_betweenness": "exact" if pivots(b) is None else "not computed (graph too large)",
     }
     return a
+
+
+def series_bridges(two_mode: nx.Graph, data: NetworkData) -> list[dict]:
+    """People who took part in meetings of two event series or more, most series first: the
+    brokers between the IDM, the Global Compact's process, the GFMD, the Human Rights Council ...
+
+    ``two_mode`` is the person-session graph (sessions carry their ``event``); a meeting's series
+    comes from ``data`` (the build's schema:superEvent chain)."""
+    rows = []
+    for n, d in two_mode.nodes(data=True):
+        if d.get("type") != "person":
+            continue
+        meetings = {two_mode.nodes[s].get("event") for s in two_mode.neighbors(n)} - {None}
+        series = {data.labels.get(e, {}).get("series") for e in meetings} - {None}
+        if len(series) > 1:
+            names = sorted(data.label(s) for s in series)
+            rows.append(
+                {
+                    "node": n,
+                    "label": d.get("label", n),
+                    "series": len(series),
+                    "meetings": len(meetings),
+                    "series_list": "; ".join(names),
+                }  # fmt: skip
+            )
+    return sorted(rows, key=lambda r: (-r["series"], -r["meetings"], r["label"], r["node"]))
 
 
 def _workbook(a: Analysis) -> bytes:
@@ -278,6 +305,11 @@ def _markdown(a: Analysis) -> str:
     )
     table("People who bridge themes", a.tables["people-bridging-themes"], ["label", "themes", "themes_list"])
     table("States who bridge themes", a.tables["states-bridging-themes"], ["label", "themes", "themes_list"])
+    table(
+        "People who bridge series (meetings of several series: IDM, the Global Compact's process, GFMD, ...)",
+        a.tables["people-bridging-series"],
+        ["label", "series", "meetings", "series_list"],
+    )
     table(
         "States (state-state network)",
         sorted(a.tables["state-state"], key=lambda r: (-r["degree"], r["label"])),

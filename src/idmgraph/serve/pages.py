@@ -237,12 +237,13 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 # (a FILTER on it, or a property path in an OPTIONAL, makes Oxigraph scan every participation)
 _PARTICIPATIONS = (
     _PREFIX_LINES
-    + """SELECT ?x ?p ?person ?session ?role ?role_key ?order ?start ?behalf ?post WHERE {
+    + """SELECT ?x ?p ?person ?session ?role ?role_key ?order ?start ?when ?behalf ?post WHERE {
   ?p LINK ?x .
   ?p a idm:Participation ; idm:participant ?person ; idm:session ?session ; idm:role ?role .
   OPTIONAL { ?role skos:notation ?role_key }
   OPTIONAL { ?p schema:position ?order }
   OPTIONAL { ?session schema:startDate ?start }
+  OPTIONAL { ?session idm:sortKey ?when }
   OPTIONAL { ?p idm:onBehalfOf ?behalf }
   OPTIONAL { ?p idm:capacityPost ?post }
 }"""
@@ -300,6 +301,43 @@ def _themes_of(store: ox.Store, session, base: str) -> str:
     return ", ".join(_link(store, t, base) for t in themes)
 
 
+_CITATION = ox.NamedNode("https://w3id.org/idmgraph/ontology#citation")
+_PAGE_KIND = ox.NamedNode("https://w3id.org/idmgraph/ontology#pageKind")
+_READ_ON = ox.NamedNode("https://w3id.org/idmgraph/ontology#readOn")
+_URL = ox.NamedNode("https://schema.org/url")
+_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_RETRIEVED = ox.NamedNode("https://w3id.org/idmgraph/ontology#retrievedOn")
+_RECORD = ox.NamedNode("https://w3id.org/idmgraph/ontology#CuratedRecord")
+
+
+def _pages_of(store: ox.Store, fact: ox.NamedNode) -> str:
+    """The public pages behind a fact, as links: a curated record's citations (kind and the day
+    read), or the published address of the agenda it was read from. Only http(s) addresses
+    become links."""
+    found = []
+
+    def one(term, pred):
+        return next((q.object for q in store.quads_for_pattern(term, pred, None, None)), None)
+
+    for q in store.quads_for_pattern(fact, _CITATION, None, None):
+        url, kind, read = one(q.object, _URL), one(q.object, _PAGE_KIND), one(q.object, _READ_ON)
+        if url is not None:
+            found.append((url.value, f"{kind.value if kind else 'page'}, read {read.value if read else '?'}"))
+    if not found:
+        for q in store.quads_for_pattern(fact, _DERIVED, None, None):
+            if next(store.quads_for_pattern(q.object, _RDF_TYPE, _RECORD, None), None) is not None:
+                continue
+            url, read = one(q.object, _URL), one(q.object, _RETRIEVED)
+            if url is not None:
+                found.append((url.value, f"agenda, captured {read.value if read else '?'}"))
+    links = [
+        f'<a href="{html.escape(url, quote=True)}" rel="nofollow noopener">{html.escape(what)}</a>'
+        for url, what in sorted(set(found))
+        if url.startswith(("https://", "http://"))
+    ]
+    return f' <small class="pages">[{"; ".join(links)}]</small>' if links else ""
+
+
 def _participations(store: ox.Store, node: ox.NamedNode, base: str) -> str:
     """A person's participations (session, date, event, role, posts, on whose behalf, themes),
     or a session's people (moderators first, then in the agenda's order)."""
@@ -333,20 +371,25 @@ def _participations(store: ox.Store, node: ox.NamedNode, base: str) -> str:
                 (
                     key,
                     f"<li>{_link(store, r['person'], base)} ({_link(store, r['role'], base)})"
-                    f"{behalf}{capacity}</li>",
+                    f"{behalf}{capacity}{_pages_of(store, r['p'])}</li>",
                 )
             )
         else:
-            start = html.escape(r["start"].value.replace("T", " ")[:16]) if r["start"] is not None else ""
+            # a session without a time: its day, else its meeting's first day (the build's sort key)
+            when = r["when"].value if r["when"] is not None else ""
+            day = when.split("/")[1][:10] if when.count("/") >= 2 else ""
+            day = day if not day.startswith("0000") else when[:10].replace("0000-00-00", "")
+            start = r["start"].value.replace("T", " ")[:16] if r["start"] is not None else day
+            start = html.escape(start or "undated")
             workshop = _workshop_of(store, r["session"])
             event = f", {_link(store, workshop, base)}" if workshop is not None else ""
             themes = _themes_of(store, r["session"], base)
             on = f"<br>themes: {themes}" if themes else ""
             items.append(
                 (
-                    (start, r["session"].value),
+                    (when or start, r["session"].value),
                     f"<li>{start}: {_link(store, r['role'], base)} in "
-                    f"{_link(store, r['session'], base)}{event}{behalf}{capacity}{on}</li>",
+                    f"{_link(store, r['session'], base)}{event}{behalf}{capacity}{_pages_of(store, r['p'])}{on}</li>",
                 )
             )
     heading = "People" if is_session else "Participations"
