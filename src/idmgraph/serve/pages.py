@@ -389,7 +389,8 @@ def _participations(store: ox.Store, node: ox.NamedNode, base: str) -> str:
                 (
                     (when or start, r["session"].value),
                     f"<li>{start}: {_link(store, r['role'], base)} in "
-                    f"{_link(store, r['session'], base)}{event}{behalf}{capacity}{_pages_of(store, r['p'])}{on}</li>",
+                    f"{_link(store, r['session'], base)}{event}{behalf}{capacity}"
+                    f"{_pages_of(store, r['p'])}{on}</li>",
                 )
             )
     heading = "People" if is_session else "Participations"
