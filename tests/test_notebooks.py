@@ -6,11 +6,12 @@ from pathlib import Path
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 
-def test_three_notebooks_stripped_of_outputs():
+def test_the_notebooks_are_stripped_of_outputs():
     assert [p.stem for p in NOTEBOOKS] == [
         "01-who-spoke-on-which-theme",
         "02-participation-network",
         "03-careers-across-events",
+        "04-the-making-of-the-global-compact",
     ]
     for path in NOTEBOOKS:
         nb = json.loads(path.read_text(encoding="utf-8"))

@@ -75,9 +75,13 @@ def render_headline(console: Console, result: BuildResult) -> None:
         "validation: SHACL shapes and SPARQL checks "
         + ("[green]passed[/green]" if result.report.conforms else "[red]FAILED[/red]")
     )
-    for agenda in result.agendas:
+    if len(result.agendas) <= MEETINGS_SHOWN_WHOLE:
+        for agenda in result.agendas:
+            console.print()
+            render_agenda(console, agenda)
+    else:
         console.print()
-        render_agenda(console, agenda)
+        render_meetings(console, result.agendas)
     render_themes(console, result)
     warnings = result.resolution.warnings
     console.print()
@@ -92,6 +96,28 @@ def render_headline(console: Console, result: BuildResult) -> None:
 
 
 WARNINGS_SHOWN_PER_KIND = 20
+# past this many meetings the build lists them a line each (idmgraph ingest FILE shows one whole)
+MEETINGS_SHOWN_WHOLE = 3
+SESSIONS_SHOWN_PER_THEME = 6
+
+
+def render_meetings(console: Console, agendas: list[Agenda]) -> None:
+    """One line a meeting, in the order of their dates: series, title, sessions, people, source."""
+    table = Table(title=f"{len(agendas)} meetings", box=None, padding=(0, 1), title_justify="left")
+    for col in ("date", "series", "meeting", "sessions", "people", "source"):
+        table.add_column(col, no_wrap=col != "meeting", overflow="ellipsis" if col == "meeting" else "fold")
+    rows = []
+    for a in agendas:
+        people = {p.name for s in a.sessions for p in (*s.moderators, *s.speakers)}
+        sessions = sum(1 for s in a.sessions if s.kind not in ("event", "break"))
+        title = a.event.title if len(a.event.title) <= 70 else a.event.title[:69] + "…"
+        kind = "record" if a.format == "record" else a.format
+        rows.append((a.event.start_date or "undated", a.event.series, title, str(sessions), str(len(people)),
+                     f"{a.source} ({kind})"))  # fmt: skip
+    for row in sorted(rows):
+        table.add_row(*(printable(v) for v in row))
+    console.print(table)
+    console.print(_text("  idmgraph ingest FILE shows one meeting's sessions and people", style="dim"))
 
 
 def warning_lines(warnings: list, shown: int = WARNINGS_SHOWN_PER_KIND) -> list[str]:
@@ -123,9 +149,12 @@ def render_themes(console: Console, result: BuildResult) -> None:
     )
     for theme, sessions in rows:
         console.print(_text(f"  {labels.get(theme, str(theme))}", style="bold"))
-        for label, names in sessions:
+        for label, names in sessions[:SESSIONS_SHOWN_PER_THEME]:
             short = label if len(label) <= 40 else label[:37] + "..."
             console.print(_text(f"    {short}: {', '.join(names)}"))
+        if len(sessions) > SESSIONS_SHOWN_PER_THEME:
+            more = len(sessions) - SESSIONS_SHOWN_PER_THEME
+            console.print(_text(f"    ... and {more} more session(s): idmgraph query who-spoke-on-theme"))
 
 
 def _is_iri_column(frame, col) -> bool:

@@ -66,6 +66,7 @@ class NetworkData:
             or info.get("label_en")
             or info.get("label_fr")
             or info.get("title")
+            or info.get("series_name")
             or iri.rsplit("/", 1)[-1]
         )
 
