@@ -259,6 +259,19 @@ def test_the_dataset_knows_the_actors_who_return():
         events.setdefault(result.resolution.persons[p.person].name, set()).add(p.event_id)
     assert len(events["Louise Arbour"]) >= 7 and len(events["Juan José Gómez Camacho"]) >= 6
     assert len(events["William Lacy Swing"]) >= 4 and "William Swing" not in events
+    # ten people or more return to three meetings or more
+    assert sum(1 for e in events.values() if len(e) >= 3) >= 10
+
+
+def test_a_returning_actors_participations_each_say_their_pages(tmp_path):
+    from idmgraph.query import run_query
+
+    run_build([SOURCES, ROOT / "data" / "records"], tmp_path / "out")
+    df = run_query("person-participations", {"person": "Louise Arbour"}, build_dir=tmp_path / "out")
+    assert df.event.nunique() >= 7
+    assert all(isinstance(v, str) and v.startswith(("http://", "https://")) for v in df.pages)
+    opening = df[df.session_label == "Opening Segment"]
+    assert "https://refugeesmigrants.un.org/human-rights-all-migrants" in set(opening.pages)
 
 
 def test_linked_data_pages_link_each_participation_to_its_pages(forum):
