@@ -50,6 +50,7 @@ bench: $(TSTAMP)  ## speed and memory figures (see benchmarks/; needs the test e
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/endpoint.py
+	$(BIN)/python benchmarks/build.py
 
 clean:  ## remove the build and the environment
 	rm -rf data/build $(VENV)

@@ -131,3 +131,24 @@ def test_the_terminal_shows_a_few_warnings_of_each_kind_and_says_how_many_more()
     assert len(lines) == 2 + 20 + 1
     assert lines[:2] == [str(w) for w in few]  # every kind shown, in order
     assert lines[-1] == "... and 30 more [near-miss] warning(s): all of them are in report.json"
+
+
+def test_a_person_listed_twice_in_a_session_is_one_participation_and_a_warning(tmp_path):
+    """An agenda that lists the same person twice in one panel keeps one participation and says
+    where the second entry is (before, the graph got two positions and failed its shapes)."""
+    from idmgraph.build import run_build
+
+    agenda = tmp_path / "dup.txt"
+    agenda.write_text(
+        "Test workshop on duplicates\nGeneva, 4 March 2019\n\n10:00-11:00 Panel 1: Labour mobility\n"
+        "Moderator: Ana Lima, Director, Ministry of Labour, Portugal\nSpeakers:\n"
+        "• Kofi Mensah, Director, Ghana Employers Association\n"
+        "• Kofi Mensah, Director, Ghana Employers Association (Statement)\n"
+        "• Lena Vogt, Senior Advisor, Ministry of Labour and Social Affairs, Germany\n",
+        encoding="utf-8",
+    )
+    result = run_build([agenda], tmp_path / "out")
+    names = [p.entry.name for p in result.resolution.participations]
+    assert sorted(names) == ["Ana Lima", "Kofi Mensah", "Lena Vogt"]
+    (twice,) = [w for w in result.resolution.warnings if w.code == "listed-twice"]
+    assert (twice.line, "Kofi Mensah is already speaker" in twice.message) == (8, True)

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,8 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     base: str = BASE  # where the written files' instance and graph IRIs live
+    # seconds each stage took (shown by the CLI; never written: the files stay byte-identical)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def participation_rows(res: Resolution) -> list[dict[str, object]]:
@@ -381,7 +384,19 @@ def run_build(
     base = check_base(base)
     if out_dir is not None:
         check_output_folder(out_dir)  # before any work: never replace what idmgraph did not write
-    step = step or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter(), "reading"]
+    say = step or (lambda _msg: None)
+
+    def step(message: str, stage: str | None = None) -> None:
+        """Tell the caller what the build does now, and time each stage."""
+        stage = stage or message.split()[0]
+        if stage != clock[1]:
+            now = time.perf_counter()
+            timings[clock[1]] = timings.get(clock[1], 0.0) + now - clock[0]
+            clock[:] = [now, stage]
+        say(message)
+
     step("reading sources")
     sources = find_sources(paths or default_inputs())
     if not sources:
@@ -393,7 +408,7 @@ def run_build(
     agendas = []
     events: dict[str, list[tuple[Source, Agenda]]] = {}
     for src in sources:
-        step(f"parsing {src.id}")
+        step(f"parsing {len(agendas) + 1}/{len(sources)}: {src.id}", "parsing")
         agenda = parse_source(src)
         _check_same_event(agenda, src, events.get(agenda.event.id, []))
         events.setdefault(agenda.event.id, []).append((src, agenda))
@@ -429,4 +444,6 @@ def run_build(
             files[ONTOLOGY_DOCS] = docs
         files["dataset.ttl"] = _dataset_description(files, sources, base)
         result.files = write_folder_atomically(out_dir, files)
+    step("done")
+    result.timings = timings
     return result

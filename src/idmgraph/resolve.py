@@ -112,6 +112,7 @@ class _Resolver:
     def __init__(self, states: StateIndex, orgs: OrganizationIndex, people: PeopleDecisions | None = None):
         self.states, self.orgs = states, orgs
         self.people = people or PeopleDecisions()
+        self.seen: dict[tuple[str, str, str, str], int] = {}  # participation -> the line met first
 
     def organization(
         self, res: Resolution, name: str, entry: Person, lang: str, source: str, line: int
@@ -179,6 +180,23 @@ class _Resolver:
     ) -> None:
         lang, source = agenda.event.language, agenda.source
         pkey = self.people.key(entry.name, source)  # reviewed decisions first, else the folded name
+        # one participation per person, session and role: an agenda that lists someone twice in a
+        # session (twice the same line, or two contributions) keeps the first, and says so
+        once = (agenda.event.id, session.id, role, pkey)
+        if once in self.seen:
+            first = self.seen[once]
+            res.warnings.append(
+                Warning_(
+                    source,
+                    entry.line,
+                    "listed-twice",
+                    f"{entry.name} is already {role} in '{session.label[:60]}' (line {first}): one "
+                    "participation kept; if the agenda means two people, settle it in data/curation/",
+                    entry.page,
+                )
+            )
+            return
+        self.seen[once] = entry.line
         kept = self.people.kept_names.get(pkey, entry.name)
         person = res.persons.setdefault(pkey, ResolvedPerson(pkey, kept))
         person.names.add(entry.name)

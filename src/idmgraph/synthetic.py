@@ -187,11 +187,12 @@ _HONORIFICS = ("", "", "", "Mr. ", "Ms. ", "Dr. ", "H.E. Mr. ", "H.E. Ms. ", "Pr
 _MARKERS = ("Statement", "Presentation", "Remarks", "Statement", "")
 
 
-def synthetic_agenda_text(target_bytes: int, seed: int = 2017) -> str:
+def synthetic_agenda_text(target_bytes: int, seed: int = 2017, start: date | None = None) -> str:
     """An agenda as text in the common layout (time slot and title, a moderator, a bulleted list of
     speakers with posts, organisations, states and contribution markers), day after day until it
     is about ``target_bytes`` long: the input of the ingest benchmark. People recur with a heavy
-    tail, as in real series, so the reader meets both new and known entries."""
+    tail, as in real series, so the reader meets both new and known entries. ``start``: its first
+    day (a corpus gives each agenda its own, so that each is its own meeting)."""
     rng = random.Random(seed)
     names = [c.common_name if hasattr(c, "common_name") else c.name for c in pycountry.countries]
     states = sorted(n for n in names if "," not in n and "(" not in n)
@@ -221,7 +222,7 @@ def synthetic_agenda_text(target_bytes: int, seed: int = 2017) -> str:
         return f"{entry} ({marker})" if marker else entry
 
     topics = [t for t, _ in _TOPICS]
-    day = date(2019, 1, 7)
+    day = start or date(2019, 1, 7)
     out = [
         f"International Dialogue on Migration {day.year}: synthetic agenda {seed}",
         "Geneva",

@@ -1,0 +1,110 @@
+"""Speed and memory of ``idmgraph build`` end to end (``make bench``), beside the floor of the same
+work: pyoxigraph loading the graph the build wrote.
+
+A synthetic corpus is written to disk as agenda text in the common layout (one meeting each, a
+day of an opening, three panels with a moderator and 3-6 speakers, and a closing; people recur
+with a heavy tail, ``idmgraph.synthetic``), then ``idmgraph build DIR --out OUT`` runs in a child
+process, timed, its peak memory read from the kernel (``ru_maxrss``). The floor loads the
+``idm.trig`` it wrote into a pyoxigraph store, in a child process too.
+
+Targets (issue 14): 400 agendas (about 260k triples) in under 12 s and 1 GB.
+
+Usage: ``python benchmarks/build.py [--agendas 100 400] [--json FILE]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+# each child says its own peak resident memory (ru_maxrss, KB on Linux) on its last stderr line
+BUILD = """
+import resource, sys
+from idmgraph.cli import main
+code = main(sys.argv[1:])
+sys.stderr.write("PEAK %d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+sys.exit(code)
+"""
+FLOOR = """
+import resource, sys, pyoxigraph as ox
+store = ox.Store()
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.TRIG)
+print(len(store))
+sys.stderr.write("PEAK %d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def write_corpus(folder: Path, n: int) -> int:
+    """``n`` agendas of a day each, a week apart; the bytes written."""
+    from idmgraph.synthetic import synthetic_agenda_text
+
+    total = 0
+    for i in range(n):
+        path = folder / f"agenda-{i:04d}.txt"
+        text = synthetic_agenda_text(600, seed=i, start=date(1990, 1, 1) + timedelta(weeks=i))
+        path.write_text(text, encoding="utf-8")
+        total += len(text.encode("utf-8"))
+    return total
+
+
+def _child(args: list[str]) -> tuple[float, float, str]:
+    """(seconds, peak MB, stdout) of a child process that reports its own peak memory."""
+    started = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True)
+    took = time.perf_counter() - started
+    if done.returncode not in (0, 1):  # 1: expected counts or checks failed, still a full build
+        raise SystemExit(f"{' '.join(args[:3])} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    peaks = [line for line in done.stderr.splitlines() if line.startswith("PEAK ")]
+    return took, int(peaks[-1].split()[1]) / 1024 if peaks else float("nan"), done.stdout
+
+
+def bench(n: int, work: Path) -> dict:
+    corpus = work / f"corpus-{n}"
+    corpus.mkdir()
+    size = write_corpus(corpus, n)
+    out = work / f"build-{n}"
+    took, peak, _ = _child([sys.executable, "-c", BUILD, "build", str(corpus), "--out", str(out), "--quiet"])
+    floor_s, floor_mb, quads = _child([sys.executable, "-c", FLOOR, str(out / "idm.trig")])
+    return {
+        "agendas": n,
+        "bytes": size,
+        "quads": int(quads.strip() or 0),
+        "build_s": round(took, 2),
+        "build_peak_mb": round(peak),
+        "floor_s": round(floor_s, 2),
+        "floor_peak_mb": round(floor_mb),
+        "ratio_s": round(took / floor_s, 1) if floor_s else None,
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--agendas", type=int, nargs="+", default=[400, 100])
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sorted(args.agendas):
+            rows.append(bench(n, Path(tmp)))
+    for r in rows:
+        print(
+            f"build {r['agendas']} agendas ({r['bytes'] / 1e6:.1f} MB, {r['quads']:,} quads): "
+            f"{r['build_s']} s, peak {r['build_peak_mb']} MB; floor (pyoxigraph loading idm.trig) "
+            f"{r['floor_s']} s -> {r['ratio_s']}x"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
