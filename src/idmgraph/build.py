@@ -33,7 +33,7 @@ from .resolve import Resolution, resolve_agendas
 from .sources import Source, find_sources
 from .text import spreadsheet_safe
 from .themes import ThemeAssignment, assign_themes
-from .validate import ValidationReport, validate_dataset
+from .validate import ValidationReport, validate_store
 
 __all__ = [
     "BuildResult",
@@ -254,10 +254,10 @@ def _rebase_quads(quads: list[ox.Quad], base: str) -> list[ox.Quad]:
     return out
 
 
-def _serialise(ds: Dataset, base: str = BASE) -> tuple[bytes, bytes]:
-    """(TriG, Turtle) bytes, deterministic: quads are sorted before Oxigraph writes them.
-    IRIs are minted under BASE and moved to ``base`` here, after validation (a renaming)."""
-    nquads = ds.serialize(format="nquads", encoding="utf-8").decode("utf-8")
+def _serialise(nquads: str, base: str = BASE) -> tuple[bytes, bytes]:
+    """(TriG, Turtle) bytes of the dataset's N-Quads, deterministic: quads are sorted before
+    Oxigraph writes them. IRIs are minted under BASE and moved to ``base`` here, after
+    validation (a renaming)."""
     lines = sorted({ln for ln in nquads.splitlines() if ln.strip()})
     quads = list(ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_QUADS))
     if base != BASE:
@@ -420,7 +420,12 @@ def run_build(
     step("building RDF")
     ds = build_dataset(res, {s.id: s for s in sources}, themes)
     step("validating (SHACL shapes, SPARQL checks)")
-    report = validate_dataset(ds)
+    # the dataset written out once, as N-Quads: the store the checks query, and the files
+    nquads = ds.serialize(format="nquads", encoding="utf-8")
+    store = ox.Store()
+    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    report = validate_store(store)
+    del store
     result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, graph_counts(res), base=base)
     result.counts["triples"] = sum(1 for _ in ds.quads((None, None, None, None)))
     misses = _check_expected(res, sources, out_dir)
@@ -432,7 +437,7 @@ def run_build(
         )
     if out_dir is not None:
         step("writing files")
-        trig, ttl = _serialise(ds, base)
+        trig, ttl = _serialise(nquads.decode("utf-8"), base)
         files = {
             "idm.trig": trig,
             "idm.ttl": ttl,

@@ -11,7 +11,14 @@ from rdflib.namespace import SH
 from .paths import bundled
 from .store import select, store_from_dataset
 
-__all__ = ["ValidationReport", "validate_dataset", "shacl_results", "SHAPES_PATH", "CHECKS_DIR"]
+__all__ = [
+    "ValidationReport",
+    "validate_dataset",
+    "validate_store",
+    "shacl_results",
+    "SHAPES_PATH",
+    "CHECKS_DIR",
+]
 
 ONTOLOGY_DIR = bundled("ontology")
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
@@ -114,7 +121,11 @@ def validate_dataset(ds: Dataset, engine: str | None = None) -> ValidationReport
     """Validate the union of every graph against the shapes, then run every check query: the
     dataset is copied once into a pyoxigraph store, which the checks query and whose union the
     shapes read."""
-    store = store_from_dataset(ds)
+    return validate_store(store_from_dataset(ds), engine)
+
+
+def validate_store(store: ox.Store, engine: str | None = None) -> ValidationReport:
+    """``validate_dataset`` on a store that holds the build's named graphs."""
     report = ValidationReport(shapes=shacl_results(union_store(store), engine=engine))
     for path in sorted(CHECKS_DIR.glob("*-violation.rq")):
         _, rows = select(store, path.read_text(encoding="utf-8"))
