@@ -275,3 +275,16 @@ def test_serve_settings_out_of_range_are_usage_errors(arg, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["serve", arg])
     assert exit_.value.code == 2 and "out of range" in capsys.readouterr().err
+
+
+def test_the_build_tells_its_progress_stage_by_stage_with_counts(tmp_path):
+    """The progress bar's feed: the sources parsed so far out of all, then each later stage
+    ending 1 of 1, in the order the build runs them."""
+    from idmgraph.build import run_build
+
+    heard = []
+    run_build([SOURCES, AGENDAS], tmp_path / "b", progress=lambda *call: heard.append(call))
+    parsing = [(done, total) for stage, done, total in heard if stage == "parsing"]
+    assert parsing[0] == (0, 3) and parsing[-1] == (3, 3)
+    ended = [stage for stage, done, total in heard if (done, total) == (1, 1)]
+    assert ended == ["reading", "resolving", "linking", "building", "validating", "writing"]

@@ -371,9 +371,14 @@ def run_build(
     out_dir: Path | None,
     step: Callable[[str], None] | None = None,
     base: str = BASE,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
     """Build the graph from agenda files or folders (default: the project's data/sources/) and,
     if out_dir is not None, write it there.
+
+    ``step`` hears what the build does now (a sentence); ``progress`` hears each stage as
+    (stage, done, total): the sources parsed so far out of all of them, and 1 of 1 when a stage
+    without counts ends.
 
     ``base`` is where the instance and graph IRIs live in the files written (default
     ``https://w3id.org/idmgraph/``); a deployment on its own domain gives its own.
@@ -388,14 +393,19 @@ def run_build(
     clock = [time.perf_counter(), "reading"]
     say = step or (lambda _msg: None)
 
-    def step(message: str, stage: str | None = None) -> None:
+    tell = progress or (lambda _stage, _done, _total: None)
+
+    def step(message: str, stage: str | None = None, done: int = 0, total: int = 1) -> None:
         """Tell the caller what the build does now, and time each stage."""
         stage = stage or message.split()[0]
         if stage != clock[1]:
             now = time.perf_counter()
             timings[clock[1]] = timings.get(clock[1], 0.0) + now - clock[0]
+            if clock[1] != "parsing":  # parsing has said its own counts
+                tell(clock[1], 1, 1)
             clock[:] = [now, stage]
         say(message)
+        tell(stage, done, total)
 
     step("reading sources")
     sources = find_sources(paths or default_inputs())
@@ -408,11 +418,12 @@ def run_build(
     agendas = []
     events: dict[str, list[tuple[Source, Agenda]]] = {}
     for src in sources:
-        step(f"parsing {len(agendas) + 1}/{len(sources)}: {src.id}", "parsing")
+        step(f"parsing {len(agendas) + 1}/{len(sources)}: {src.id}", "parsing", len(agendas), len(sources))
         agenda = parse_source(src)
         _check_same_event(agenda, src, events.get(agenda.event.id, []))
         events.setdefault(agenda.event.id, []).append((src, agenda))
         agendas.append(agenda)
+        tell("parsing", len(agendas), len(sources))
     step("resolving people, states and organisations")
     res = resolve_agendas(agendas)
     step("linking themes")

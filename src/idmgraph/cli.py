@@ -360,14 +360,44 @@ def _build(args, console: Console) -> int:
         base = check_base(args.base or BASE)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    err = Console(stderr=True)
-    with err.status("building", spinner="dots") as status:
-        result = run_build(
-            args.sources or None, args.out or default_out(), step=lambda msg: status.update(msg), base=base
-        )
+    bar = _ProgressBar()
+    try:
+        result = run_build(args.sources or None, args.out or default_out(), base=base, progress=bar.tell)
+    finally:
+        bar.stop()
     if not args.quiet:
         render_headline(console, result)
     return EXIT_OK
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr, a row per build stage with its counts (the agendas parsed
+    so far out of all); it appears once the build has taken a second, and goes when it ends."""
+
+    def __init__(self):
+        import time
+
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(
+            TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True,
+        )  # fmt: skip
+        self.tasks: dict[str, int] = {}
+        self.started = time.perf_counter()
+
+    def tell(self, stage: str, done: int, total: int) -> None:
+        import time
+
+        if not self.bar.live.is_started and time.perf_counter() - self.started > 1.0:
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def stop(self) -> None:
+        if self.bar.live.is_started:
+            self.bar.stop()
 
 
 def _validate(args, console: Console) -> int:
