@@ -12,13 +12,14 @@ from .namespace import ID
 
 __all__ = ["citations_of", "CITE_QUERY"]
 
+# THROUGH: where citations_of adds the facts reached through the IRI (_THROUGH)
 CITE_QUERY = """PREFIX idm: <https://w3id.org/idmgraph/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX schema: <https://schema.org/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?fact ?fact_label ?url ?read ?page_kind WHERE {
-  { ?iri a ?type . BIND(?iri AS ?fact) } UNION { ?fact idm:participant ?iri }
+  { ?iri a ?type . BIND(?iri AS ?fact) } THROUGH
   { ?fact idm:citation ?page .
     ?page schema:url ?url ; idm:readOn ?read ; idm:pageKind ?page_kind }
   UNION
@@ -32,10 +33,16 @@ SELECT DISTINCT ?fact ?fact_label ?url ?read ?page_kind WHERE {
 ORDER BY ?fact ?url"""
 
 
-def citations_of(store, iri: str) -> list[dict]:
+# the facts a page is also behind: a person's participations, and a session's
+_THROUGH = {"participant": "{ ?fact idm:participant ?iri }", "session": "{ ?fact idm:session ?iri }"}
+
+
+def citations_of(store, iri: str, through: tuple[str, ...] = ("participant",)) -> list[dict]:
     """The pages behind ``iri`` (a full IRI, or its path under the instance space such as
-    ``person/laura-thompson``): one row per fact and page, with the page's address, the day it was
-    read and its kind. Nothing known about the IRI gives no rows."""
+    ``person/laura-thompson``) and behind the participations it is the ``through`` of
+    (``participant``, ``session``): one row per fact and page, with the page's address, the day
+    it was read and its kind ("agenda file" for the agenda a fact was read from, with the day it
+    was captured). Nothing known about the IRI gives no rows."""
     import pyoxigraph as ox
 
     if not iri.startswith(("http://", "https://")):
@@ -46,7 +53,10 @@ def citations_of(store, iri: str) -> list[dict]:
         node = ox.NamedNode(iri)
     except ValueError as exc:
         raise ValueError(f"not an IRI: {iri!r} ({exc})") from None
-    text = bind_values(CITE_QUERY, {ox.Variable("iri"): node})  # bound, never pasted
+    unions = "".join(f" UNION {_THROUGH[link]}" for link in through)
+    text = bind_values(
+        CITE_QUERY.replace("THROUGH", unions), {ox.Variable("iri"): node}
+    )  # bound, never pasted
     rows = store.query(text, use_default_graph_as_union=True)
     out = []
     for r in rows:

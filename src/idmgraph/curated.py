@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from .paths import bundled
-from .records import Agenda, AgendaError, Citation, Event, Person, Session
+from .records import Agenda, AgendaError, Citation, Event, Person, Session, moved
 from .sources import Source
 from .yamlfile import YamlError, load_yaml_lines
 
@@ -183,7 +183,7 @@ def parse_record(source: Source) -> Agenda:
             changes["state"] = p["state"]
         if p.get("country"):
             changes["country"] = p["country"]
-        return _replace(read, changes)
+        return moved(read, **changes)
 
     sessions: list[Session] = []
     numbered: dict[str, int] = {}
@@ -284,9 +284,3 @@ def _once(people: list[Person], path: str, where: str) -> None:
                 "in a session; a person who spoke at the opening and at the closing is in two sessions",
             )
         seen[key] = p.line
-
-
-def _replace(person: Person, changes: dict) -> Person:
-    from dataclasses import replace
-
-    return replace(person, **changes)

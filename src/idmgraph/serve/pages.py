@@ -301,41 +301,31 @@ def _themes_of(store: ox.Store, session, base: str) -> str:
     return ", ".join(_link(store, t, base) for t in themes)
 
 
-_CITATION = ox.NamedNode("https://w3id.org/idmgraph/ontology#citation")
-_PAGE_KIND = ox.NamedNode("https://w3id.org/idmgraph/ontology#pageKind")
-_READ_ON = ox.NamedNode("https://w3id.org/idmgraph/ontology#readOn")
-_URL = ox.NamedNode("https://schema.org/url")
-_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-_RETRIEVED = ox.NamedNode("https://w3id.org/idmgraph/ontology#retrievedOn")
-_RECORD = ox.NamedNode("https://w3id.org/idmgraph/ontology#CuratedRecord")
+def _pages_by_fact(store: ox.Store, node: ox.NamedNode) -> dict[str, str]:
+    """The public pages behind each participation of a person or a session, as links (the
+    rule of ``idmgraph cite``): a curated record's citations (kind and the day read), or the
+    published address of the agenda it was read from. Only http(s) addresses become links."""
+    from ..cite import citations_of
 
-
-def _pages_of(store: ox.Store, fact: ox.NamedNode) -> str:
-    """The public pages behind a fact, as links: a curated record's citations (kind and the day
-    read), or the published address of the agenda it was read from. Only http(s) addresses
-    become links."""
-    found = []
-
-    def one(term, pred):
-        return next((q.object for q in store.quads_for_pattern(term, pred, None, None)), None)
-
-    for q in store.quads_for_pattern(fact, _CITATION, None, None):
-        url, kind, read = one(q.object, _URL), one(q.object, _PAGE_KIND), one(q.object, _READ_ON)
-        if url is not None:
-            found.append((url.value, f"{kind.value if kind else 'page'}, read {read.value if read else '?'}"))
-    if not found:
-        for q in store.quads_for_pattern(fact, _DERIVED, None, None):
-            if next(store.quads_for_pattern(q.object, _RDF_TYPE, _RECORD, None), None) is not None:
-                continue
-            url, read = one(q.object, _URL), one(q.object, _RETRIEVED)
-            if url is not None:
-                found.append((url.value, f"agenda, captured {read.value if read else '?'}"))
-    links = [
-        f'<a href="{html.escape(url, quote=True)}" rel="nofollow noopener">{html.escape(what)}</a>'
-        for url, what in sorted(set(found))
-        if url.startswith(("https://", "http://"))
-    ]
-    return f' <small class="pages">[{"; ".join(links)}]</small>' if links else ""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for r in citations_of(store, node.value, through=("participant", "session")):
+        read = r["read"] or "?"
+        what = (
+            f"agenda, captured {read}"
+            if r["page_kind"] == "agenda file"
+            else f"{r['page_kind']}, read {read}"
+        )
+        found.setdefault(r["fact"], set()).add((r["url"], what))
+    out = {}
+    for fact, pages in found.items():
+        links = [
+            f'<a href="{html.escape(url, quote=True)}" rel="nofollow noopener">{html.escape(what)}</a>'
+            for url, what in sorted(pages)
+            if url.startswith(("https://", "http://"))
+        ]
+        if links:
+            out[fact] = f' <small class="pages">[{"; ".join(links)}]</small>'
+    return out
 
 
 def _participations(store: ox.Store, node: ox.NamedNode, base: str) -> str:
@@ -356,6 +346,7 @@ def _participations(store: ox.Store, node: ox.NamedNode, base: str) -> str:
         if r["post"] is not None:
             entry["posts"].add(r["post"])
     is_session = rows[0]["session"] == node
+    pages = _pages_by_fact(store, node)
     items = []
     for entry in by_p.values():
         r = entry["row"]
@@ -371,7 +362,7 @@ def _participations(store: ox.Store, node: ox.NamedNode, base: str) -> str:
                 (
                     key,
                     f"<li>{_link(store, r['person'], base)} ({_link(store, r['role'], base)})"
-                    f"{behalf}{capacity}{_pages_of(store, r['p'])}</li>",
+                    f"{behalf}{capacity}{pages.get(r['p'].value, '')}</li>",
                 )
             )
         else:
@@ -390,7 +381,7 @@ def _participations(store: ox.Store, node: ox.NamedNode, base: str) -> str:
                     (when or start, r["session"].value),
                     f"<li>{start}: {_link(store, r['role'], base)} in "
                     f"{_link(store, r['session'], base)}{event}{behalf}{capacity}"
-                    f"{_pages_of(store, r['p'])}{on}</li>",
+                    f"{pages.get(r['p'].value, '')}{on}</li>",
                 )
             )
     heading = "People" if is_session else "Participations"
