@@ -69,7 +69,7 @@ def synthetic_file(size: int) -> tuple[Path, dict]:
     agendas = synthetic_agendas(events_for_triples(size))
     res, ds = dataset_from_agendas(agendas, near_miss=False)
     tmp = path.with_suffix(".tmp")
-    ds.serialize(destination=str(tmp), format="nquads", encoding="utf-8")
+    tmp.write_text("".join(ds.nquads()), encoding="utf-8")
     tmp.replace(path)
     counts: dict[str, int] = {}
     for p in res.participations:

@@ -110,7 +110,8 @@ def test_a_build_records_each_source_format(tmp_path):
     from rdflib import Namespace
 
     schema = Namespace("https://schema.org/")
-    formats = {str(o) for o in result.dataset.default_graph.objects(None, schema.encodingFormat)}
+    provenance = result.dataset.to_rdflib().default_graph
+    formats = {str(o) for o in provenance.objects(None, schema.encodingFormat)}
     assert formats == {
         "application/pdf",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
 
 from . import __version__, iris
 from .agenda import parse_source
@@ -27,13 +26,14 @@ from .namespace import BASE, PREFIXES, VOID, check_base, rebase
 from .ontology_docs import FILE_NAME as ONTOLOGY_DOCS
 from .ontology_docs import render_ontology_docs
 from .paths import default_inputs, project_dir
+from .quads import Quads
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
 from .resolve import Resolution, resolve_agendas
 from .sources import Source, find_sources
 from .text import spreadsheet_safe
 from .themes import ThemeAssignment, assign_themes
-from .validate import ValidationReport, validate_store
+from .validate import ValidationReport, start_validation
 
 __all__ = [
     "BuildResult",
@@ -84,7 +84,7 @@ class BuildResult:
     sources: list[Source]
     agendas: list[Agenda]
     resolution: Resolution
-    dataset: Dataset
+    dataset: Quads  # the graph, once, as pyoxigraph terms (``dataset.to_rdflib()`` for rdflib's API)
     report: ValidationReport
     out_dir: Path | None
     themes: list[ThemeAssignment] = field(default_factory=list)
@@ -254,20 +254,21 @@ def _rebase_quads(quads: list[ox.Quad], base: str) -> list[ox.Quad]:
     return out
 
 
-def _serialise(nquads: str, base: str = BASE) -> tuple[bytes, bytes]:
-    """(TriG, Turtle) bytes of the dataset's N-Quads, deterministic: quads are sorted before
-    Oxigraph writes them. IRIs are minted under BASE and moved to ``base`` here, after
-    validation (a renaming)."""
-    lines = sorted({ln for ln in nquads.splitlines() if ln.strip()})
-    quads = list(ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_QUADS))
-    if base != BASE:
-        quads = sorted(_rebase_quads(quads, base), key=str)
+def _serialise(ds: Quads, base: str = BASE, triples: list[str] | None = None) -> tuple[bytes, bytes]:
+    """(TriG, Turtle) bytes of the dataset, deterministic: quads (and the Turtle's triples, each
+    once) are written in the order of their sorted N-Quads lines. IRIs are minted under BASE and
+    moved to ``base`` here, after validation (a renaming). ``triples``: ``ds.ntriples()``, when
+    the caller has them."""
     # "id:" and "graph:" are left out: their local names hold slashes, which Turtle escapes
     prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
+    if base == BASE:
+        quads = ox.parse("".join(ds.nquads()), format=ox.RdfFormat.N_QUADS)
+        union = ox.parse("".join(triples or ds.ntriples()), format=ox.RdfFormat.N_TRIPLES)
+    else:
+        quads = sorted(_rebase_quads(list(ds), base), key=str)
+        union = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    triples = sorted({str(ox.Triple(q.subject, q.predicate, q.object)) for q in quads})
-    triple_objs = list(ox.parse("\n".join(t + " ." for t in triples) + "\n", format=ox.RdfFormat.N_TRIPLES))
-    ttl = ox.serialize(triple_objs, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ttl = ox.serialize(union, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     return trig, ttl
 
 
@@ -321,7 +322,7 @@ def graph_counts(res: Resolution) -> dict[str, int]:
     }
 
 
-def dataset_from_agendas(agendas: list[Agenda], near_miss: bool = True) -> tuple[Resolution, Dataset]:
+def dataset_from_agendas(agendas: list[Agenda], near_miss: bool = True) -> tuple[Resolution, Quads]:
     """Resolution and graph for agenda records that have no source files (synthetic ones)."""
     res = resolve_agendas(agendas, near_miss=near_miss)
     sources = {a.source: Source(id=a.source, path=Path(a.path)) for a in agendas}
@@ -431,15 +432,23 @@ def run_build(
     step("building RDF")
     ds = build_dataset(res, {s.id: s for s in sources}, themes)
     step("validating (SHACL shapes, SPARQL checks)")
-    # the dataset written out once, as N-Quads: the store the checks query, and the files
-    nquads = ds.serialize(format="nquads", encoding="utf-8")
-    store = ox.Store()
-    store.load(nquads, format=ox.RdfFormat.N_QUADS)
-    report = validate_store(store)
-    del store
-    result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, graph_counts(res), base=base)
-    result.counts["triples"] = sum(1 for _ in ds.quads((None, None, None, None)))
+    # the shapes run in a thread while the checks, then the files, are made here; nothing is
+    # written into out_dir before they are known to pass
+    triples = ds.ntriples()  # the union of the graphs, sorted: what the shapes read, and idm.ttl
+    validation = start_validation(ds.union_store(triples))
+    counts = graph_counts(res)
+    counts["triples"] = len(ds)
     misses = _check_expected(res, sources, out_dir)
+    files: dict[str, bytes] = {}
+    if out_dir is not None and not misses:
+        step("writing files")
+        trig, ttl = _serialise(ds, base, triples)
+        files = {"idm.trig": trig, "idm.ttl": ttl}
+        files["participations.csv"] = _csv_bytes(participation_rows(res), base)
+        step("writing files (the SHACL shapes still running)", "writing")
+    report = validation.report()
+    del validation, triples
+    result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, counts, base=base)
     if misses:
         raise BuildFailed("expected counts not met:\n  " + "\n  ".join(misses), report)
     if not report.conforms:
@@ -448,13 +457,7 @@ def run_build(
         )
     if out_dir is not None:
         step("writing files")
-        trig, ttl = _serialise(nquads.decode("utf-8"), base)
-        files = {
-            "idm.trig": trig,
-            "idm.ttl": ttl,
-            "participations.csv": _csv_bytes(participation_rows(res), base),
-            "report.json": _report_json(result),
-        }
+        files["report.json"] = _report_json(result)
         docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
         if docs is not None:
             files[ONTOLOGY_DOCS] = docs

@@ -401,18 +401,15 @@ class _ProgressBar:
 
 
 def _validate(args, console: Console) -> int:
-    from rdflib import Dataset
-
     from .paths import default_out
-    from .validate import validate_dataset
+    from .store import open_store
+    from .validate import validate_store
 
     path = (args.build or default_out()) / "idm.trig"
     if not path.exists():
         console.print(f"{path}: no built graph; run 'idmgraph build' first", markup=False)
         return EXIT_INPUT
-    ds = Dataset()
-    ds.parse(path, format="trig")
-    report = validate_dataset(ds)
+    report = validate_store(open_store(path))
     for line in report.lines():
         console.print(line, markup=False)
     console.print(f"{path}: " + ("valid" if report.conforms else "INVALID"), markup=False)

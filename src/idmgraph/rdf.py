@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, Namespace
 
 from . import __version__, iris
@@ -29,7 +29,6 @@ from .namespace import (
     LEVEL,
     M49_REGION,
     ORG_TYPE,
-    PREFIXES,
     ROLE,
     ROUTE,
     SESSION_KIND,
@@ -37,6 +36,7 @@ from .namespace import (
 )
 from .paths import bundled
 from .posts import highest_level, level_of
+from .quads import GraphQuads, Quads, Term, lit
 from .regions import load_m49
 from .resolve import Resolution, ResolvedParticipation
 from .sources import Source
@@ -45,7 +45,6 @@ from .themes import (
     MAPPINGS_FILE,
     THEMES_DIR,
     ThemeAssignment,
-    load_theme_graph,
     load_theme_rules,
     theme_links,
 )
@@ -70,37 +69,30 @@ def read_ontology() -> Graph:
     return Graph().parse(ONTOLOGY_PATH, format="turtle")
 
 
-def _bind(ds: Dataset) -> None:
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns, override=True, replace=True)
-    ds.bind("schema", str(SDO), override=True, replace=True)
+def _date(value: str) -> Term:
+    return lit(value, datatype=XSD.date)
 
 
-def _date(value: str) -> Literal:
-    return Literal(value, datatype=XSD.date)
-
-
-def _datetime(day: str | None, hhmm: str) -> Literal:
+def _datetime(day: str | None, hhmm: str) -> Term:
     """A session time: a dateTime on a known day, else a bare time."""
     if day:
-        return Literal(f"{day}T{hhmm}:00", datatype=XSD.dateTime)
-    return Literal(f"{hhmm}:00", datatype=XSD.time)
+        return lit(f"{day}T{hhmm}:00", datatype=XSD.dateTime)
+    return lit(f"{hhmm}:00", datatype=XSD.time)
 
 
-def _label(g: Graph, node: URIRef, text: str, lang: str | None = None, prop: URIRef = SKOS.prefLabel) -> None:
-    g.add((node, prop, Literal(text, lang=lang)))
-    g.add((node, RDFS.label, Literal(text, lang=lang)))
+def _label(
+    g: GraphQuads, node: URIRef, text: str, lang: str | None = None, prop: URIRef = SKOS.prefLabel
+) -> None:
+    g.add((node, prop, lit(text, lang=lang)))
+    g.add((node, RDFS.label, lit(text, lang=lang)))
 
 
 def build_dataset(
     res: Resolution, sources: dict[str, Source], themes: list[ThemeAssignment] | None = None
-) -> Dataset:
+) -> Quads:
     """The whole graph: source graphs, reference, ontology, themes and derived shortcuts."""
-    ds = Dataset()
-    _bind(ds)
-    onto = ds.graph(iris.ONTOLOGY_GRAPH)
-    for t in read_ontology():
-        onto.add(t)
+    ds = Quads()
+    ds.graph(iris.ONTOLOGY_GRAPH).parse(ONTOLOGY_PATH)
     ref = ds.graph(iris.REFERENCE_GRAPH)
     ent = ds.graph(iris.ENTITIES_GRAPH)
     derived = ds.graph(iris.DERIVED_GRAPH)
@@ -127,16 +119,16 @@ _GRAPH_LABELS = {
 }
 
 
-def _describe_graphs(ds: Dataset) -> None:
+def _describe_graphs(ds: Quads) -> None:
     """Every named graph says what it is and what made it, so its IRI resolves to something."""
     prov_graph = ds.default_graph
     activity = iris.build_activity(__version__)
-    for ctx in ds.graphs():
-        g = ctx.identifier
-        if g == ds.default_graph.identifier or not isinstance(g, URIRef) or len(ctx) == 0:
-            continue
-        if (g, RDFS.label, None) not in prov_graph:
-            prov_graph.add((g, RDFS.label, Literal(_GRAPH_LABELS.get(g, f"graph {g}"), lang="en")))
+    labelled = prov_graph.subjects_with(RDFS.label)
+    labels = {str(k): v for k, v in _GRAPH_LABELS.items()}
+    for graph in ds.graphs():
+        g = graph.name
+        if g not in labelled:
+            prov_graph.add((g, RDFS.label, lit(labels.get(graph.iri, f"graph {graph.iri}"), lang="en")))
         prov_graph.add((g, RDF.type, PROV.Entity))
         if (g, PROV.wasAttributedTo, iris.editors_agent()) not in prov_graph:
             prov_graph.add((g, PROV.wasGeneratedBy, activity))
@@ -159,30 +151,31 @@ def _actor_type(res: Resolution, p: ResolvedParticipation) -> str | None:
     return None
 
 
-def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]) -> None:
+def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) -> None:
     prov_graph = ds.default_graph
-    vocab = ds.graph(iris.THEMES_GRAPH)
-    for t in load_theme_graph(include_mappings=False):
-        vocab.add(t)
+    vocabularies = ds.graph(iris.THEMES_GRAPH)
+    for path in sorted(THEMES_DIR.glob("*.ttl")):  # as load_theme_graph(include_mappings=False)
+        if path.name != MAPPINGS_FILE:
+            vocabularies.parse(path)
     prov_graph.add(
         (
             iris.THEMES_GRAPH,
             RDFS.label,
-            Literal("theme vocabularies: SDGs, Global Compact, IDM topics", lang="en"),
+            lit("theme vocabularies: SDGs, Global Compact, IDM topics", lang="en"),
         )
     )
     mappings = ds.graph(iris.MAPPINGS_GRAPH)
-    mappings.parse(THEMES_DIR / MAPPINGS_FILE, format="turtle")
+    mappings.parse(THEMES_DIR / MAPPINGS_FILE)
     editors = iris.editors_agent()
     prov_graph.add((editors, RDF.type, PROV.Agent))
-    prov_graph.add((editors, RDFS.label, Literal("idmgraph editors")))
+    prov_graph.add((editors, RDFS.label, lit("idmgraph editors")))
     prov_graph.add((iris.MAPPINGS_GRAPH, RDF.type, PROV.Entity))
     prov_graph.add((iris.MAPPINGS_GRAPH, PROV.wasAttributedTo, editors))
     prov_graph.add(
         (
             iris.MAPPINGS_GRAPH,
             DCTERMS.description,
-            Literal(
+            lit(
                 "Editorial mappings between theme schemes, made by the idmgraph editors; "
                 "not UN or IOM statements.",
                 lang="en",
@@ -208,12 +201,12 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
             prov_graph.add((graph_iri, PROV.wasAttributedTo, agent))
             prov_graph.add((graph_iri, PROV.wasDerivedFrom, rule_iri))
             prov_graph.add((rule_iri, RDF.type, PROV.Plan))
-            prov_graph.add((rule_iri, RDFS.label, Literal(f"theme rule {rule.id}")))
+            prov_graph.add((rule_iri, RDFS.label, lit(f"theme rule {rule.id}")))
             prov_graph.add(
                 (
                     rule_iri,
                     RDFS.comment,
-                    Literal(
+                    lit(
                         f"keyword rule from data/reference/theme-rules.yml: {rule.theme} "
                         "when the folded text matches " + " | ".join(p.pattern for p in rule.patterns)
                     ),
@@ -242,7 +235,7 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
         prov_graph.add((iris.CURATED_THEMES_GRAPH, RDF.type, PROV.Entity))
         prov_graph.add((iris.CURATED_THEMES_GRAPH, PROV.wasAttributedTo, editors))
         prov_graph.add(
-            (iris.CURATED_THEMES_GRAPH, DCTERMS.source, Literal("data/curation/session-themes.yml"))
+            (iris.CURATED_THEMES_GRAPH, DCTERMS.source, lit("data/curation/session-themes.yml"))
         )
     for p in res.participations:
         person = iris.person(p.person)
@@ -259,47 +252,47 @@ def _add_themes(ds: Dataset, res: Resolution, assignments: list[ThemeAssignment]
             )
 
 
-def _add_m49(g: Graph, m49, used: set[str]) -> None:
+def _add_m49(g: GraphQuads, m49, used: set[str]) -> None:
     """The M49 regions the states of the graph are in (with their broader regions) and the
     three groups, as SKOS concepts with their source."""
     scheme = IDM.M49Regions
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
     g.add((scheme, DCTERMS.source, URIRef("https://unstats.un.org/unsd/methodology/m49/overview/")))
-    g.add((scheme, DCTERMS.valid, Literal(m49.as_of)))
+    g.add((scheme, DCTERMS.valid, lit(m49.as_of)))
     names = {"en": "UN M49 regions", "fr": "régions M49 des Nations Unies", "es": "regiones M49"}
     for lang, name in names.items():
-        g.add((scheme, SKOS.prefLabel, Literal(name, lang=lang)))
+        g.add((scheme, SKOS.prefLabel, lit(name, lang=lang)))
     for code in sorted(used):
         node, region = M49_REGION[code], m49.regions[code]
         g.add((node, RDF.type, SKOS.Concept))
         g.add((node, SKOS.inScheme, scheme))
-        g.add((node, SKOS.notation, Literal(code)))
+        g.add((node, SKOS.notation, lit(code)))
         for lang in ("en", "fr", "es"):
-            g.add((node, SKOS.prefLabel, Literal(region[lang], lang=lang)))
+            g.add((node, SKOS.prefLabel, lit(region[lang], lang=lang)))
         if region.get("broader"):
             g.add((node, SKOS.broader, M49_REGION[region["broader"]]))
         else:
             g.add((node, SKOS.topConceptOf, scheme))
-        g.add((node, IDM.m49Level, Literal(m49.level(code))))
+        g.add((node, IDM.m49Level, lit(m49.level(code))))
     for code, group in sorted(m49.groups.items()):
         node = M49_REGION[code]
         g.add((node, RDF.type, SKOS.Concept))
         g.add((node, SKOS.inScheme, scheme))
-        g.add((node, SKOS.notation, Literal(code)))
+        g.add((node, SKOS.notation, lit(code)))
         for lang, label in group["labels"].items():
-            g.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
-        g.add((node, IDM.m49Level, Literal("group")))
+            g.add((node, SKOS.prefLabel, lit(label, lang=lang)))
+        g.add((node, IDM.m49Level, lit("group")))
 
 
-def _add_reference(g: Graph, res: Resolution) -> None:
+def _add_reference(g: GraphQuads, res: Resolution) -> None:
     states = load_states()
     m49 = load_m49()
     used: set[str] = set()
     series = iris.series()
     g.add((series, RDF.type, SDO.EventSeries))
     for lang, name in SERIES_NAMES.items():
-        g.add((series, SDO.name, Literal(name, lang=lang)))
-        g.add((series, RDFS.label, Literal(name, lang=lang)))
+        g.add((series, SDO.name, lit(name, lang=lang)))
+        g.add((series, RDFS.label, lit(name, lang=lang)))
     g.add((series, SDO.organizer, iris.organization("iom")))
     for code in sorted(res.states):
         s = states.get(code)
@@ -309,10 +302,10 @@ def _add_reference(g: Graph, res: Resolution) -> None:
         g.add((node, RDF.type, ORG.Organization))
         _label(g, node, s.name_en, "en")
         _label(g, node, s.name_fr, "fr")
-        g.add((node, IDM.iso3166Alpha3, Literal(s.alpha_3)))
-        g.add((node, IDM.iso3166Alpha2, Literal(s.alpha_2)))
+        g.add((node, IDM.iso3166Alpha3, lit(s.alpha_3)))
+        g.add((node, IDM.iso3166Alpha2, lit(s.alpha_2)))
         if s.numeric:
-            g.add((node, IDM.m49, Literal(s.numeric)))
+            g.add((node, IDM.m49, lit(s.numeric)))
         chain = m49.chain(code)
         if chain:
             g.add((node, IDM.m49Region, M49_REGION[chain[0]]))
@@ -330,11 +323,11 @@ def _add_reference(g: Graph, res: Resolution) -> None:
         _label(g, node, org.name_fr or org.name, "fr")
 
 
-def _org_common(g: Graph, node: URIRef, org) -> None:
+def _org_common(g: GraphQuads, node: URIRef, org) -> None:
     g.add((node, RDF.type, ORG.Organization))
     g.add((node, RDF.type, ORG.OrganizationalCollaboration if org.collaboration else ORG.FormalOrganization))
     for acronym in org.acronyms:
-        g.add((node, SKOS.altLabel, Literal(acronym)))
+        g.add((node, SKOS.altLabel, lit(acronym)))
     if org.type:
         g.add((node, IDM.organizationType, ORG_TYPE[org.type]))
     if org.state:
@@ -347,18 +340,18 @@ def _org_common(g: Graph, node: URIRef, org) -> None:
         g.add((node, ORG.subOrganizationOf, iris.state(org.state)))
 
 
-def _add_provenance(g: Graph, res: Resolution, sources: dict[str, Source]) -> None:
+def _add_provenance(g: GraphQuads, res: Resolution, sources: dict[str, Source]) -> None:
     activity, agent = iris.build_activity(__version__), iris.software_agent(__version__)
     g.add((agent, RDF.type, PROV.SoftwareAgent))
-    g.add((agent, RDFS.label, Literal(f"idmgraph {__version__}")))
-    g.add((agent, OWL.versionInfo, Literal(__version__)))
+    g.add((agent, RDFS.label, lit(f"idmgraph {__version__}")))
+    g.add((agent, OWL.versionInfo, lit(__version__)))
     g.add((activity, RDF.type, PROV.Activity))
     g.add((activity, PROV.wasAssociatedWith, agent))
     # the dataset and its URI space: where its instance IRIs live (moved by build --base)
     dataset = iris.dataset()
     g.add((dataset, RDF.type, VOID.Dataset))
-    g.add((dataset, RDFS.label, Literal("idmgraph: IOM International Dialogue on Migration", lang="en")))
-    g.add((dataset, VOID.uriSpace, Literal(str(ID))))
+    g.add((dataset, RDFS.label, lit("idmgraph: IOM International Dialogue on Migration", lang="en")))
+    g.add((dataset, VOID.uriSpace, lit(str(ID))))
     g.add((dataset, PROV.wasGeneratedBy, activity))
     for agenda in res.agendas:
         src = sources[agenda.source]
@@ -373,35 +366,35 @@ def _add_provenance(g: Graph, res: Resolution, sources: dict[str, Source]) -> No
             g.add((page, RDF.type, PROV.Entity))
             g.add((page, SDO.url, URIRef(cited.url)))
             g.add((page, IDM.readOn, _date(cited.read)))
-            g.add((page, IDM.pageKind, Literal(cited.shows)))
-            g.add((page, RDFS.label, Literal(f"{cited.shows}: {cited.url}")))
+            g.add((page, IDM.pageKind, lit(cited.shows)))
+            g.add((page, RDFS.label, lit(f"{cited.shows}: {cited.url}")))
             g.add((doc, PROV.wasDerivedFrom, page))  # the record was compiled from its pages
-        g.add((doc, DCTERMS.identifier, Literal(agenda.source)))
+        g.add((doc, DCTERMS.identifier, lit(agenda.source)))
         g.add(
             (
                 doc,
                 DCTERMS.title,
-                Literal(str(src.meta.get("title") or agenda.event.title), lang=agenda.event.language),
+                lit(str(src.meta.get("title") or agenda.event.title), lang=agenda.event.language),
             )
         )
-        g.add((doc, DCTERMS.language, Literal(agenda.event.language)))
+        g.add((doc, DCTERMS.language, lit(agenda.event.language)))
         # a synthetic agenda has no file: its digest is that of its records
         content = (
             src.path.read_bytes()
             if src.path.exists()
             else json.dumps(agenda.to_json(), sort_keys=True).encode()
         )
-        g.add((doc, IDM.contentSha256, Literal(hashlib.sha256(content).hexdigest())))
-        g.add((doc, SDO.encodingFormat, Literal(MEDIA_TYPES.get(agenda.format, "text/plain"))))
-        g.add((doc, RDFS.label, Literal(f"source {agenda.source}")))
+        g.add((doc, IDM.contentSha256, lit(hashlib.sha256(content).hexdigest())))
+        g.add((doc, SDO.encodingFormat, lit(MEDIA_TYPES.get(agenda.format, "text/plain"))))
+        g.add((doc, RDFS.label, lit(f"source {agenda.source}")))
         if src.meta.get("url"):
             g.add((doc, SDO.url, URIRef(str(src.meta["url"]))))
         if src.meta.get("publisher"):
-            g.add((doc, DCTERMS.publisher, Literal(str(src.meta["publisher"]))))
+            g.add((doc, DCTERMS.publisher, lit(str(src.meta["publisher"]))))
         if src.meta.get("retrieved"):
             g.add((doc, IDM.retrievedOn, _date(str(src.meta["retrieved"]))))
         if src.meta.get("licence"):
-            g.add((doc, DCTERMS.rights, Literal(str(src.meta["licence"]).strip())))
+            g.add((doc, DCTERMS.rights, lit(str(src.meta["licence"]).strip())))
         g.add((activity, PROV.used, doc))
         g.add((graph, RDF.type, PROV.Entity))
         g.add((graph, PROV.wasDerivedFrom, doc))
@@ -409,7 +402,7 @@ def _add_provenance(g: Graph, res: Resolution, sources: dict[str, Source]) -> No
         g.add((graph, PROV.wasAttributedTo, agent))
 
 
-def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
+def _add_event(g: GraphQuads, ent: GraphQuads, derived: GraphQuads, agenda) -> None:
     ev, lang = agenda.event, agenda.event.language
     doc = iris.source_document(agenda.source)
     workshop = iris.workshop(ev.id)
@@ -419,8 +412,8 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
         parent = iris.event_series(ev.series)
         ent.add((parent, RDF.type, SDO.EventSeries))
         for lg, name in load_series()[ev.series].items():
-            ent.add((parent, SDO.name, Literal(name, lang=lg)))
-            ent.add((parent, RDFS.label, Literal(name, lang=lg)))
+            ent.add((parent, SDO.name, lit(name, lang=lg)))
+            ent.add((parent, RDFS.label, lit(name, lang=lg)))
         derived.add((parent, SDO.subEvent, workshop))
     elif year:
         parent = iris.edition(year)
@@ -428,20 +421,20 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
         ent.add((parent, RDF.type, SDO.Event))
         ent.add((parent, SDO.superEvent, iris.series()))
         for lg, name in SERIES_NAMES.items():
-            ent.add((parent, SDO.name, Literal(f"{name} {year}", lang=lg)))
-            ent.add((parent, RDFS.label, Literal(f"{name} {year}", lang=lg)))
+            ent.add((parent, SDO.name, lit(f"{name} {year}", lang=lg)))
+            ent.add((parent, RDFS.label, lit(f"{name} {year}", lang=lg)))
         derived.add((iris.series(), SDO.subEvent, parent))
     g.add((workshop, RDF.type, IDM.Workshop))
     g.add((workshop, RDF.type, SDO.Event))
     g.add((workshop, SDO.superEvent, parent))
     derived.add((parent, SDO.subEvent, workshop))
     if ev.venue:
-        g.add((workshop, SDO.location, Literal(ev.venue)))
+        g.add((workshop, SDO.location, lit(ev.venue)))
     for key in agenda.event_citations:
         g.add((workshop, IDM.citation, iris.citation(agenda.source, key)))
     _label(g, workshop, ev.title, lang, SDO.name)
     if ev.city:
-        g.add((workshop, SDO.location, Literal(ev.city)))
+        g.add((workshop, SDO.location, lit(ev.city)))
     if ev.start_date:
         g.add((workshop, SDO.startDate, _date(ev.start_date)))
     if ev.end_date:
@@ -454,8 +447,8 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
         g.add((node, RDF.type, SDO.Event))
         g.add((node, SDO.superEvent, workshop))
         g.add((node, SDO.startDate, _date(d)))
-        g.add((node, SDO.position, Literal(i)))
-        g.add((node, RDFS.label, Literal(f"{ev.title[:60]} — {d}", lang=lang)))
+        g.add((node, SDO.position, lit(i)))
+        g.add((node, RDFS.label, lit(f"{ev.title[:60]} — {d}", lang=lang)))
         derived.add((workshop, SDO.subEvent, node))
     for i, s in enumerate(agenda.sessions, start=1):
         node = iris.session(ev.id, s.id)
@@ -464,29 +457,29 @@ def _add_event(g: Graph, ent: Graph, derived: Graph, agenda) -> None:
         g.add((node, RDF.type, SDO.Event))
         g.add((node, SDO.superEvent, up))
         derived.add((up, SDO.subEvent, node))
-        g.add((node, SDO.name, Literal(s.title, lang=lang)))
-        g.add((node, RDFS.label, Literal(s.label, lang=lang)))
-        g.add((node, IDM.statedAs, Literal(s.label, lang=lang)))
+        g.add((node, SDO.name, lit(s.title, lang=lang)))
+        g.add((node, RDFS.label, lit(s.label, lang=lang)))
+        g.add((node, IDM.statedAs, lit(s.label, lang=lang)))
         g.add((node, IDM.sessionKind, SESSION_KIND[s.kind]))
         if s.start:
             g.add((node, SDO.startDate, _datetime(s.day, s.start)))
         if s.end:
             g.add((node, SDO.endDate, _datetime(s.day, s.end)))
         if s.description:
-            g.add((node, SDO.description, Literal(s.description, lang=lang)))
-        g.add((node, SDO.position, Literal(i)))
+            g.add((node, SDO.description, lit(s.description, lang=lang)))
+        g.add((node, SDO.position, lit(i)))
         # the agenda's order, also for sessions without times (which have no startDate to sort by)
         when = f"{ev.start_date or '0000-00-00'}/{s.day or '0000-00-00'}T{s.start or '--:--'}/{i:04d}"
-        derived.add((node, IDM.sortKey, Literal(when)))
+        derived.add((node, IDM.sortKey, lit(when)))
         derived.add((node, IDM.inMeeting, workshop))  # schema:superEvent+ in one step
-        g.add((node, IDM.sourceLine, Literal(s.line)))
+        g.add((node, IDM.sourceLine, lit(s.line)))
         if s.page:
-            g.add((node, IDM.sourcePage, Literal(s.page)))
+            g.add((node, IDM.sourcePage, lit(s.page)))
         g.add((node, PROV.wasDerivedFrom, doc))
         for key in s.citations:
             g.add((node, IDM.citation, iris.citation(agenda.source, key)))
         if s.number is not None:
-            g.add((node, IDM.sessionNumber, Literal(s.number)))
+            g.add((node, IDM.sessionNumber, lit(s.number)))
 
 
 def _post_kind(res: Resolution, post) -> str | None:
@@ -497,7 +490,7 @@ def _post_kind(res: Resolution, post) -> str | None:
     return "state" if post.state else None
 
 
-def _add_posts(ent: Graph, derived: Graph, res: Resolution) -> None:
+def _add_posts(ent: GraphQuads, derived: GraphQuads, res: Resolution) -> None:
     """Each post once (and each holding's dates once): its wordings in every language met (the
     first of a language its preferred label), its organisation, and its level of representation,
     read from its words; a participation's level is the highest of the posts it was held in."""
@@ -528,7 +521,7 @@ def _add_posts(ent: Graph, derived: Graph, res: Resolution) -> None:
 
 
 def _add_participation(
-    g: Graph, ent: Graph, derived: Graph, res: Resolution, p: ResolvedParticipation, lang: str
+    g: GraphQuads, ent: GraphQuads, derived: GraphQuads, res: Resolution, p: ResolvedParticipation, lang: str
 ) -> None:
     """The participation (and contribution) in the source graph; the person, posts, holdings
     and organisations it names in the entities graph, once for all sources."""
@@ -538,12 +531,12 @@ def _add_participation(
     canonical = res.persons[p.person].name
     ent.add((person, RDF.type, FOAF.Person))
     ent.add((person, RDF.type, SDO.Person))
-    ent.add((person, FOAF.name, Literal(canonical)))
-    ent.add((person, RDFS.label, Literal(canonical)))
+    ent.add((person, FOAF.name, lit(canonical)))
+    ent.add((person, RDFS.label, lit(canonical)))
     if entry.name != canonical:
-        ent.add((person, SDO.alternateName, Literal(entry.name)))
+        ent.add((person, SDO.alternateName, lit(entry.name)))
     if entry.honorific:
-        ent.add((person, SDO.honorificPrefix, Literal(entry.honorific)))
+        ent.add((person, SDO.honorificPrefix, lit(entry.honorific)))
     for key in p.organizations:
         org = res.organizations[key]
         if not org.known:
@@ -556,18 +549,18 @@ def _add_participation(
     g.add((part, IDM.participant, person))
     g.add((part, IDM.session, session))
     g.add((part, IDM.role, ROLE[p.role]))
-    g.add((part, SDO.position, Literal(p.order)))
-    g.add((part, IDM.statedAs, Literal(entry.text, lang=lang)))
-    g.add((part, IDM.sourceLine, Literal(entry.line)))
+    g.add((part, SDO.position, lit(p.order)))
+    g.add((part, IDM.statedAs, lit(entry.text, lang=lang)))
+    g.add((part, IDM.sourceLine, lit(entry.line)))
     if entry.page:
-        g.add((part, IDM.sourcePage, Literal(entry.page)))
+        g.add((part, IDM.sourcePage, lit(entry.page)))
     if entry.country:
         g.add((part, IDM.basedIn, iris.state(entry.country)))
     g.add((part, PROV.wasDerivedFrom, doc))
     cited = [iris.citation(p.source, key) for key in entry.citations]
     for page in cited:
         g.add((part, IDM.citation, page))
-    g.add((part, RDFS.label, Literal(f"{canonical} — {p.role} — {p.session.label[:50]}", lang=lang)))
+    g.add((part, RDFS.label, lit(f"{canonical} — {p.role} — {p.session.label[:50]}", lang=lang)))
     if p.on_behalf_of:
         kind, key = p.on_behalf_of
         g.add((part, IDM.onBehalfOf, iris.state(key) if kind == "state" else iris.organization(key)))
@@ -587,7 +580,7 @@ def _add_participation(
         ent.add((hold, RDF.type, ORG.Membership))
         ent.add((hold, ORG.member, person))
         ent.add((hold, IDM.post, post_node))
-        ent.add((hold, RDFS.label, Literal(f"{canonical} — {post.title}", lang=post.lang)))
+        ent.add((hold, RDFS.label, lit(f"{canonical} — {post.title}", lang=post.lang)))
         ent.add((hold, PROV.wasDerivedFrom, doc))
         for page in cited:
             ent.add((hold, IDM.citation, page))
@@ -601,11 +594,11 @@ def _add_participation(
         if entry.contribution:
             g.add((c, IDM.contributionKind, CONTRIBUTION[entry.contribution]))
         if entry.contribution_label:
-            g.add((c, IDM.statedAs, Literal(entry.contribution_label, lang=lang)))
+            g.add((c, IDM.statedAs, lit(entry.contribution_label, lang=lang)))
         if entry.delivery:
             g.add((c, IDM.delivery, DELIVERY[entry.delivery]))
         if entry.talk_title:
-            g.add((c, SDO.name, Literal(entry.talk_title, lang=lang)))
+            g.add((c, SDO.name, lit(entry.talk_title, lang=lang)))
         g.add((c, SDO.author, author))
         if p.author:
             g.add((c, IDM.deliveredBy, person))
@@ -613,10 +606,10 @@ def _add_participation(
             name = res.persons[p.author].name
             ent.add((author, RDF.type, FOAF.Person))
             ent.add((author, RDF.type, SDO.Person))
-            ent.add((author, FOAF.name, Literal(name)))
-            ent.add((author, RDFS.label, Literal(name)))
+            ent.add((author, FOAF.name, lit(name)))
+            ent.add((author, RDFS.label, lit(name)))
             if written is not None and written.honorific:
-                ent.add((author, SDO.honorificPrefix, Literal(written.honorific)))
+                ent.add((author, SDO.honorificPrefix, lit(written.honorific)))
         g.add((c, IDM.deliveredIn, session))
         g.add((c, IDM.viaParticipation, part))
         g.add((c, PROV.wasDerivedFrom, doc))
@@ -625,7 +618,7 @@ def _add_participation(
             (
                 c,
                 RDFS.label,
-                Literal(f"{what} — {res.persons[p.author].name if p.author else canonical}", lang=lang),
+                lit(f"{what} — {res.persons[p.author].name if p.author else canonical}", lang=lang),
             )
         )
     moderating = p.role in load_lexicon().moderating_roles  # a chair or co-chair leads the session too

@@ -6,13 +6,17 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
 
 __all__ = ["open_store", "store_from_dataset", "select", "to_term"]
 
 
-def store_from_dataset(ds: Dataset) -> ox.Store:
-    """Copy an rdflib Dataset (all named graphs) into an in-memory Oxigraph store."""
+def store_from_dataset(ds) -> ox.Store:
+    """Copy a dataset (the build's ``Quads``, or an rdflib Dataset) with all its named graphs
+    into an in-memory Oxigraph store."""
+    from .quads import Quads
+
+    if isinstance(ds, Quads):
+        return ds.store()
     store = ox.Store()
     data = ds.serialize(format="nquads", encoding="utf-8")
     store.load(data, format=ox.RdfFormat.N_QUADS)

@@ -9,12 +9,16 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import SH
 
 from .paths import bundled
+from .quads import Quads
 from .store import select, store_from_dataset
 
 __all__ = [
     "ValidationReport",
     "validate_dataset",
     "validate_store",
+    "validate_union",
+    "start_validation",
+    "run_checks",
     "shacl_results",
     "SHAPES_PATH",
     "CHECKS_DIR",
@@ -117,17 +121,56 @@ def union_store(store: ox.Store) -> ox.Store:
     return union
 
 
-def validate_dataset(ds: Dataset, engine: str | None = None) -> ValidationReport:
-    """Validate the union of every graph against the shapes, then run every check query: the
-    dataset is copied once into a pyoxigraph store, which the checks query and whose union the
-    shapes read."""
+def validate_dataset(ds: Dataset | Quads, engine: str | None = None) -> ValidationReport:
+    """Validate the union of every graph against the shapes, then run every check query on it:
+    the dataset as one pyoxigraph store whose default graph holds the union of its graphs."""
+    if isinstance(ds, Quads):
+        return validate_union(ds.union_store(), engine)
     return validate_store(store_from_dataset(ds), engine)
 
 
 def validate_store(store: ox.Store, engine: str | None = None) -> ValidationReport:
     """``validate_dataset`` on a store that holds the build's named graphs."""
-    report = ValidationReport(shapes=shacl_results(union_store(store), engine=engine))
+    return validate_union(union_store(store), engine)
+
+
+def validate_union(union: ox.Store, engine: str | None = None) -> ValidationReport:
+    """The shapes and the checks on a store whose default graph holds the union of the graphs
+    (no check reads a named graph)."""
+    return start_validation(union, engine).report()
+
+
+class start_validation:  # noqa: N801 (it reads as the call it is: the validation, started)
+    """The shapes and the checks, started on a union store: the shapes run in a thread (the Rust
+    engine gives the interpreter back while it works) while the checks, then the caller, go on;
+    ``report()`` waits for the shapes. The store must not change until then."""
+
+    def __init__(self, union: ox.Store, engine: str | None = None):
+        import threading
+
+        self._union, self._shapes, self._error = union, [], None
+        self._thread = threading.Thread(target=self._run_shapes, args=(engine,), daemon=True)
+        self._thread.start()
+        self._checks = run_checks(union, union=False)
+
+    def _run_shapes(self, engine: str | None) -> None:
+        try:
+            self._shapes = shacl_results(self._union, engine=engine)
+        except BaseException as exc:  # raised again in report(), in the caller's thread
+            self._error = exc
+
+    def report(self) -> ValidationReport:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return ValidationReport(shapes=self._shapes, checks=self._checks)
+
+
+def run_checks(store: ox.Store, union: bool = True) -> dict[str, list[tuple]]:
+    """The rows of every check query (each must return none), by the check's name; ``union``:
+    read the union of the store's graphs (False: its default graph, which holds the union)."""
+    checks = {}
     for path in sorted(CHECKS_DIR.glob("*-violation.rq")):
-        _, rows = select(store, path.read_text(encoding="utf-8"))
-        report.checks[path.stem] = [tuple(str(t) for t in row) for row in rows]
-    return report
+        _, rows = select(store, path.read_text(encoding="utf-8"), union=union)
+        checks[path.stem] = [tuple(str(t) for t in row) for row in rows]
+    return checks

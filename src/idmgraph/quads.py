@@ -1,0 +1,195 @@
+"""The build's dataset, held once: named graphs of triples, each triple an N-Triples line.
+
+``build_dataset`` writes into a ``Quads``. Its triples are text from the start: a set of lines
+is deduplicated and sorted at the speed of Python strings, and Oxigraph reads the text straight
+into the store the checks and shapes query and into the TriG and Turtle it writes. Nothing
+copies it into rdflib but a caller that asks (``to_rdflib``). A graph holds each triple once, as
+rdflib's graphs did: the people of the entities graph are stated by every participation that
+names them.
+
+Terms are written as Oxigraph writes them (the same escapes), so the sorted lines are those
+Oxigraph would give for the same quads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+__all__ = ["Quads", "GraphQuads", "Term", "lit", "iri", "term"]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# what N-Triples does not allow raw in an IRI
+_NOT_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# the escapes of a literal's text, as Oxigraph writes them
+_ESCAPES = {c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F]}
+_ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"})
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+_IRIS: dict[str, Term] = {}  # IRIs met before, in their N-Triples form
+
+
+class Term(str):
+    """An RDF term in its N-Triples form (``<iri>``, ``"text"@en``, ``"5"^^<...integer>``)."""
+
+    __slots__ = ()
+
+
+def iri(value: str) -> Term:
+    """An IRI in N-Triples form; a text N-Triples cannot hold as an IRI is a ValueError."""
+    text = str(value)  # a plain str: rdflib's IRIs hash and compare unlike strings
+    found = _IRIS.get(text)
+    if found is None:
+        if not text or _NOT_IRI.search(text) or ":" not in text:
+            raise ValueError(f"not an IRI: {text!r}")
+        found = Term(f"<{text}>")
+        if len(_IRIS) < 50_000:  # the vocabulary and the people met first, not every participation
+            _IRIS[text] = found
+    return found
+
+
+def _quoted(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text):
+        text = text.translate(_ESCAPES)
+    return f'"{text}"'
+
+
+def lit(value: object, lang: str | None = None, datatype: str | None = None) -> Term:
+    """A literal: a string (with its language, or a datatype IRI), an integer, a boolean, a date."""
+    if isinstance(value, bool):
+        return Term(f'"{"true" if value else "false"}"^^<{_XSD}boolean>')
+    if isinstance(value, int):
+        return Term(f'"{value}"^^<{_XSD}integer>')
+    if isinstance(value, datetime):
+        return Term(f'"{value.isoformat()}"^^<{_XSD}dateTime>')
+    if isinstance(value, date):
+        return Term(f'"{value.isoformat()}"^^<{_XSD}date>')
+    if lang:
+        return Term(f"{_quoted(str(value))}@{lang.lower()}")
+    if datatype and str(datatype) != _XSD + "string":
+        return Term(f"{_quoted(str(value))}^^{iri(str(datatype))}")
+    return Term(_quoted(str(value)))
+
+
+def term(value: object) -> Term:
+    """The N-Triples form of a term: one of ours, an rdflib term or a pyoxigraph one."""
+    kind = type(value)
+    if kind is Term:
+        return value  # type: ignore[return-value]
+    if kind is URIRef:
+        return iri(value)  # type: ignore[arg-type]
+    if isinstance(value, Literal):
+        return lit(str(value), value.language, value.datatype)
+    if isinstance(value, URIRef):
+        return iri(str(value))
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return Term(str(value))
+    if isinstance(value, BNode):
+        return Term(f"_:{value}")
+    raise TypeError(f"not an RDF term: {value!r}")
+
+
+class GraphQuads:
+    """One graph of a ``Quads``: ``add((s, p, o))`` with our terms, rdflib's or pyoxigraph's."""
+
+    __slots__ = ("name", "triples")
+
+    def __init__(self, name: Term | None):
+        self.name = name  # None: the default graph
+        self.triples: set[str] = set()  # "s p o", each term in N-Triples form
+
+    def add(self, triple: tuple[object, object, object]) -> None:
+        s, p, o = triple
+        self.triples.add(f"{term(s)} {term(p)} {term(o)}")
+
+    def __contains__(self, triple: tuple[object, object, object]) -> bool:
+        s, p, o = triple
+        return f"{term(s)} {term(p)} {term(o)}" in self.triples
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    @property
+    def iri(self) -> str | None:
+        """The graph's IRI (None for the default graph)."""
+        return self.name[1:-1] if self.name else None
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return ox.parse("".join(t + " .\n" for t in self.triples), format=ox.RdfFormat.N_TRIPLES)
+
+    def subjects_with(self, predicate: object) -> set[Term]:
+        """The subjects of the triples with this predicate (an IRI subject has no space)."""
+        middle = f" {term(predicate)} "
+        return {Term(t.split(" ", 1)[0]) for t in self.triples if middle in t}
+
+    def parse(self, path: Path, format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
+        """The triples of an RDF file."""
+        for t in ox.parse(path=str(path), format=format):
+            self.triples.add(f"{t.subject} {t.predicate} {t.object}")
+
+
+class Quads:
+    """Named graphs and the default graph, each a set of triples."""
+
+    def __init__(self) -> None:
+        self._graphs: dict[str, GraphQuads] = {}
+        self.default_graph = GraphQuads(None)
+
+    def graph(self, name: object) -> GraphQuads:
+        key = str(name)
+        found = self._graphs.get(key)
+        if found is None:
+            found = self._graphs[key] = GraphQuads(iri(key))
+        return found
+
+    def graphs(self) -> list[GraphQuads]:
+        """The named graphs that hold a triple, by name."""
+        return [self._graphs[k] for k in sorted(self._graphs) if self._graphs[k].triples]
+
+    def __len__(self) -> int:
+        return len(self.default_graph) + sum(len(g) for g in self._graphs.values())
+
+    def nquads(self) -> list[str]:
+        """Each quad as an N-Quads line (with its end of line), sorted: the order the files are
+        written in, so the same graph gives the same bytes."""
+        lines = [t + " .\n" for t in self.default_graph.triples]
+        for g in self._graphs.values():
+            tail = f" {g.name} .\n"
+            lines.extend(t + tail for t in g.triples)
+        lines.sort()
+        return lines
+
+    def ntriples(self) -> list[str]:
+        """The triples of every graph, each once (the union the shapes read), as sorted lines."""
+        union = set(self.default_graph.triples)
+        for g in self._graphs.values():
+            union |= g.triples
+        return sorted(t + " .\n" for t in union)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return ox.parse("".join(self.nquads()), format=ox.RdfFormat.N_QUADS)
+
+    def store(self) -> ox.Store:
+        """A pyoxigraph store holding the graphs."""
+        store = ox.Store()
+        store.load("".join(self.nquads()), format=ox.RdfFormat.N_QUADS)
+        return store
+
+    def union_store(self, lines: list[str] | None = None) -> ox.Store:
+        """A pyoxigraph store whose default graph holds the union of the graphs (``lines``: the
+        ``ntriples()`` when the caller has them)."""
+        store = ox.Store()
+        store.load("".join(lines or self.ntriples()), format=ox.RdfFormat.N_TRIPLES)
+        return store
+
+    def to_rdflib(self):
+        """The dataset as an rdflib Dataset (a copy, for callers that need rdflib's API)."""
+        from rdflib import Dataset
+
+        ds = Dataset()
+        ds.parse(data="".join(self.nquads()), format="nquads")
+        return ds

@@ -1,0 +1,66 @@
+"""The build's dataset as N-Triples lines (idmgraph.quads): terms written as Oxigraph writes
+them, each triple once per graph, IRIs N-Triples cannot hold refused, and the stores and files
+made from it hold what was added."""
+
+import pyoxigraph as ox
+import pytest
+from rdflib import XSD, Literal, URIRef
+from rdflib.namespace import RDFS
+
+from idmgraph.quads import Quads, iri, lit, term
+from idmgraph.validate import start_validation
+
+TRICKY = ['plain', 'a "quoted" word', "back\\slash", "line\nbreak\r\n", "tab\there", "\b\f\x01\x7f", "é ü 中文 \u2028"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_a_literal_is_written_as_oxigraph_writes_it(text):
+    assert lit(text) == str(ox.Literal(text))
+    assert lit(text, "fr") == str(ox.Literal(text, language="fr"))
+    assert term(Literal(text, lang="es")) == str(ox.Literal(text, language="es"))
+
+
+def test_typed_literals():
+    assert lit(7) == str(ox.Literal("7", datatype=ox.NamedNode(str(XSD.integer))))
+    assert lit(True) == str(ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean))))
+    assert lit("2017-10-06", datatype=XSD.date) == '"2017-10-06"^^<http://www.w3.org/2001/XMLSchema#date>'
+    assert lit("x", datatype=XSD.string) == '"x"'  # xsd:string is the simple literal
+    assert term(Literal(5)) == lit(5)
+
+
+@pytest.mark.parametrize("bad", ["http://example.org/a b", "http://example.org/<x>", "no-scheme", ""])
+def test_an_iri_ntriples_cannot_hold_is_refused(bad):
+    with pytest.raises(ValueError, match="not an IRI"):
+        iri(bad)
+
+
+def test_each_triple_once_per_graph_and_the_union_once():
+    ds = Quads()
+    a, b = URIRef("https://example.org/a"), URIRef("https://example.org/b")
+    for _ in range(3):
+        ds.graph("https://example.org/g1").add((a, RDFS.label, Literal("A", lang="en")))
+    ds.graph("https://example.org/g2").add((a, RDFS.label, Literal("A", lang="en")))
+    ds.default_graph.add((b, RDFS.label, lit("B")))
+    assert len(ds) == 3 and len(ds.ntriples()) == 2
+    assert (a, RDFS.label, Literal("A", lang="en")) in ds.graph("https://example.org/g1")
+    assert [g.iri for g in ds.graphs()] == ["https://example.org/g1", "https://example.org/g2"]
+    store = ds.store()
+    assert len(store) == 3 and len(list(store.named_graphs())) == 2
+    union = ds.union_store()
+    assert len(union) == 2 and all(q.graph_name == ox.DefaultGraph() for q in union)
+    assert ds.nquads() == sorted(str(q) + " .\n" for q in store)  # the order the files use
+    rdflib_copy = ds.to_rdflib()
+    assert len(rdflib_copy.graph(URIRef("https://example.org/g2"))) == 1
+
+
+def test_the_shapes_thread_hands_its_error_to_the_caller(monkeypatch):
+    """A shapes engine that fails does not leave a build believing its graph valid."""
+    import idmgraph.validate as validate
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the engine broke")
+
+    monkeypatch.setattr(validate, "shacl_results", broken)
+    running = start_validation(ox.Store())
+    with pytest.raises(RuntimeError, match="the engine broke"):
+        running.report()
