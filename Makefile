@@ -53,4 +53,4 @@ bench: $(TSTAMP)  ## speed and memory figures (see benchmarks/; needs the test e
 	$(BIN)/python benchmarks/build.py
 
 clean:  ## remove the build and the environment
-	rm -rf data/build $(VENV)
+	rm -rf data/build data/.build.cache $(VENV)

@@ -10,8 +10,9 @@ import csv
 import io
 import json
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,18 +20,22 @@ import pyoxigraph as ox
 
 from . import __version__, iris
 from .agenda import parse_source
+from .curation import load_corrections
 from .dataset import describe_dataset, file_distribution
 from .files import check_output_folder, write_folder_atomically
 from .lexicon import load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
 from .ontology_docs import FILE_NAME as ONTOLOGY_DOCS
 from .ontology_docs import render_ontology_docs
+from .organizations import load_organizations
+from .parse_cache import AgendaCache, cache_folder
 from .paths import default_inputs, project_dir
 from .quads import Quads
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
 from .resolve import Resolution, resolve_agendas
 from .sources import Source, find_sources
+from .states import load_states
 from .text import spreadsheet_safe
 from .themes import ThemeAssignment, assign_themes
 from .validate import ValidationReport, start_validation
@@ -93,6 +98,7 @@ class BuildResult:
     base: str = BASE  # where the written files' instance and graph IRIs live
     # seconds each stage took (shown by the CLI; never written: the files stay byte-identical)
     timings: dict[str, float] = field(default_factory=dict)
+    counts_cached: int = 0  # sources read from the parse cache, not parsed again
 
 
 def participation_rows(res: Resolution) -> list[dict[str, object]]:
@@ -254,21 +260,21 @@ def _rebase_quads(quads: list[ox.Quad], base: str) -> list[ox.Quad]:
     return out
 
 
-def _serialise(ds: Quads, base: str = BASE, triples: list[str] | None = None) -> tuple[bytes, bytes]:
+def _serialise(ds: Quads, base: str = BASE, union: str | None = None) -> tuple[bytes, bytes]:
     """(TriG, Turtle) bytes of the dataset, deterministic: quads (and the Turtle's triples, each
     once) are written in the order of their sorted N-Quads lines. IRIs are minted under BASE and
-    moved to ``base`` here, after validation (a renaming). ``triples``: ``ds.ntriples()``, when
-    the caller has them."""
+    moved to ``base`` here, after validation (a renaming). ``union``: the text of
+    ``ds.ntriples()``, when the caller has it."""
     # "id:" and "graph:" are left out: their local names hold slashes, which Turtle escapes
     prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
     if base == BASE:
         quads = ox.parse("".join(ds.nquads()), format=ox.RdfFormat.N_QUADS)
-        union = ox.parse("".join(triples or ds.ntriples()), format=ox.RdfFormat.N_TRIPLES)
+        union_triples = ox.parse(union or "".join(ds.ntriples()), format=ox.RdfFormat.N_TRIPLES)
     else:
         quads = sorted(_rebase_quads(list(ds), base), key=str)
-        union = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+        union_triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    ttl = ox.serialize(union, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ttl = ox.serialize(union_triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     return trig, ttl
 
 
@@ -367,12 +373,49 @@ def _check_same_event(agenda: Agenda, src: Source, before: list[tuple[Source, Ag
             )
 
 
+# a pool of processes parses when this many sources are to be parsed (and there are cores)
+PARALLEL_FROM = 24
+
+
+def _parse_sources(sources: list[Source], cache: AgendaCache | None) -> Iterator[tuple[Source, Agenda]]:
+    """Each source with its agenda, in the sources' order: from the cache where it holds the
+    agenda, else parsed (by a pool of processes when there are many, on a machine of several
+    cores) and kept. The first source that fails raises its error, as a parse in order would."""
+    found = {i: cache.get(src) for i, src in enumerate(sources)} if cache else {}
+    todo = [src for i, src in enumerate(sources) if found.get(i) is None]
+    parsed = iter(_parse_many(todo))
+    for i, src in enumerate(sources):
+        agenda = found.get(i)
+        if agenda is None:
+            agenda = next(parsed)
+            if cache is not None:
+                cache.put(src, agenda)
+        yield src, agenda
+
+
+def _parse_many(sources: list[Source]) -> Iterator[Agenda]:
+    workers = min(os.cpu_count() or 1, 4)
+    # fork shares what the parent has read (the lexicon, the reference data); it is not safe
+    # in a process that runs other threads (a server, a notebook's kernel), which parse in turn
+    if len(sources) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or os.name != "posix":
+        yield from map(parse_source, sources)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    load_lexicon(), load_states(), load_organizations(), load_corrections()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(parse_source, sources, chunksize=max(1, len(sources) // (workers * 8)))
+
+
 def run_build(
     paths: list[Path] | None,
     out_dir: Path | None,
     step: Callable[[str], None] | None = None,
     base: str = BASE,
     progress: Callable[[str, int, int], None] | None = None,
+    clean: bool = False,
 ) -> BuildResult:
     """Build the graph from agenda files or folders (default: the project's data/sources/) and,
     if out_dir is not None, write it there.
@@ -383,6 +426,10 @@ def run_build(
 
     ``base`` is where the instance and graph IRIs live in the files written (default
     ``https://w3id.org/idmgraph/``); a deployment on its own domain gives its own.
+
+    With an ``out_dir``, parsed agendas are kept in a cache beside it (``idmgraph.parse_cache``)
+    and a source that has not changed is not parsed again; ``clean`` empties the cache first.
+    Either way the files are the same bytes.
 
     Raises AgendaError on bad input (exit 2) and BuildFailed when checks fail (exit 1);
     in both cases nothing in out_dir changes. A malformed base is a ValueError, before any work.
@@ -416,11 +463,15 @@ def run_build(
             None,
             "no agenda files (.txt, .md, .html, .pdf, .docx) found",
         )
+    cache = None
+    if out_dir is not None:
+        cache = AgendaCache(cache_folder(out_dir))
+        if clean:
+            cache.clear()
     agendas = []
     events: dict[str, list[tuple[Source, Agenda]]] = {}
-    for src in sources:
+    for src, agenda in _parse_sources(sources, cache):
         step(f"parsing {len(agendas) + 1}/{len(sources)}: {src.id}", "parsing", len(agendas), len(sources))
-        agenda = parse_source(src)
         _check_same_event(agenda, src, events.get(agenda.event.id, []))
         events.setdefault(agenda.event.id, []).append((src, agenda))
         agendas.append(agenda)
@@ -434,20 +485,20 @@ def run_build(
     step("validating (SHACL shapes, SPARQL checks)")
     # the shapes run in a thread while the checks, then the files, are made here; nothing is
     # written into out_dir before they are known to pass
-    triples = ds.ntriples()  # the union of the graphs, sorted: what the shapes read, and idm.ttl
-    validation = start_validation(ds.union_store(triples))
+    union = "".join(ds.ntriples())  # the union of the graphs, sorted: what the shapes read, and idm.ttl
+    validation = start_validation(union)
     counts = graph_counts(res)
     counts["triples"] = len(ds)
     misses = _check_expected(res, sources, out_dir)
     files: dict[str, bytes] = {}
     if out_dir is not None and not misses:
         step("writing files")
-        trig, ttl = _serialise(ds, base, triples)
+        trig, ttl = _serialise(ds, base, union)
         files = {"idm.trig": trig, "idm.ttl": ttl}
         files["participations.csv"] = _csv_bytes(participation_rows(res), base)
         step("writing files (the SHACL shapes still running)", "writing")
     report = validation.report()
-    del validation, triples
+    del validation, union
     result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, counts, base=base)
     if misses:
         raise BuildFailed("expected counts not met:\n  " + "\n  ".join(misses), report)
@@ -463,6 +514,10 @@ def run_build(
             files[ONTOLOGY_DOCS] = docs
         files["dataset.ttl"] = _dataset_description(files, sources, base)
         result.files = write_folder_atomically(out_dir, files)
+        if cache is not None:
+            cache.prune()  # the entries of sources gone or changed
+    if cache is not None:
+        result.counts_cached = cache.hits
     step("done")
     result.timings = timings
     return result

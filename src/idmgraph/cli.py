@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, default=None, help="output folder (default: data/build/)")
     s.add_argument("--quiet", action="store_true", help="print only errors")
     s.add_argument(
+        "--clean",
+        action="store_true",
+        help="parse every source again: empty the parse cache kept beside the output folder "
+        "(the files are the same bytes either way)",
+    )
+    s.add_argument(
         "--base",
         default=None,
         metavar="IRI",
@@ -362,7 +368,9 @@ def _build(args, console: Console) -> int:
         raise UsageError(str(exc)) from exc
     bar = _ProgressBar()
     try:
-        result = run_build(args.sources or None, args.out or default_out(), base=base, progress=bar.tell)
+        result = run_build(
+            args.sources or None, args.out or default_out(), base=base, progress=bar.tell, clean=args.clean
+        )
     finally:
         bar.stop()
     if not args.quiet:

@@ -17,6 +17,9 @@ class AgendaError(Exception):
             where += f" (page {page})"
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # as it was made (a parse in another process raises it here)
+        return type(self), (self.path, self.line, self.message, self.page)
+
 
 @dataclass(frozen=True)
 class Warning_:

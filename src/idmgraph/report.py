@@ -95,7 +95,9 @@ def render_headline(console: Console, result: BuildResult) -> None:
             console.print(_text(f"  {_rel(path)}"))
     if result.timings:
         spent = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.timings.items())
-        console.print(_text(f"took {sum(result.timings.values()):.1f} s: {spent}", style="dim"))
+        cached = result.counts_cached
+        kept = f" ({cached} of {len(result.sources)} sources read from the parse cache)" if cached else ""
+        console.print(_text(f"took {sum(result.timings.values()):.1f} s{kept}: {spent}", style="dim"))
 
 
 WARNINGS_SHOWN_PER_KIND = 20

@@ -57,14 +57,16 @@ class ValidationReport:
 
 
 def shacl_results(data, shapes: Graph | None = None, engine: str | None = None) -> list[ShapeResult]:
-    """Violations of the shapes on a data graph (an rdflib Graph, or a pyoxigraph Store whose
-    default graph holds the data), sorted (focus, path, constraint).
+    """Violations of the shapes on a data graph (an rdflib Graph, a pyoxigraph Store whose
+    default graph holds the data, or N-Triples text), sorted (focus, path, constraint).
 
     ``engine``: "turbo" (pyshacl-turbo, a Rust SHACL engine with pySHACL's API: about three times
     faster on a build of 356k triples, and it reads a pyoxigraph store without copying it into
     rdflib) or "pyshacl" (the reference, kept in the tests: both find the same violations on every
     shape fixture). The default is turbo where it is installed."""
     engine = engine or ("turbo" if _has_turbo() else "pyshacl")
+    if isinstance(data, str):  # N-Triples text
+        data = _turbo_input(data) if engine == "turbo" else Graph().parse(data=data, format="nt")
     if engine == "turbo":
         import pyshacl_turbo as validator
     else:
@@ -93,6 +95,19 @@ def shacl_results(data, shapes: Graph | None = None, engine: str | None = None) 
             )
         )
     return sorted(out, key=lambda r: (r.focus, r.path or "", r.constraint))
+
+
+def _turbo_input(text: str):
+    """N-Triples text as pyshacl-turbo reads it without a store (its own input record, which
+    its engine parses in Rust); a store of the text where that record is not there as known."""
+    try:
+        from pyshacl_turbo.rdf import Input
+
+        return Input(text, "nt", None, {}, preserve_ids=True)
+    except (ImportError, TypeError):
+        store = ox.Store()
+        store.load(text, format=ox.RdfFormat.N_TRIPLES)
+        return store
 
 
 def _has_turbo() -> bool:
@@ -125,7 +140,7 @@ def validate_dataset(ds: Dataset | Quads, engine: str | None = None) -> Validati
     """Validate the union of every graph against the shapes, then run every check query on it:
     the dataset as one pyoxigraph store whose default graph holds the union of its graphs."""
     if isinstance(ds, Quads):
-        return validate_union(ds.union_store(), engine)
+        return validate_union("".join(ds.ntriples()), engine)
     return validate_store(store_from_dataset(ds), engine)
 
 
@@ -134,28 +149,32 @@ def validate_store(store: ox.Store, engine: str | None = None) -> ValidationRepo
     return validate_union(union_store(store), engine)
 
 
-def validate_union(union: ox.Store, engine: str | None = None) -> ValidationReport:
-    """The shapes and the checks on a store whose default graph holds the union of the graphs
-    (no check reads a named graph)."""
+def validate_union(union: ox.Store | str, engine: str | None = None) -> ValidationReport:
+    """The shapes and the checks on the union of the graphs: a store whose default graph holds
+    it, or its N-Triples text (no check reads a named graph)."""
     return start_validation(union, engine).report()
 
 
 class start_validation:  # noqa: N801 (it reads as the call it is: the validation, started)
-    """The shapes and the checks, started on a union store: the shapes run in a thread (the Rust
-    engine gives the interpreter back while it works) while the checks, then the caller, go on;
-    ``report()`` waits for the shapes. The store must not change until then."""
+    """The shapes and the checks, started on the union of the graphs (a store whose default
+    graph holds it, or its N-Triples text): the shapes run in a thread (the Rust engine gives
+    the interpreter back while it works, and reads the text itself) while the checks, then the
+    caller, go on; ``report()`` waits for the shapes. The store must not change until then."""
 
-    def __init__(self, union: ox.Store, engine: str | None = None):
+    def __init__(self, union: ox.Store | str, engine: str | None = None):
         import threading
 
-        self._union, self._shapes, self._error = union, [], None
-        self._thread = threading.Thread(target=self._run_shapes, args=(engine,), daemon=True)
+        self._shapes, self._error = [], None
+        self._thread = threading.Thread(target=self._run_shapes, args=(union, engine), daemon=True)
         self._thread.start()
+        if isinstance(union, str):
+            text, union = union, ox.Store()
+            union.load(text, format=ox.RdfFormat.N_TRIPLES)
         self._checks = run_checks(union, union=False)
 
-    def _run_shapes(self, engine: str | None) -> None:
+    def _run_shapes(self, data: ox.Store | str, engine: str | None) -> None:
         try:
-            self._shapes = shacl_results(self._union, engine=engine)
+            self._shapes = shacl_results(data, engine=engine)
         except BaseException as exc:  # raised again in report(), in the caller's thread
             self._error = exc
 

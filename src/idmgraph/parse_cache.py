@@ -1,0 +1,173 @@
+"""Parsed agendas kept between builds, one file per source, so a rebuild after one agenda
+changed parses that agenda only.
+
+An entry is found by a key that changes whenever anything the parse reads changes: the
+source's bytes, its source.yml (as read), its id and path, the files of ``data/curation/``
+(corrections, assignments), the bundled reference data (lexicon, states, organisations, series)
+and idmgraph itself (its version and the digest of its code). An entry is the agenda's records
+as JSON, read back only into the record types of ``idmgraph.records`` (never pickle: a cache
+folder is data). An entry that cannot be read is a miss, never an error.
+
+The cache lives beside the build folder (``data/.build.cache/`` for ``data/build/``): entries
+are written as sources are parsed and never touch the last good build; a build that succeeds
+removes the entries it did not use; ``idmgraph build --clean`` empties it first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import fields, is_dataclass
+from functools import cache
+from pathlib import Path
+
+from . import __version__
+from .paths import bundled, curation_dir
+from .records import Agenda, Citation, Event, Person, Session, Warning_
+from .sources import Source
+
+__all__ = ["AgendaCache", "cache_folder", "encode", "decode"]
+
+FORMAT = 1  # of the entries; a change of it misses every entry
+_RECORDS = {cls.__name__: cls for cls in (Agenda, Citation, Event, Person, Session, Warning_)}
+
+
+def cache_folder(out_dir: Path) -> Path:
+    """Where the cache of a build folder lives: a hidden folder beside it."""
+    out_dir = Path(out_dir).resolve()
+    return out_dir.parent / f".{out_dir.name}.cache"
+
+
+def encode(value: object) -> object:
+    """A record (and what it holds) as JSON data: records tagged by type, tuples tagged."""
+    if is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: encode(getattr(value, f.name)) for f in fields(value)}
+        return {"record": type(value).__name__, "fields": data}
+    if isinstance(value, tuple):
+        return {"tuple": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"dict": {str(k): encode(v) for k, v in value.items()}}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot keep {type(value).__name__} in the cache")
+
+
+def decode(data: object) -> object:
+    """``encode`` read back; only the record types of ``idmgraph.records`` are made."""
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    if "tuple" in data:
+        return tuple(decode(v) for v in data["tuple"])
+    if "dict" in data:
+        return {k: decode(v) for k, v in data["dict"].items()}
+    cls = _RECORDS[data["record"]]  # KeyError for anything else: a miss
+    return cls(**{k: decode(v) for k, v in data["fields"].items()})
+
+
+def _canonical(value: object) -> object:
+    """A source's metadata as JSON data that is the same for the same metadata (mappings sorted
+    by their keys, whatever the keys are)."""
+    if isinstance(value, dict):
+        return sorted([repr(k), _canonical(v)] for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value if value is None or isinstance(value, (str, int, float, bool)) else repr(value)
+
+
+def _digest_files(digest, folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+@cache
+def _tool_digest() -> str:
+    """idmgraph's version, its code and its bundled reference data."""
+    digest = hashlib.sha256(f"idmgraph {__version__} cache {FORMAT}\0".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    _digest_files(digest, bundled("reference"))
+    return digest.hexdigest()
+
+
+class AgendaCache:
+    """The parsed agendas of one build folder's sources."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        digest = hashlib.sha256(_tool_digest().encode())
+        _digest_files(digest, curation_dir())  # read once a build: a curator may change it between builds
+        self._inputs = digest.hexdigest()
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def key(self, source: Source) -> str | None:
+        """The source's key; None for what is not a regular file (a device, a pipe) or is larger
+        than an agenda may be: the reader refuses it with its own error, nothing is read here."""
+        from .agenda.readers import MAX_AGENDA_BYTES
+
+        if not source.path.is_file() or source.path.stat().st_size > MAX_AGENDA_BYTES:
+            return None
+        digest = hashlib.sha256(self._inputs.encode())
+        meta = json.dumps(_canonical(source.meta))
+        digest.update(f"\0{source.id}\0{source.path}\0{meta}\0".encode())
+        with source.path.open("rb") as data:
+            for block in iter(lambda: data.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, source: Source) -> Agenda | None:
+        key = self.key(source)
+        if key is None:
+            return None
+        self.used.add(key)
+        try:
+            agenda = decode(json.loads(self._path(key).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(agenda, Agenda):
+            return None
+        self.hits += 1
+        return agenda
+
+    def put(self, source: Source, agenda: Agenda) -> None:
+        """Keep a parsed agenda (written whole or not at all)."""
+        key = self.key(source)
+        if key is None:
+            return
+        self.used.add(key)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=self.folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(encode(agenda), out, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self._path(key))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def prune(self) -> int:
+        """Remove the entries this build did not use; how many."""
+        removed = 0
+        for path in self.folder.glob("*.json") if self.folder.is_dir() else ():
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
+                removed += 1
+        for path in self.folder.glob(".entry-*") if self.folder.is_dir() else ():
+            path.unlink(missing_ok=True)  # left by a build that was killed
+        return removed
+
+    def clear(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)

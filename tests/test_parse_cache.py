@@ -1,0 +1,149 @@
+"""The parse cache (idmgraph.parse_cache) and the parsing of many sources: a rebuild parses only
+what changed and writes the same bytes as a clean build; a curation change, a damaged entry or
+--clean parse again; a pool of processes gives what a parse in order gives."""
+
+import json
+import shutil
+
+import pytest
+
+from conftest import AGENDAS, LAYOUTS, SOURCE_2017
+from idmgraph import build as build_module
+from idmgraph.agenda import parse_agenda
+from idmgraph.build import run_build
+from idmgraph.parse_cache import AgendaCache, cache_folder, decode, encode
+from idmgraph.paths import set_project
+from idmgraph.records import AgendaError
+from idmgraph.sources import find_sources
+
+FILES = ("idm.trig", "idm.ttl", "participations.csv", "report.json", "dataset.ttl")
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for path in sorted(LAYOUTS.glob("*.txt"))[:8]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.mark.parametrize("path", [SOURCE_2017, *sorted(LAYOUTS.glob("*.txt")), *sorted(AGENDAS.glob("*.txt"))])
+def test_an_agenda_comes_back_from_the_cache_as_it_was_parsed(path):
+    agenda = parse_agenda(path)
+    again = decode(json.loads(json.dumps(encode(agenda))))
+    assert again == agenda
+    assert again.to_json() == agenda.to_json()
+
+
+def test_only_record_types_come_back():
+    with pytest.raises(KeyError):
+        decode({"record": "Path", "fields": {}})
+
+
+def test_a_rebuild_parses_only_the_changed_agenda_and_writes_what_a_clean_build_writes(corpus, tmp_path):
+    first = run_build([corpus], tmp_path / "out")
+    assert first.counts_cached == 0 and len(first.sources) == 8
+    assert len(list(cache_folder(tmp_path / "out").glob("*.json"))) == 8
+    again = run_build([corpus], tmp_path / "out")
+    assert again.counts_cached == 8
+    changed = sorted(corpus.glob("*.txt"))[2]
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text + "\n", encoding="utf-8")  # the same agenda, one byte more
+    third = run_build([corpus], tmp_path / "out")
+    assert third.counts_cached == 7
+    clean = run_build([corpus], tmp_path / "clean", clean=True)
+    assert clean.counts_cached == 0
+    for name in FILES:
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
+    # the entry of the agenda as it was is gone: the cache holds what the last build used
+    assert len(list(cache_folder(tmp_path / "out").glob("*.json"))) == 8
+
+
+def test_a_changed_agenda_is_read_anew_not_from_the_cache(corpus, tmp_path):
+    run_build([corpus], tmp_path / "out")
+    path = sorted(corpus.glob("*.txt"))[0]
+    before = parse_agenda(path)
+    person = next(p for s in before.sessions for p in (*s.moderators, *s.speakers))
+    path.write_text(path.read_text(encoding="utf-8").replace(person.name, "Zora Quillfeather"), encoding="utf-8")
+    result = run_build([corpus], tmp_path / "out")
+    names = {res.name for res in result.resolution.persons.values()}
+    assert "Zora Quillfeather" in names and person.name not in names
+
+
+def test_a_damaged_entry_is_parsed_again(corpus, tmp_path):
+    run_build([corpus], tmp_path / "out")
+    for entry in cache_folder(tmp_path / "out").glob("*.json"):
+        entry.write_text('{"record": "Agenda", "fields": {"source": 1}}', encoding="utf-8")
+    result = run_build([corpus], tmp_path / "out")
+    assert result.counts_cached == 0 and result.report.conforms
+
+
+def test_a_curation_change_parses_every_source_again(tmp_path):
+    project = tmp_path / "project"
+    (project / "data" / "curation").mkdir(parents=True)
+    shutil.copytree(SOURCE_2017.parent, project / "data" / "sources" / SOURCE_2017.parent.name)
+    set_project(project)
+    try:
+        first = run_build(None, tmp_path / "out")
+        hussen = next(p for p in first.resolution.participations if p.entry.name == "Ahmed Hussen")
+        assert hussen.entry.contribution != "keynote"
+        line = hussen.entry.line
+        (project / "data" / "curation" / "corrections.yml").write_text(
+            f"corrections:\n  - {{source: idm-2017-new-york-fr, line: {line}, entry: Ahmed Hussen, "
+            "set: {contribution: keynote}}\n",
+            encoding="utf-8",
+        )
+        second = run_build(None, tmp_path / "out")
+    finally:
+        set_project(None)
+    assert second.counts_cached == 0
+    hussen = next(p for p in second.resolution.participations if p.entry.name == "Ahmed Hussen")
+    assert hussen.entry.contribution == "keynote"
+
+
+def test_clean_empties_the_cache_first(corpus, tmp_path):
+    run_build([corpus], tmp_path / "out")
+    stray = cache_folder(tmp_path / "out") / "stray.json"
+    stray.write_text("{}", encoding="utf-8")
+    result = run_build([corpus], tmp_path / "out", clean=True)
+    assert result.counts_cached == 0 and not stray.exists()
+
+
+def test_no_cache_without_an_output_folder(corpus, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_build([corpus], None)
+    assert result.counts_cached == 0 and not list(tmp_path.glob(".*.cache"))
+
+
+def test_a_pool_of_processes_parses_as_a_parse_in_order_does(corpus, monkeypatch):
+    sources = find_sources([corpus])
+    in_order = list(build_module._parse_many(sources))
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    assert list(build_module._parse_many(sources)) == in_order
+
+
+def test_a_pool_raises_the_first_bad_source_with_its_file_and_line(corpus, monkeypatch):
+    bad = corpus / "zz-bad.txt"
+    bad.write_text("10:00 - 11:00 Opening\n25:99 - 26:00 Panel\n", encoding="utf-8")
+    sources = find_sources([corpus])
+    with pytest.raises(AgendaError) as in_order:
+        list(build_module._parse_many(sources))
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    with pytest.raises(AgendaError) as pooled:
+        list(build_module._parse_many(sources))
+    assert str(pooled.value) == str(in_order.value) and "zz-bad.txt" in str(pooled.value)
+    assert pooled.value.line == in_order.value.line
+
+
+def test_the_cache_key_follows_the_source_bytes(corpus, tmp_path):
+    cache = AgendaCache(tmp_path / "cache")
+    source = find_sources([corpus])[0]
+    key = cache.key(source)
+    assert cache.key(source) == key
+    source.path.write_bytes(source.path.read_bytes() + b" ")
+    assert cache.key(source) != key
