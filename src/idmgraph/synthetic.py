@@ -8,6 +8,7 @@ words the keyword rules know, so themes are inferred exactly as for real agendas
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 from itertools import accumulate
@@ -187,16 +188,11 @@ _HONORIFICS = ("", "", "", "Mr. ", "Ms. ", "Dr. ", "H.E. Mr. ", "H.E. Ms. ", "Pr
 _MARKERS = ("Statement", "Presentation", "Remarks", "Statement", "")
 
 
-def synthetic_agenda_text(target_bytes: int, seed: int = 2017, start: date | None = None) -> str:
-    """An agenda as text in the common layout (time slot and title, a moderator, a bulleted list of
-    speakers with posts, organisations, states and contribution markers), day after day until it
-    is about ``target_bytes`` long: the input of the ingest benchmark. People recur with a heavy
-    tail, as in real series, so the reader meets both new and known entries. ``start``: its first
-    day (a corpus gives each agenda its own, so that each is its own meeting)."""
-    rng = random.Random(seed)
+def _people_pool(rng: random.Random, pool: int = 3000) -> tuple[list[str], list[float]]:
+    """Entries "Honorific Name, post, organisation, state" of ``pool`` people, and the cumulative
+    weights that make a few of them recur often (a heavy tail)."""
     names = [c.common_name if hasattr(c, "common_name") else c.name for c in pycountry.countries]
     states = sorted(n for n in names if "," not in n and "(" not in n)
-    pool = 3000
     cum = list(accumulate(1.0 / (i + 1) ** 0.8 for i in range(pool)))
     people = []
     for i in range(pool):
@@ -215,6 +211,61 @@ def synthetic_agenda_text(target_bytes: int, seed: int = 2017, start: date | Non
         if state:
             parts.append(state)
         people.append(", ".join(parts))
+    return people, cum
+
+
+def synthetic_record_yaml(seed: int, start: date) -> str:
+    """A curated record (``data/records/`` YAML) of an invented meeting of another series: a
+    day of three sessions with a moderator and speakers drawn from the same people as the
+    agendas, each fact citing an invented page. The build benchmark's records."""
+    rng = random.Random(seed)
+    people, cum = _people_pool(rng)
+    topics = [t for t, _ in _TOPICS]
+
+    def entries(k: int) -> list[str]:
+        """``k`` different people (a record lists a person once in a session)."""
+        chosen: dict[int, None] = {}
+        while len(chosen) < k:
+            chosen[rng.choices(range(len(people)), cum_weights=cum)[0]] = None
+        return [json.dumps(people[i], ensure_ascii=False) for i in chosen]
+
+    out = [
+        "record: 1",
+        f"id: synthetic-record-{seed}",
+        "event:",
+        f"  id: synthetic-forum-{start.isoformat()}",
+        f"  title: Synthetic Forum {seed}",
+        "  series: gfmd",
+        f"  start_date: {start.isoformat()}",
+        "  city: Geneva",
+        "  language: en",
+        "  cite: [programme]",
+        "citations:",
+        f'  programme: {{url: "https://example.org/synthetic-forum/{seed}", read: 2026-12-01, '
+        "shows: agenda}",
+        "sessions:",
+    ]
+    for k, (begin, end) in enumerate((("10:00", "11:30"), ("11:45", "13:00"), ("14:30", "16:00")), start=1):
+        out += [
+            f"  - title: {json.dumps(f'Panel {k}: {topics[rng.randrange(len(topics))]}')}",
+            f"    day: {start.isoformat()}",
+            f'    time: "{begin}-{end}"',
+            "    people:",
+        ]
+        first, *others = entries(1 + rng.randint(3, 6))
+        out += [f"      - {{text: {first}, role: moderator}}"] + [f"      - {{text: {e}}}" for e in others]
+    return "\n".join(out) + "\n"
+
+
+def synthetic_agenda_text(target_bytes: int, seed: int = 2017, start: date | None = None) -> str:
+    """An agenda as text in the common layout (time slot and title, a moderator, a bulleted list of
+    speakers with posts, organisations, states and contribution markers), day after day until it
+    is about ``target_bytes`` long: the input of the ingest benchmark. People recur with a heavy
+    tail, as in real series, so the reader meets both new and known entries. ``start``: its first
+    day (a corpus gives each agenda its own, so that each is its own meeting)."""
+    rng = random.Random(seed)
+    people, cum = _people_pool(rng)
+    pool = len(people)
 
     def person() -> str:
         entry = people[rng.choices(range(pool), cum_weights=cum)[0]]
