@@ -45,12 +45,13 @@ check: $(TSTAMP)  ## lint (ruff) and validate the built graph
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/idmgraph validate
 
-bench: $(TSTAMP)  ## speed and memory figures (see benchmarks/; needs the test extras for Chromium and oxigraph)
+bench: $(TSTAMP)  ## speed and memory figures (see benchmarks/; RUDOF_PYTHON=a Python with pyrudof adds it to the SHACL engines)
 	$(BIN)/python benchmarks/themes.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/endpoint.py
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/shacl_engines.py $(if $(RUDOF_PYTHON),--rudof-python $(RUDOF_PYTHON))
 
 clean:  ## remove the build and the environment
 	rm -rf data/build data/.build.cache $(VENV)

@@ -7,8 +7,10 @@ copies it into rdflib but a caller that asks (``to_rdflib``). A graph holds each
 rdflib's graphs did: the people of the entities graph are stated by every participation that
 names them.
 
-Terms are written as Oxigraph writes them (the same escapes), so the sorted lines are those
-Oxigraph would give for the same quads.
+The lines are ASCII: a character beyond it is written as its N-Triples escape (``\\u00E9``).
+Python keeps an ASCII string in a byte a character, and hands it to Oxigraph without a copy; a
+single "é" would make the whole text of a million triples take two or four bytes a character,
+and a UTF-8 copy besides. The files Oxigraph writes from them hold the characters themselves.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ _NOT_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ESCAPES = {c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F]}
 _ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"})
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _IRIS: dict[str, Term] = {}  # IRIs met before, in their N-Triples form
 
 
@@ -46,16 +49,26 @@ def iri(value: str) -> Term:
     if found is None:
         if not text or _NOT_IRI.search(text) or ":" not in text:
             raise ValueError(f"not an IRI: {text!r}")
-        found = Term(f"<{text}>")
+        found = Term(f"<{ascii_nt(text)}>")
         if len(_IRIS) < 50_000:  # the vocabulary and the people met first, not every participation
             _IRIS[text] = found
     return found
 
 
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+
+
+def ascii_nt(text: str) -> str:
+    """N-Triples text with every character beyond ASCII written as its escape."""
+    return text if text.isascii() else _NON_ASCII.sub(_escape, text)
+
+
 def _quoted(text: str) -> str:
     if _NEEDS_ESCAPE.search(text):
         text = text.translate(_ESCAPES)
-    return f'"{text}"'
+    return f'"{ascii_nt(text)}"'
 
 
 def lit(value: object, lang: str | None = None, datatype: str | None = None) -> Term:
@@ -87,7 +100,7 @@ def term(value: object) -> Term:
     if isinstance(value, URIRef):
         return iri(str(value))
     if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
-        return Term(str(value))
+        return Term(ascii_nt(str(value)))
     if isinstance(value, BNode):
         return Term(f"_:{value}")
     raise TypeError(f"not an RDF term: {value!r}")
@@ -129,7 +142,7 @@ class GraphQuads:
     def parse(self, path: Path, format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
         """The triples of an RDF file."""
         for t in ox.parse(path=str(path), format=format):
-            self.triples.add(f"{t.subject} {t.predicate} {t.object}")
+            self.triples.add(ascii_nt(f"{t.subject} {t.predicate} {t.object}"))
 
 
 class Quads:

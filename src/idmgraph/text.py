@@ -92,6 +92,7 @@ def fold_aligned(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+@lru_cache(maxsize=1 << 16)  # the same event, person and session keys are minted many times
 def slug(text: str, max_length: int = 80) -> str:
     """A lower-case ASCII slug for IRIs, stable for a given folded text.
 
@@ -111,7 +112,7 @@ def slug(text: str, max_length: int = 80) -> str:
     """
     folded = fold(text)
     s = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    if any(ord(c) > 127 and c.isalnum() for c in folded):
+    if not folded.isascii() and any(ord(c) > 127 and c.isalnum() for c in folded):
         import hashlib
 
         digest = hashlib.sha256(folded.encode()).hexdigest()[:10]
