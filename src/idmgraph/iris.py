@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import URIRef
 
 from .namespace import GRAPH, ID
@@ -32,6 +34,10 @@ __all__ = [
     "dataset",
 ]
 
+# an IRI is made (and checked by rdflib) once for the same keys: a build asks for the same
+# person's, session's and participation's IRIs many times (IRIs are immutable)
+_minted = lru_cache(maxsize=1 << 16)
+
 REFERENCE_GRAPH = GRAPH["reference"]
 ENTITIES_GRAPH = GRAPH["entities"]
 THEMES_GRAPH = GRAPH["themes"]
@@ -41,6 +47,7 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 DERIVED_GRAPH = GRAPH["derived"]
 
 
+@_minted
 def series() -> URIRef:
     return ID["event/idm"]
 
@@ -49,14 +56,17 @@ def edition(year: str) -> URIRef:
     return ID[f"event/idm-{year}"]
 
 
+@_minted
 def workshop(event_id: str) -> URIRef:
     return ID[f"event/{slug(event_id)}"]
 
 
+@_minted
 def day(event_id: str, iso_day: str) -> URIRef:
     return ID[f"event/{slug(event_id)}/{iso_day}"]
 
 
+@_minted
 def session(event_id: str, session_id: str) -> URIRef:
     """A session IRI from its event and its day+start time.
 
@@ -66,6 +76,7 @@ def session(event_id: str, session_id: str) -> URIRef:
     return ID[f"event/{slug(event_id)}/{session_id.replace(':', '-')}"]
 
 
+@_minted
 def person(key: str) -> URIRef:
     return ID[f"person/{key}"]
 
@@ -79,22 +90,27 @@ def person_key(name: str) -> str:
     return slug(name)
 
 
+@_minted
 def state(alpha_3: str) -> URIRef:
     return ID[f"state/{alpha_3}"]
 
 
+@_minted
 def organization(key: str) -> URIRef:
     return ID[f"organization/{key}"]
 
 
+@_minted
 def post(key: str) -> URIRef:
     return ID[f"post/{key}"]
 
 
+@_minted
 def holding(key: str) -> URIRef:
     return ID[f"holding/{key}"]
 
 
+@_minted
 def participation(event_id: str, session_id: str, role: str, person_key_: str) -> URIRef:
     return ID[f"participation/{slug(event_id)}/{session_id.replace(':', '-')}/{role}/{person_key_}"]
 
@@ -103,10 +119,12 @@ def contribution(participation_iri: URIRef) -> URIRef:
     return URIRef(str(participation_iri).replace("/participation/", "/contribution/", 1))
 
 
+@_minted
 def source_document(source_id: str) -> URIRef:
     return ID[f"source/{slug(source_id)}"]
 
 
+@_minted
 def citation(source_id: str, key: str) -> URIRef:
     """A page a curated record cites, under the record: ``source/<record>/page/<key>``."""
     return ID[f"source/{slug(source_id)}/page/{slug(key)}"]
@@ -117,10 +135,12 @@ def event_series(series_id: str) -> URIRef:
     return series() if series_id == "idm" else ID[f"series/{slug(series_id)}"]
 
 
+@_minted
 def source_graph(source_id: str) -> URIRef:
     return GRAPH[f"source/{slug(source_id)}"]
 
 
+@_minted
 def build_activity(version: str) -> URIRef:
     return ID[f"activity/idmgraph-build-{version}"]
 
@@ -130,10 +150,12 @@ def dataset() -> URIRef:
     return ID["dataset"]
 
 
+@_minted
 def software_agent(version: str) -> URIRef:
     return ID[f"agent/idmgraph-{version}"]
 
 
+@_minted
 def editors_agent() -> URIRef:
     return ID["agent/idmgraph-editors"]
 

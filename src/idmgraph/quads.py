@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-__all__ = ["Quads", "GraphQuads", "Term", "lit", "iri", "term"]
+__all__ = ["Quads", "GraphQuads", "Term", "TermSpace", "lit", "iri", "term", "ascii_nt"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 # what N-Triples does not allow raw in an IRI
@@ -83,8 +83,9 @@ def lit(value: object, lang: str | None = None, datatype: str | None = None) -> 
         return Term(f'"{value.isoformat()}"^^<{_XSD}date>')
     if lang:
         return Term(f"{_quoted(str(value))}@{lang.lower()}")
-    if datatype and str(datatype) != _XSD + "string":
-        return Term(f"{_quoted(str(value))}^^{iri(str(datatype))}")
+    if datatype and str(datatype) not in (_XSD + "string", f"<{_XSD}string>"):
+        kind = datatype if type(datatype) is Term else iri(str(datatype))
+        return Term(f"{_quoted(str(value))}^^{kind}")
     return Term(_quoted(str(value)))
 
 
@@ -104,6 +105,28 @@ def term(value: object) -> Term:
     if isinstance(value, BNode):
         return Term(f"_:{value}")
     raise TypeError(f"not an RDF term: {value!r}")
+
+
+class TermSpace:
+    """A namespace (rdflib's, or one of idmgraph's) whose members are N-Triples terms, each made
+    once: ``TermSpace(RDF).type``, ``TermSpace(ROLE)["moderator"]``. A build states rdf:type and
+    its dozen properties hundreds of thousands of times."""
+
+    def __init__(self, namespace):
+        self._namespace, self._made = namespace, {}
+
+    def __getitem__(self, name: str) -> Term:
+        made = self._made.get(name)
+        if made is None:
+            made = self._made[name] = iri(str(self._namespace[name]))
+        return made
+
+    def __getattr__(self, name: str) -> Term:  # only for a name not met before: kept after
+        if name.startswith("_"):
+            raise AttributeError(name)
+        made = self[name]
+        setattr(self, name, made)
+        return made
 
 
 class GraphQuads:

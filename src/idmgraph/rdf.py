@@ -36,7 +36,7 @@ from .namespace import (
 )
 from .paths import bundled
 from .posts import highest_level, level_of
-from .quads import GraphQuads, Quads, Term, lit
+from .quads import GraphQuads, Quads, Term, TermSpace, lit
 from .regions import load_m49
 from .resolve import Resolution, ResolvedParticipation
 from .sources import Source
@@ -52,6 +52,14 @@ from .themes import (
 __all__ = ["build_dataset", "ONTOLOGY_PATH", "read_ontology"]
 
 SDO = Namespace("https://schema.org/")
+# below, the vocabularies give N-Triples terms, each made once (a build states rdf:type and a
+# dozen properties hundreds of thousands of times; an rdflib IRI is made and checked anew each)
+RDF, RDFS, XSD, DCTERMS, FOAF, ORG, OWL, PROV, SKOS, SDO, IDM, VOID = (
+    TermSpace(ns) for ns in (RDF, RDFS, XSD, DCTERMS, FOAF, ORG, OWL, PROV, SKOS, SDO, IDM, VOID)
+)
+CONTRIBUTION, DELIVERY, LEVEL, M49_REGION, ORG_TYPE, ROLE, ROUTE, SESSION_KIND = (
+    TermSpace(ns) for ns in (CONTRIBUTION, DELIVERY, LEVEL, M49_REGION, ORG_TYPE, ROLE, ROUTE, SESSION_KIND)
+)
 ONTOLOGY_DIR = bundled("ontology")
 ONTOLOGY_PATH = ONTOLOGY_DIR / "idm.ttl"
 
@@ -81,7 +89,7 @@ def _datetime(day: str | None, hhmm: str) -> Term:
 
 
 def _label(
-    g: GraphQuads, node: URIRef, text: str, lang: str | None = None, prop: URIRef = SKOS.prefLabel
+    g: GraphQuads, node: URIRef, text: str, lang: str | None = None, prop: Term = SKOS.prefLabel
 ) -> None:
     g.add((node, prop, lit(text, lang=lang)))
     g.add((node, RDFS.label, lit(text, lang=lang)))
