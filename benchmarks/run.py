@@ -80,7 +80,7 @@ def synthetic_file(size: int) -> tuple[Path, dict]:
         if p.entry.state:
             state_counts[p.entry.state] = state_counts.get(p.entry.state, 0) + 1
     meta = {
-        "triples": sum(1 for _ in ds.quads((None, None, None, None))),
+        "triples": len(ds),
         "events": len(agendas),
         "people": len(res.persons),
         "participations": len(res.participations),
@@ -220,6 +220,7 @@ def query_params(meta: dict) -> dict[str, dict[str, str]]:
         "actor-types-by-event": {},
         "states-over-time": {},
         "theme-share-by-year": {},
+        "series-participants": {"series": "idm"},  # every synthetic meeting is one of the IDM's
     }
 
 
