@@ -6,10 +6,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .agenda.assemble import EventHints
 from .records import AgendaError
 from .yamlfile import YamlError, load_yaml_lines
+
+if TYPE_CHECKING:  # the reader imports this module: its hints are imported where they are made
+    from .agenda.assemble import EventHints
 
 __all__ = ["Source", "find_sources", "read_source", "AGENDA_SUFFIXES"]
 
@@ -34,6 +37,8 @@ class Source:
 
     @property
     def hints(self) -> EventHints:
+        from .agenda.assemble import EventHints
+
         ev = self.meta.get("event") or {}
         return EventHints(
             event_id=ev.get("id"),
