@@ -125,6 +125,17 @@ def test_a_pool_of_processes_parses_as_a_parse_in_order_does(corpus, monkeypatch
     assert list(build_module._parse_many(sources)) == in_order
 
 
+def test_a_process_that_runs_threads_parses_in_a_pool_of_a_fork_server(corpus, monkeypatch):
+    """A progress bar, a server or a notebook runs threads: the workers then come from a clean
+    fork server, and read the curation of the same project."""
+    sources = find_sources([corpus])
+    in_order = list(build_module._parse_many(sources))
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(build_module.threading, "active_count", lambda: 3)
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    assert list(build_module._parse_many(sources)) == in_order
+
+
 def test_a_pool_raises_the_first_bad_source_with_its_file_and_line(corpus, monkeypatch):
     bad = corpus / "zz-bad.txt"
     bad.write_text("10:00 - 11:00 Opening\n25:99 - 26:00 Panel\n", encoding="utf-8")

@@ -29,7 +29,7 @@ from .ontology_docs import FILE_NAME as ONTOLOGY_DOCS
 from .ontology_docs import render_ontology_docs
 from .organizations import load_organizations
 from .parse_cache import AgendaCache, cache_folder
-from .paths import default_inputs, project_dir
+from .paths import default_inputs, project_dir, set_project
 from .quads import Quads
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
@@ -395,17 +395,23 @@ def _parse_sources(sources: list[Source], cache: AgendaCache | None) -> Iterator
 
 def _parse_many(sources: list[Source]) -> Iterator[Agenda]:
     workers = min(os.cpu_count() or 1, 4)
-    # fork shares what the parent has read (the lexicon, the reference data); it is not safe
-    # in a process that runs other threads (a server, a notebook's kernel), which parse in turn
-    if len(sources) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or os.name != "posix":
+    if len(sources) < PARALLEL_FROM or workers < 2 or os.name != "posix":
         yield from map(parse_source, sources)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    load_lexicon(), load_states(), load_organizations(), load_corrections()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    # fork shares what the parent has read (the lexicon, the reference data) but is not safe in
+    # a process that runs other threads (a progress bar, a server, a notebook's kernel): there
+    # the workers come from a fork server, a clean process, and read the reference data anew
+    alone = threading.active_count() == 1
+    if alone:
+        load_lexicon(), load_states(), load_organizations(), load_corrections()
+    context = multiprocessing.get_context("fork" if alone else "forkserver")
+    # the workers read the curation of the same project as this process
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=set_project, initargs=(project_dir(),)
+    ) as pool:
         yield from pool.map(parse_source, sources, chunksize=max(1, len(sources) // (workers * 8)))
 
 
