@@ -553,7 +553,7 @@ def run_sparql_guarded(text: str, build_dir: Path | None = None):
     if kind == "select":
         result = ox.parse_query_results(value, format=ox.QueryResultsFormat.JSON)
         columns = [v.value for v in result.variables]
-        return _frame(columns, [tuple(sol[c] for c in columns) for sol in result])
+        return _frame(columns, [tuple(sol) for sol in result])
     triples = [(t.subject, t.predicate, t.object) for t in ox.parse(value, format=ox.RdfFormat.N_TRIPLES)]
     return _frame(["subject", "predicate", "object"], triples)
 
@@ -568,8 +568,10 @@ def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path | None 
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
     if isinstance(result, (bool, ox.QueryBoolean)):
         return _frame(["ask"], [(ox.Literal("true" if bool(result) else "false", datatype=XSD_BOOLEAN),)])
-    if hasattr(result, "variables"):  # SELECT, local or remote
+    if hasattr(result, "variables"):  # SELECT, local or remote (whose solutions are read by name)
         columns = [v.value for v in result.variables]
+        if isinstance(store, ox.Store):
+            return _frame(columns, [tuple(sol) for sol in result])
         return _frame(columns, [tuple(sol[c] for c in columns) for sol in result])
     triples = [(t.subject, t.predicate, t.object) for t in result]
     return _frame(["subject", "predicate", "object"], triples)

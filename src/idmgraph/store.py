@@ -56,5 +56,8 @@ def select(
     subs = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
     result = store.query(query, use_default_graph_as_union=union, substitutions=subs or None)
     columns = [v.value for v in result.variables]
-    rows = [tuple(sol[c] for c in columns) for sol in result]
+    if isinstance(store, ox.Store):  # a solution's values, in the columns' order (None: unbound)
+        rows = [tuple(sol) for sol in result]
+    else:  # a remote endpoint's solutions are read by name
+        rows = [tuple(sol[c] for c in columns) for sol in result]
     return columns, rows
