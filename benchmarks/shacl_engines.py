@@ -65,9 +65,10 @@ def write_data(folder: Path, triples: int) -> tuple[Path, Path]:
     from idmgraph.synthetic import events_for_triples, synthetic_agendas
 
     _, ds = dataset_from_agendas(synthetic_agendas(events_for_triples(triples)), near_miss=False)
-    lines = ds.ntriples()
+    text = ds.ntriples()
+    lines = text.splitlines(keepends=True)
     valid = folder / "valid.nt"
-    valid.write_text("".join(lines), encoding="utf-8")
+    valid.write_text(text, encoding="utf-8")
     broken_lines, seen = [], {"session": 0, "label": 0}
     for line in lines:
         if f" <{IDM}session> " in line:

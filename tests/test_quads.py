@@ -57,7 +57,7 @@ def test_each_triple_once_per_graph_and_the_union_once():
         ds.graph("https://example.org/g1").add((a, RDFS.label, Literal("A", lang="en")))
     ds.graph("https://example.org/g2").add((a, RDFS.label, Literal("A", lang="en")))
     ds.default_graph.add((b, RDFS.label, lit("B")))
-    assert len(ds) == 3 and len(ds.ntriples()) == 2
+    assert len(ds) == 3 and ds.ntriples().count(" .\n") == 2
     assert (a, RDFS.label, Literal("A", lang="en")) in ds.graph("https://example.org/g1")
     assert [g.iri for g in ds.graphs()] == ["https://example.org/g1", "https://example.org/g2"]
     store = ds.store()

@@ -269,7 +269,7 @@ def _serialise(ds: Quads, base: str = BASE, union: str | None = None) -> tuple[b
     prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
     if base == BASE:
         quads = ox.parse("".join(ds.nquads()), format=ox.RdfFormat.N_QUADS)
-        union_triples = ox.parse(union or "".join(ds.ntriples()), format=ox.RdfFormat.N_TRIPLES)
+        union_triples = ox.parse(union or ds.ntriples(), format=ox.RdfFormat.N_TRIPLES)
     else:
         quads = sorted(_rebase_quads(list(ds), base), key=str)
         union_triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
@@ -491,7 +491,7 @@ def run_build(
     step("validating (SHACL shapes, SPARQL checks)")
     # the shapes run in a thread while the checks, then the files, are made here; nothing is
     # written into out_dir before they are known to pass
-    union = "".join(ds.ntriples())  # the union of the graphs, sorted: what the shapes read, and idm.ttl
+    union = ds.ntriples()  # the union of the graphs, sorted: what the shapes read, and idm.ttl
     validation = start_validation(union)
     counts = graph_counts(res)
     counts["triples"] = len(ds)

@@ -199,12 +199,17 @@ class Quads:
         lines.sort()
         return lines
 
-    def ntriples(self) -> list[str]:
-        """The triples of every graph, each once (the union the shapes read), as sorted lines."""
+    def ntriples(self) -> str:
+        """The triples of every graph, each once (the union the shapes read), as N-Triples text
+        in the order of its sorted lines (the order idm.ttl is written in)."""
         union = set(self.default_graph.triples)
         for g in self._graphs.values():
             union |= g.triples
-        return sorted(t + " .\n" for t in union)
+        if not union:
+            return ""
+        # joined, not suffixed line by line: the same order (" ." sorts below anything that can
+        # follow a whole triple), without a second string for each triple
+        return " .\n".join(sorted(union)) + " .\n"
 
     def __iter__(self) -> Iterator[ox.Quad]:
         return ox.parse("".join(self.nquads()), format=ox.RdfFormat.N_QUADS)
@@ -215,11 +220,11 @@ class Quads:
         store.load("".join(self.nquads()), format=ox.RdfFormat.N_QUADS)
         return store
 
-    def union_store(self, lines: list[str] | None = None) -> ox.Store:
-        """A pyoxigraph store whose default graph holds the union of the graphs (``lines``: the
-        ``ntriples()`` when the caller has them)."""
+    def union_store(self, text: str | None = None) -> ox.Store:
+        """A pyoxigraph store whose default graph holds the union of the graphs (``text``: the
+        ``ntriples()`` when the caller has it)."""
         store = ox.Store()
-        store.load("".join(lines or self.ntriples()), format=ox.RdfFormat.N_TRIPLES)
+        store.load(text or self.ntriples(), format=ox.RdfFormat.N_TRIPLES)
         return store
 
     def to_rdflib(self):

@@ -140,7 +140,7 @@ def validate_dataset(ds: Dataset | Quads, engine: str | None = None) -> Validati
     """Validate the union of every graph against the shapes, then run every check query on it:
     the dataset as one pyoxigraph store whose default graph holds the union of its graphs."""
     if isinstance(ds, Quads):
-        return validate_union("".join(ds.ntriples()), engine)
+        return validate_union(ds.ntriples(), engine)
     return validate_store(store_from_dataset(ds), engine)
 
 
