@@ -1,4 +1,5 @@
-"""Stage 4: RDF -> checks. SHACL shapes (pySHACL) and SPARQL checks that must return no rows."""
+"""Stage 4: RDF -> checks. SHACL shapes (pyshacl-turbo; pySHACL is the reference) and SPARQL
+checks that must return no rows."""
 
 from __future__ import annotations
 
