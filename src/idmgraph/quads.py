@@ -23,6 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
+from .store import store_of
+
 __all__ = ["Quads", "GraphQuads", "Term", "TermSpace", "lit", "iri", "term", "ascii_nt"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -154,9 +156,6 @@ class GraphQuads:
         """The graph's IRI (None for the default graph)."""
         return self.name[1:-1] if self.name else None
 
-    def __iter__(self) -> Iterator[ox.Triple]:
-        return ox.parse("".join(t + " .\n" for t in self.triples), format=ox.RdfFormat.N_TRIPLES)
-
     def subjects_with(self, predicate: object) -> set[Term]:
         """The subjects of the triples with this predicate (an IRI subject has no space)."""
         middle = f" {term(predicate)} "
@@ -216,16 +215,11 @@ class Quads:
 
     def store(self) -> ox.Store:
         """A pyoxigraph store holding the graphs."""
-        store = ox.Store()
-        store.load("".join(self.nquads()), format=ox.RdfFormat.N_QUADS)
-        return store
+        return store_of("".join(self.nquads()), ox.RdfFormat.N_QUADS)
 
-    def union_store(self, text: str | None = None) -> ox.Store:
-        """A pyoxigraph store whose default graph holds the union of the graphs (``text``: the
-        ``ntriples()`` when the caller has it)."""
-        store = ox.Store()
-        store.load(text or self.ntriples(), format=ox.RdfFormat.N_TRIPLES)
-        return store
+    def union_store(self) -> ox.Store:
+        """A pyoxigraph store whose default graph holds the union of the graphs."""
+        return store_of(self.ntriples())
 
     def to_rdflib(self):
         """The dataset as an rdflib Dataset (a copy, for callers that need rdflib's API)."""

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from . import iris
 from .namespace import BASE, LEVEL, ORG_TYPE, rebase
 from .paths import bundled, default_out
-from .store import open_store, select
+from .store import open_store, select, solution_rows
 from .text import fold
 from .themes import reach_of
 
@@ -551,9 +551,7 @@ def run_sparql_guarded(text: str, build_dir: Path | None = None):
     if kind == "ask":
         return _frame(["ask"], [(ox.Literal("true" if value else "false", datatype=XSD_BOOLEAN),)])
     if kind == "select":
-        result = ox.parse_query_results(value, format=ox.QueryResultsFormat.JSON)
-        columns = [v.value for v in result.variables]
-        return _frame(columns, [tuple(sol) for sol in result])
+        return _frame(*solution_rows(ox.parse_query_results(value, format=ox.QueryResultsFormat.JSON)))
     triples = [(t.subject, t.predicate, t.object) for t in ox.parse(value, format=ox.RdfFormat.N_TRIPLES)]
     return _frame(["subject", "predicate", "object"], triples)
 
@@ -568,11 +566,8 @@ def run_sparql(text: str, store: ox.Store | None = None, build_dir: Path | None 
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
     if isinstance(result, (bool, ox.QueryBoolean)):
         return _frame(["ask"], [(ox.Literal("true" if bool(result) else "false", datatype=XSD_BOOLEAN),)])
-    if hasattr(result, "variables"):  # SELECT, local or remote (whose solutions are read by name)
-        columns = [v.value for v in result.variables]
-        if isinstance(store, ox.Store):
-            return _frame(columns, [tuple(sol) for sol in result])
-        return _frame(columns, [tuple(sol[c] for c in columns) for sol in result])
+    if hasattr(result, "variables"):  # SELECT, local or remote
+        return _frame(*solution_rows(result))
     triples = [(t.subject, t.predicate, t.object) for t in result]
     return _frame(["subject", "predicate", "object"], triples)
 

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["open_store", "store_from_dataset", "select", "to_term"]
+__all__ = ["open_store", "store_of", "store_from_dataset", "select", "solution_rows", "to_term"]
+
+
+def store_of(data: str | bytes, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> ox.Store:
+    """A new in-memory Oxigraph store holding RDF text (N-Triples unless told)."""
+    store = ox.Store()
+    store.load(data, format=format)
+    return store
 
 
 def store_from_dataset(ds) -> ox.Store:
@@ -17,10 +24,7 @@ def store_from_dataset(ds) -> ox.Store:
 
     if isinstance(ds, Quads):
         return ds.store()
-    store = ox.Store()
-    data = ds.serialize(format="nquads", encoding="utf-8")
-    store.load(data, format=ox.RdfFormat.N_QUADS)
-    return store
+    return store_of(ds.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS)
 
 
 def open_store(path: str | Path) -> ox.Store:
@@ -55,9 +59,13 @@ def select(
     """
     subs = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
     result = store.query(query, use_default_graph_as_union=union, substitutions=subs or None)
+    return solution_rows(result)
+
+
+def solution_rows(result) -> tuple[list[str], list[tuple]]:
+    """(columns, rows) of a SELECT's solutions: Oxigraph's give their values in the columns'
+    order (None where unbound), read as tuples; a remote endpoint's are read by name."""
     columns = [v.value for v in result.variables]
-    if isinstance(store, ox.Store):  # a solution's values, in the columns' order (None: unbound)
-        rows = [tuple(sol) for sol in result]
-    else:  # a remote endpoint's solutions are read by name
-        rows = [tuple(sol[c] for c in columns) for sol in result]
-    return columns, rows
+    if isinstance(result, ox.QuerySolutions):
+        return columns, [tuple(sol) for sol in result]
+    return columns, [tuple(sol[c] for c in columns) for sol in result]

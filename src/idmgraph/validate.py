@@ -11,7 +11,7 @@ from rdflib.namespace import SH
 
 from .paths import bundled
 from .quads import Quads
-from .store import select, store_from_dataset
+from .store import select, store_from_dataset, store_of
 
 __all__ = [
     "ValidationReport",
@@ -106,9 +106,7 @@ def _turbo_input(text: str):
 
         return Input(text, "nt", None, {}, preserve_ids=True)
     except (ImportError, TypeError):
-        store = ox.Store()
-        store.load(text, format=ox.RdfFormat.N_TRIPLES)
-        return store
+        return store_of(text)
 
 
 def _has_turbo() -> bool:
@@ -125,9 +123,7 @@ def _graph_of(store) -> Graph:
 
 
 def _store_of(graph: Graph) -> ox.Store:
-    store = ox.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
+    return store_of(graph.serialize(format="nt", encoding="utf-8"))
 
 
 def union_store(store: ox.Store) -> ox.Store:
@@ -169,8 +165,7 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
         self._thread = threading.Thread(target=self._run_shapes, args=(union, engine), daemon=True)
         self._thread.start()
         if isinstance(union, str):
-            text, union = union, ox.Store()
-            union.load(text, format=ox.RdfFormat.N_TRIPLES)
+            union = store_of(union)
         self._checks = run_checks(union, union=False)
 
     def _run_shapes(self, data: ox.Store | str, engine: str | None) -> None:
