@@ -381,15 +381,14 @@ def _parse_sources(sources: list[Source], cache: AgendaCache | None) -> Iterator
     """Each source with its agenda, in the sources' order: from the cache where it holds the
     agenda, else parsed (by a pool of processes when there are many, on a machine of several
     cores) and kept. The first source that fails raises its error, as a parse in order would."""
-    found = {i: cache.get(src) for i, src in enumerate(sources)} if cache else {}
-    todo = [src for i, src in enumerate(sources) if found.get(i) is None]
-    parsed = iter(_parse_many(todo))
-    for i, src in enumerate(sources):
-        agenda = found.get(i)
+    keys = [cache.key(src) for src in sources] if cache else [None] * len(sources)
+    found = [cache.get(key) for key in keys] if cache else [None] * len(sources)
+    parsed = iter(_parse_many([src for src, agenda in zip(sources, found) if agenda is None]))
+    for src, key, agenda in zip(sources, keys, found):
         if agenda is None:
             agenda = next(parsed)
             if cache is not None:
-                cache.put(src, agenda)
+                cache.put(key, agenda)
         yield src, agenda
 
 

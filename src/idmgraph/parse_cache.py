@@ -81,10 +81,10 @@ def _canonical(value: object) -> object:
     return value if value is None or isinstance(value, (str, int, float, bool)) else repr(value)
 
 
-def _digest_files(digest, folder: Path) -> None:
+def _digest_files(digest, folder: Path, pattern: str = "*") -> None:
     if not folder.is_dir():
         return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
 
 
@@ -92,9 +92,7 @@ def _digest_files(digest, folder: Path) -> None:
 def _tool_digest() -> str:
     """idmgraph's version, its code and its bundled reference data."""
     digest = hashlib.sha256(f"idmgraph {__version__} cache {FORMAT}\0".encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    _digest_files(digest, Path(__file__).resolve().parent, "*.py")
     _digest_files(digest, bundled("reference"))
     return digest.hexdigest()
 
@@ -112,7 +110,8 @@ class AgendaCache:
 
     def key(self, source: Source) -> str | None:
         """The source's key; None for what is not a regular file (a device, a pipe) or is larger
-        than an agenda may be: the reader refuses it with its own error, nothing is read here."""
+        than an agenda may be: the reader refuses it with its own error, nothing is read here.
+        A build asks once a source, and gives the key to ``get`` and ``put``."""
         from .agenda.readers import MAX_AGENDA_BYTES
 
         if not source.path.is_file() or source.path.stat().st_size > MAX_AGENDA_BYTES:
@@ -128,8 +127,8 @@ class AgendaCache:
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
-    def get(self, source: Source) -> Agenda | None:
-        key = self.key(source)
+    def get(self, key: str | None) -> Agenda | None:
+        """The agenda kept under a source's key, or None."""
         if key is None:
             return None
         self.used.add(key)
@@ -142,9 +141,8 @@ class AgendaCache:
         self.hits += 1
         return agenda
 
-    def put(self, source: Source, agenda: Agenda) -> None:
-        """Keep a parsed agenda (written whole or not at all)."""
-        key = self.key(source)
+    def put(self, key: str | None, agenda: Agenda) -> None:
+        """Keep a parsed agenda under its source's key (written whole or not at all)."""
         if key is None:
             return
         self.used.add(key)
