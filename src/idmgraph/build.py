@@ -89,7 +89,7 @@ class BuildResult:
     sources: list[Source]
     agendas: list[Agenda]
     resolution: Resolution
-    dataset: Quads  # the graph, once, as pyoxigraph terms (``dataset.to_rdflib()`` for rdflib's API)
+    dataset: Quads  # the graph, once, as N-Triples lines (``dataset.to_rdflib()`` for rdflib's API)
     report: ValidationReport
     out_dir: Path | None
     themes: list[ThemeAssignment] = field(default_factory=list)

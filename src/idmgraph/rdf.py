@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from rdflib import RDF, RDFS, XSD, Graph, URIRef
+from rdflib import RDF, RDFS, XSD, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, Namespace
 
 from . import __version__, iris
@@ -46,10 +46,11 @@ from .themes import (
     THEMES_DIR,
     ThemeAssignment,
     load_theme_rules,
+    theme_files,
     theme_links,
 )
 
-__all__ = ["build_dataset", "ONTOLOGY_PATH", "read_ontology"]
+__all__ = ["build_dataset", "ONTOLOGY_PATH"]
 
 SDO = Namespace("https://schema.org/")
 # below, the vocabularies give N-Triples terms, each made once (a build states rdf:type and a
@@ -71,10 +72,6 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-
-
-def read_ontology() -> Graph:
-    return Graph().parse(ONTOLOGY_PATH, format="turtle")
 
 
 def _date(value: str) -> Term:
@@ -162,9 +159,8 @@ def _actor_type(res: Resolution, p: ResolvedParticipation) -> str | None:
 def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) -> None:
     prov_graph = ds.default_graph
     vocabularies = ds.graph(iris.THEMES_GRAPH)
-    for path in sorted(THEMES_DIR.glob("*.ttl")):  # as load_theme_graph(include_mappings=False)
-        if path.name != MAPPINGS_FILE:
-            vocabularies.parse(path)
+    for path in theme_files(include_mappings=False):
+        vocabularies.parse(path)
     prov_graph.add(
         (
             iris.THEMES_GRAPH,

@@ -116,9 +116,8 @@ def render_meetings(console: Console, agendas: list[Agenda]) -> None:
         people = {p.name for s in a.sessions for p in (*s.moderators, *s.speakers)}
         sessions = sum(1 for s in a.sessions if s.kind not in ("event", "break"))
         title = a.event.title if len(a.event.title) <= 70 else a.event.title[:69] + "…"
-        kind = "record" if a.format == "record" else a.format
         rows.append((a.event.start_date or "undated", a.event.series, title, str(sessions), str(len(people)),
-                     f"{a.source} ({kind})"))  # fmt: skip
+                     f"{a.source} ({a.format})"))  # fmt: skip
     for row in sorted(rows):
         table.add_row(*(printable(v) for v in row))
     console.print(table)

@@ -28,6 +28,7 @@ __all__ = [
     "assign_themes",
     "expand_curie",
     "load_theme_graph",
+    "theme_files",
     "theme_iris",
     "load_theme_curation",
     "MAPPINGS_FILE",
@@ -66,13 +67,18 @@ def expand_curie(curie: str) -> URIRef:
     return URIRef(CURIES[prefix] + local)
 
 
+def theme_files(include_mappings: bool = True) -> list[Path]:
+    """The Turtle files of the theme vocabularies (SDG, GCM, IDM topics, documents), optionally
+    with the editorial mappings."""
+    return [p for p in sorted(THEMES_DIR.glob("*.ttl")) if include_mappings or p.name != MAPPINGS_FILE]
+
+
 @cache
 def load_theme_graph(include_mappings: bool = True) -> Graph:
-    """The theme vocabularies (SDG, GCM, IDM topics, documents), optionally with the mappings."""
+    """The theme vocabularies, optionally with the mappings, as one rdflib graph."""
     g = Graph()
-    for path in sorted(THEMES_DIR.glob("*.ttl")):
-        if include_mappings or path.name != MAPPINGS_FILE:
-            g.parse(path, format="turtle")
+    for path in theme_files(include_mappings):
+        g.parse(path, format="turtle")
     return g
 
 
