@@ -21,30 +21,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-# each child says its own peak resident memory (ru_maxrss, KB on Linux) on its last stderr line
-BUILD = """
-import resource, sys
+from children import REPORT_PEAK, run_child  # noqa: E402
+
+BUILD = f"""
+import sys
 from idmgraph.cli import main
 code = main(sys.argv[1:])
-sys.stderr.write("PEAK %d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+{REPORT_PEAK}
 sys.exit(code)
 """
-FLOOR = """
-import resource, sys, pyoxigraph as ox
+FLOOR = f"""
+import sys, pyoxigraph as ox
 store = ox.Store()
 store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.TRIG)
 print(len(store))
-sys.stderr.write("PEAK %d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+{REPORT_PEAK}
 """
 
 
@@ -81,13 +81,10 @@ def change_one(folder: Path, n: int) -> None:
 
 def _child(args: list[str]) -> tuple[float, float, str]:
     """(seconds, peak MB, stdout) of a child process that reports its own peak memory."""
-    started = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True)
-    took = time.perf_counter() - started
+    took, peak, done = run_child(args)
     if done.returncode not in (0, 1):  # 1: expected counts or checks failed, still a full build
         raise SystemExit(f"{' '.join(args[:3])} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    peaks = [line for line in done.stderr.splitlines() if line.startswith("PEAK ")]
-    return took, int(peaks[-1].split()[1]) / 1024 if peaks else float("nan"), done.stdout
+    return took, peak, done.stdout
 
 
 def bench(n: int, work: Path) -> dict:

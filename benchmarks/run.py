@@ -27,6 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "benchmarks" / ".cache"  # not in data/build/, which every build replaces
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from children import PEAK_MB  # noqa: E402
 
 
 def bench_build(runs: int = 5) -> dict:
@@ -95,9 +98,8 @@ def synthetic_file(size: int) -> tuple[Path, dict]:
     return path, meta
 
 
-# Peak memory is read from /proc/self/status (VmHWM): ru_maxrss survives exec on Linux, so a
-# child started by a large parent would report the parent's peak.
-_PEAK = "int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]) / 1024"
+# each child prints its own peak memory (children.PEAK_MB: VmHWM, not ru_maxrss)
+_PEAK = PEAK_MB
 _LOAD = f"""
 import sys, time
 import pyoxigraph as ox

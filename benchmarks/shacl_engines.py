@@ -16,46 +16,47 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from children import REPORT_PEAK, run_child  # noqa: E402
 
 IDM = "https://w3id.org/idmgraph/ontology#"
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
-# each child prints its violations as JSON on stdout and "PEAK kB" last on stderr
-PYSHACL = """
-import json, resource, sys
+# each child prints its violations as JSON on stdout and its peak memory last on stderr
+PYSHACL = f"""
+import json, sys
 from rdflib import Graph
 from idmgraph.validate import shacl_results
 data = Graph().parse(sys.argv[1], format="nt")
 found = shacl_results(data, engine="pyshacl")
-print(json.dumps(sorted({(r.focus, r.path or "", r.constraint) for r in found})))
-sys.stderr.write("PEAK %d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(json.dumps(sorted({{(r.focus, r.path or "", r.constraint) for r in found}})))
+{REPORT_PEAK}
 """
-TURBO = """
-import json, resource, sys
+TURBO = f"""
+import json, sys
 from idmgraph.validate import shacl_results
 with open(sys.argv[1], encoding="utf-8") as f:
     found = shacl_results(f.read(), engine="turbo")
-print(json.dumps(sorted({(r.focus, r.path or "", r.constraint) for r in found})))
-sys.stderr.write("PEAK %d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(json.dumps(sorted({{(r.focus, r.path or "", r.constraint) for r in found}})))
+{REPORT_PEAK}
 """
-RUDOF = """
-import json, resource, sys
+RUDOF = f"""
+import json, sys
 import pyrudof
 rudof = pyrudof.Rudof(pyrudof.RudofConfig())
 rudof.read_data(sys.argv[1], format=pyrudof.RDFFormat.NTriples)
 rudof.read_shacl(sys.argv[2])
 report = rudof.validate_shacl()
-found = {(str(e.focus_node), str(e.path or ""), str(e.constraint_component))
-         for e in report if str(e.severity) == "Violation"}
+found = {{(str(e.focus_node), str(e.path or ""), str(e.constraint_component))
+         for e in report if str(e.severity) == "Violation"}}
 print(json.dumps(sorted(found)))
-sys.stderr.write("PEAK %d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+{REPORT_PEAK}
 """
 
 
@@ -86,15 +87,12 @@ def write_data(folder: Path, triples: int) -> tuple[Path, Path]:
 
 
 def _run(args: list[str]) -> dict:
-    started = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True)
-    took = time.perf_counter() - started
+    took, peak, done = run_child(args)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
-    peaks = [line for line in done.stderr.splitlines() if line.startswith("PEAK ")]
     return {
         "seconds": round(took, 2),
-        "peak_mb": round(int(peaks[-1].split()[1]) / 1024) if peaks else None,
+        "peak_mb": round(peak),
         "violations": [tuple(v) for v in json.loads(done.stdout)],
     }
 

@@ -22,6 +22,7 @@ def test_the_build_benchmark_builds_rebuilds_and_compares(tmp_path):
     row = _module("build").bench(3, tmp_path)
     assert row["agendas"] == 3 and row["quads"] > 3000
     assert row["build_s"] > 0 and row["rebuild_same_bytes_as_clean"] is True
+    assert row["build_peak_mb"] > 50 and row["floor_peak_mb"] > 10  # each child said its own peak
     records = list((tmp_path / "corpus-3" / "records").glob("*.yml"))
     assert len(records) == 1  # one record for every ten agendas, the first included
 
@@ -34,6 +35,7 @@ def test_the_shacl_engines_benchmark_finds_the_same_violations(tmp_path, capsys)
 
     rows = {(r["data"], r["engine"]): r for r in json.loads(out.read_text())}
     assert rows[("valid", "pySHACL")]["found"] == 0 and rows[("valid", "pyshacl-turbo")]["found"] == 0
+    assert rows[("valid", "pyshacl-turbo")]["peak_mb"] > 10
     broken = rows[("broken", "pyshacl-turbo")]
     assert broken["found"] > 0 and broken["missed"] == 0 and broken["extra"] == 0
     assert "not measured" in rows[("broken", "pyrudof")]["error"]
