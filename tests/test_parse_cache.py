@@ -116,13 +116,32 @@ def test_no_cache_without_an_output_folder(corpus, tmp_path, monkeypatch):
     assert result.counts_cached == 0 and not list(tmp_path.glob(".*.cache"))
 
 
+def _pool_of_two(monkeypatch, threads: int) -> list[str]:
+    """Parse a handful of sources in a pool of two processes, in a process running ``threads``
+    threads (1: the pool forks; more: its workers come from a fork server); the start methods of
+    the pools made, so that a test sees a pool parsed and not a loop in order."""
+    import concurrent.futures
+
+    made = []
+
+    class Pool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, mp_context=None, **kwargs):
+            made.append(mp_context.get_start_method())
+            super().__init__(*args, mp_context=mp_context, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(build_module.threading, "active_count", lambda: threads)
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    return made
+
+
 def test_a_pool_of_processes_parses_as_a_parse_in_order_does(corpus, monkeypatch):
     sources = find_sources([corpus])
     in_order = list(build_module._parse_many(sources))
-    monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    pools = _pool_of_two(monkeypatch, threads=1)
     assert list(build_module._parse_many(sources)) == in_order
+    assert pools == ["fork"]
 
 
 def test_a_process_that_runs_threads_parses_in_a_pool_of_a_fork_server(corpus, monkeypatch):
@@ -130,10 +149,9 @@ def test_a_process_that_runs_threads_parses_in_a_pool_of_a_fork_server(corpus, m
     fork server, and read the curation of the same project."""
     sources = find_sources([corpus])
     in_order = list(build_module._parse_many(sources))
-    monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(build_module.threading, "active_count", lambda: 3)
-    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    pools = _pool_of_two(monkeypatch, threads=3)
     assert list(build_module._parse_many(sources)) == in_order
+    assert pools == ["forkserver"]
 
 
 def test_a_pool_raises_the_first_bad_source_with_its_file_and_line(corpus, monkeypatch):
@@ -142,11 +160,10 @@ def test_a_pool_raises_the_first_bad_source_with_its_file_and_line(corpus, monke
     sources = find_sources([corpus])
     with pytest.raises(AgendaError) as in_order:
         list(build_module._parse_many(sources))
-    monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    pools = _pool_of_two(monkeypatch, threads=1)
     with pytest.raises(AgendaError) as pooled:
         list(build_module._parse_many(sources))
+    assert pools == ["fork"]
     assert str(pooled.value) == str(in_order.value) and "zz-bad.txt" in str(pooled.value)
     assert pooled.value.line == in_order.value.line
 
