@@ -28,7 +28,11 @@ BROKEN = {
     "person-without-participation-violation": "ex:a a foaf:Person .",
     "term-not-in-ontology-violation": "ex:a idm:madeUpProperty ex:b .",
     "record-fact-without-citation-violation": """ex:r a idm:CuratedRecord .
-        ex:p a idm:Participation ; <http://www.w3.org/ns/prov#wasDerivedFrom> ex:r .""",
+        ex:p a idm:Participation ; <http://www.w3.org/ns/prov#wasDerivedFrom> ex:r .
+        ex:s a idm:Session ; <http://www.w3.org/ns/prov#wasDerivedFrom> ex:r .
+        ex:m <http://purl.org/dc/terms/source> ex:r .
+        ex:cited a idm:Session ; <http://www.w3.org/ns/prov#wasDerivedFrom> ex:r ; idm:citation ex:page .
+        ex:agenda a idm:SourceDocument . ex:q a idm:Participation ; <http://www.w3.org/ns/prov#wasDerivedFrom> ex:agenda .""",
 }
 
 
@@ -56,3 +60,13 @@ def test_check_fires_on_broken_data(name):
         )
     _, rows = select(store, (CHECKS_DIR / f"{name}.rq").read_text(encoding="utf-8"))
     assert len(rows) >= 1
+
+
+def test_each_kind_of_record_fact_without_a_citation_is_found():
+    """A participation, a session and a meeting from a record, each without a page; not a fact
+    that cites one, nor a fact read from an agenda."""
+    name = "record-fact-without-citation-violation"
+    store = ox.Store()
+    store.load((PREFIXES + BROKEN[name]).encode(), format=ox.RdfFormat.TURTLE)
+    _, rows = select(store, (CHECKS_DIR / f"{name}.rq").read_text(encoding="utf-8"))
+    assert sorted(str(row[0]) for row in rows) == [f"<https://example.org/{x}>" for x in "mps"]

@@ -107,3 +107,82 @@ def test_a_literal_in_a_list_of_allowed_values_passes_on_a_store():
     for engine in ENGINES:
         found = [(r.focus, r.constraint.rsplit("#", 1)[-1]) for r in shacl_results(store, engine=engine)]
         assert found == [("https://example.org/d", "InConstraintComponent")], engine
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", CASES)
+def test_the_lines_the_shapes_do_not_read_change_no_result(case, engine):
+    """N-Triples text reaches the engine without the triples of predicates no shape reads: on
+    every fixture, valid and broken, it finds what it finds on the whole graph."""
+    for name in ("valid.ttl", "invalid.ttl"):
+        graph = _load(SHAPES_DIR / case / name)
+        text = graph.serialize(format="nt")
+        # the same (focus, path, constraint); a message may name a node by the graph's prefixes
+        found = [(r.focus, r.path, r.constraint) for r in shacl_results(text, engine=engine)]
+        whole = [(r.focus, r.path, r.constraint) for r in shacl_results(graph, engine=engine)]
+        assert found == whole, name
+        assert (name == "valid.ttl") == (found == [])
+
+
+SHAPES_HEAD = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+
+def test_the_predicates_the_shapes_read():
+    from idmgraph.validate import SHAPES_PATH, predicates_read_by
+
+    read = predicates_read_by(Graph().parse(SHAPES_PATH, format="turtle"))
+    assert {
+        "<http://xmlns.com/foaf/0.1/name>",  # a path
+        "<https://w3id.org/idmgraph/ontology#citation>",  # a predicate target
+        "<http://www.w3.org/2004/02/skos/core#hasTopConcept>",
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",  # class targets, sh:class
+        "<http://www.w3.org/2000/01/rdf-schema#subClassOf>",
+    } <= read
+    assert "<http://www.w3.org/2000/01/rdf-schema#label>" not in read
+
+    complex_path = Graph().parse(
+        data=SHAPES_HEAD
+        + """ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ( ex:a [ sh:inversePath ex:b ]
+        [ sh:alternativePath ( ex:c [ sh:zeroOrMorePath ex:d ] ) ] ) ; sh:minCount 1 ] ;
+        sh:property [ sh:path ex:e ; sh:lessThan ex:f ] .""",
+        format="turtle",
+    )
+    read = predicates_read_by(complex_path)
+    assert {f"<https://example.org/{p}>" for p in "abcdef"} <= read
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true ; sh:property [ sh:path ex:a ] .",
+        'ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "SELECT $this WHERE { }" ] .',
+        'ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { }" ] .',
+    ],
+)
+def test_shapes_that_may_read_any_triple_read_every_line(shape):
+    """sh:closed looks at every predicate of a node; SPARQL constraints and targets may read any
+    triple: with them the engine is given the whole text."""
+    from idmgraph.validate import lines_read_by, predicates_read_by
+
+    shapes = Graph().parse(data=SHAPES_HEAD + shape, format="turtle")
+    text = "<https://example.org/x> <https://example.org/unread> <https://example.org/y> .\n"
+    assert predicates_read_by(shapes) is None
+    assert lines_read_by(shapes, text) == text
+
+
+def test_a_closed_shape_still_sees_an_unread_predicate():
+    text = (
+        "<https://example.org/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://example.org/C> .\n"
+        "<https://example.org/x> <https://example.org/a> \"1\" .\n"
+        "<https://example.org/x> <https://example.org/stray> \"2\" .\n"
+    )
+    shapes = Graph().parse(
+        data=SHAPES_HEAD
+        + "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true ; sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) ; sh:property [ sh:path ex:a ] .",
+        format="turtle",
+    )
+    for engine in ENGINES:
+        found = [r.constraint.rsplit("#", 1)[-1] for r in shacl_results(text, shapes=shapes, engine=engine)]
+        assert found == ["ClosedConstraintComponent"], engine
