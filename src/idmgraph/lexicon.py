@@ -125,6 +125,8 @@ class Language:
         for table in ("words", "numbers", "keyed"):
             values = self.__dict__.get(table, {})
             if name in values:
+                # kept as the attribute it reads as: the next read finds it without this search
+                object.__setattr__(self, name, values[name])
                 return values[name]
         raise AttributeError(name)
 

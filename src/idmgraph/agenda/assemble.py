@@ -128,17 +128,42 @@ def forget_readings() -> None:
     fold.cache_clear()
 
 
+_WORD = re.compile(r"[a-z']+")
+
+
 def _detect_language(lines: list[Line], lex: Lexicon) -> str:
-    scores = dict.fromkeys(lex.languages, 0.0)
+    """The language whose words the first pages use most: a point for each distinct month,
+    weekday and one-word role label of a line, a twentieth for each of its stopwords."""
+    scores = dict.fromkeys(lex.languages, 0)  # in twentieths: exact
+    cues = _language_cues(lex)
     for line in lines[:400]:  # the first pages say it
-        words = re.findall(r"[a-z']+", fold(line.text))
-        wset = set(words)
-        for code, lang in lex.languages.items():
-            scores[code] += len(wset & set(lang.months)) + len(wset & set(lang.weekdays))
-            for phrases in lang.role_labels.values():
-                scores[code] += sum(1 for w in phrases if w in wset)
-            scores[code] += sum(1 for w in words if w in lang.stopwords) / 20
+        words = _WORD.findall(fold(line.text))
+        distinct = set(words)
+        for code, (points, stopwords) in cues.items():
+            scores[code] += 20 * sum(points.get(w, 0) for w in distinct)
+            scores[code] += sum(1 for w in words if w in stopwords)
     return max(sorted(scores), key=lambda c: scores[c])
+
+
+_CUES: dict[int, tuple[Lexicon, dict]] = {}
+
+
+def _language_cues(lex: Lexicon) -> dict[str, tuple[dict[str, int], frozenset[str]]]:
+    """Per language, the points a word of a line scores (a month, a weekday, each role label it
+    is) and its stopwords, made once for a lexicon."""
+    made = _CUES.get(id(lex))
+    if made is None or made[0] is not lex:
+        cues = {}
+        for code, lang in lex.languages.items():
+            points: dict[str, int] = {}
+            for word in [*set(lang.months), *set(lang.weekdays)]:
+                points[word] = points.get(word, 0) + 1
+            for phrases in lang.role_labels.values():
+                for phrase in phrases:
+                    points[phrase] = points.get(phrase, 0) + 1
+            cues[code] = (points, frozenset(lang.stopwords))
+        made = _CUES[id(lex)] = (lex, cues)
+    return made[1]
 
 
 class _Assembler:
