@@ -142,7 +142,14 @@ class GraphQuads:
 
     def add(self, triple: tuple[object, object, object]) -> None:
         s, p, o = triple
-        self.triples.add(f"{term(s)} {term(p)} {term(o)}")
+        # most terms are ours already (the vocabularies, nodes made once): no call for them
+        if type(s) is not Term:
+            s = term(s)
+        if type(p) is not Term:
+            p = term(p)
+        if type(o) is not Term:
+            o = term(o)
+        self.triples.add(f"{s} {p} {o}")
 
     def __contains__(self, triple: tuple[object, object, object]) -> bool:
         s, p, o = triple

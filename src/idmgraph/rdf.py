@@ -36,7 +36,7 @@ from .namespace import (
 )
 from .paths import bundled
 from .posts import highest_level, level_of
-from .quads import GraphQuads, Quads, Term, TermSpace, lit
+from .quads import GraphQuads, Quads, Term, TermSpace, lit, term
 from .regions import load_m49
 from .resolve import Resolution, ResolvedParticipation
 from .sources import Source
@@ -190,6 +190,7 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
     rules = {r.id: r for r in load_theme_rules()}
     derived = ds.graph(iris.DERIVED_GRAPH)
     by_session: dict[tuple[str, str], set[URIRef]] = {}
+    described_rules: set[str] = set()
     for a in assignments:
         node = iris.session(a.event_id, a.session_id) if a.session_id else iris.workshop(a.event_id)
         if a.how == "stated":
@@ -199,6 +200,8 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
         else:
             graph_iri = iris.inferred_themes_graph(a.rule or "")
             g = ds.graph(graph_iri)
+        if a.how == "inferred" and a.rule not in described_rules:  # a rule's provenance, once
+            described_rules.add(a.rule)
             rule, rule_iri = rules[a.rule], iris.theme_rule(a.rule or "")
             prov_graph.add((graph_iri, RDF.type, PROV.Entity))
             prov_graph.add((graph_iri, PROV.wasGeneratedBy, activity))
@@ -221,10 +224,11 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
             by_session.setdefault((a.event_id, a.session_id), set()).add(a.theme)
     # how each session and workshop reaches each theme: the one definition the queries read
     for link in theme_links(assignments, res.agendas):
-        workshop = iris.workshop(link.event_id)
-        node = iris.session(link.event_id, link.session_id) if link.session_id else workshop
-        theme = URIRef(link.theme)
-        ln = iris.theme_link(node, link)
+        workshop_iri = iris.workshop(link.event_id)
+        node_iri = iris.session(link.event_id, link.session_id) if link.session_id else workshop_iri
+        # each node in its N-Triples form once, for the triples that name it
+        workshop, node, theme = term(workshop_iri), term(node_iri), term(URIRef(link.theme))
+        ln = term(iris.theme_link(node_iri, link))
         # a session's link names it by idm:linkSession (a sub-property of idm:linkOf), a whole
         # meeting's by idm:linkOf: one triple less per link (a graph holds millions of links)
         derived.add((ln, IDM.linkSession if link.session_id else IDM.linkOf, node))
@@ -529,8 +533,9 @@ def _add_participation(
 ) -> None:
     """The participation (and contribution) in the source graph; the person, posts, holdings
     and organisations it names in the entities graph, once for all sources."""
-    doc = iris.source_document(p.source)
-    person = iris.person(p.person)
+    # each node in its N-Triples form once, for the dozen triples that name it
+    doc = term(iris.source_document(p.source))
+    person = term(iris.person(p.person))
     entry = p.entry
     canonical = res.persons[p.person].name
     ent.add((person, RDF.type, FOAF.Person))
@@ -547,8 +552,9 @@ def _add_participation(
             node = iris.organization(key)
             _org_common(ent, node, org)
             _label(ent, node, org.name, org.lang)
-    session = iris.session(p.event_id, p.session.id)
-    part = iris.participation(p.event_id, p.session.id, p.role, p.person)
+    session = term(iris.session(p.event_id, p.session.id))
+    part_iri = iris.participation(p.event_id, p.session.id, p.role, p.person)
+    part = term(part_iri)
     g.add((part, RDF.type, IDM.Participation))
     g.add((part, IDM.participant, person))
     g.add((part, IDM.session, session))
@@ -570,7 +576,7 @@ def _add_participation(
         g.add((part, IDM.onBehalfOf, iris.state(key) if kind == "state" else iris.organization(key)))
     for post_key, hkey in zip(p.posts, p.holdings):
         post = res.posts[post_key]
-        post_node, hold = iris.post(post_key), iris.holding(hkey)
+        post_node, hold = term(iris.post(post_key)), term(iris.holding(hkey))
         owner = (
             iris.organization(post.organization)
             if post.organization
@@ -592,8 +598,8 @@ def _add_participation(
         derived.add((person, ORG.holds, post_node))
         derived.add((part, IDM.capacityPost, post_node))
     if entry.contribution or entry.delivery or entry.talk_title or p.author:
-        c = iris.contribution(part)
-        author = iris.person(p.author) if p.author else person
+        c = term(iris.contribution(part_iri))
+        author = term(iris.person(p.author)) if p.author else person
         g.add((c, RDF.type, IDM.Contribution))
         if entry.contribution:
             g.add((c, IDM.contributionKind, CONTRIBUTION[entry.contribution]))

@@ -201,6 +201,7 @@ def assign_themes(
     removed = {
         (row["source"], row["session"], expand_curie(c)) for row in curation for c in row.get("remove") or []
     }
+    matched: dict[tuple[str, str], list[tuple[str, URIRef, str]]] = {}  # (scope, text) -> what rules find
     for agenda in agendas:
         ev = agenda.event.id
         for curie in stated.get(agenda.source, []):
@@ -213,15 +214,21 @@ def assign_themes(
             if s.kind != "break"
         ]
         for session_id, scope, text in targets:
-            folded = fold(text).replace("œ", "oe").replace("æ", "ae")  # main-d'œuvre as main-d'oeuvre
-            for rule in rules:
-                if scope not in rule.scope:
+            # titles recur ("Opening session", a series' panels): the rules read each text once
+            found = matched.get((scope, text))
+            if found is None:
+                folded = fold(text).replace("œ", "oe").replace("æ", "ae")  # main-d'œuvre as main-d'oeuvre
+                found = matched[scope, text] = [
+                    (rule.id, theme, evidence)
+                    for rule in rules
+                    if scope in rule.scope
+                    for theme, evidence in rule.themes_in(folded)
+                ]
+            for rule_id, theme, evidence in found:
+                if theme not in known or (agenda.source, session_id, theme) in removed:
                     continue
-                for theme, evidence in rule.themes_in(folded):
-                    if theme not in known or (agenda.source, session_id, theme) in removed:
-                        continue
-                    a = ThemeAssignment(agenda.source, ev, session_id, theme, "inferred", rule.id, evidence)
-                    out.setdefault(a, a)
+                a = ThemeAssignment(agenda.source, ev, session_id, theme, "inferred", rule_id, evidence)
+                out.setdefault(a, a)
         for row in curation:
             if row["source"] != agenda.source:
                 continue
