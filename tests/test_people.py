@@ -388,3 +388,34 @@ def test_military_ranks_are_titles():
     assert p.name == "Giorgos Papadakis" and p.honorific == "Admiral"
     (p,), _, _ = read("Coronel Ana Beltrán, Jefa, Policía Nacional, Colombia")
     assert p.name == "Ana Beltrán" and p.honorific == "Coronel"
+
+
+def test_separators_inside_parentheses_are_not_top_level():
+    """_top_level keeps a match only outside parentheses; held to the plain reading (the depth
+    before each character, a stray ')' never below zero) on many random texts."""
+    import random
+    import re
+
+    from idmgraph.agenda.people import _top_level
+
+    comma = re.compile(r",| and ")
+
+    def reference(text):
+        depth, depth_at = 0, []
+        for ch in text:
+            depth_at.append(depth)
+            depth = depth + 1 if ch == "(" else max(0, depth - 1) if ch == ")" else depth
+        return [m.span() for m in comma.finditer(text) if depth_at[m.start()] == 0]
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(rng.choice(["(", ")", ",", "a", " ", " and ", "Bo"]) for _ in range(rng.randint(0, 30)))
+        assert [m.span() for m in _top_level(text, comma)] == reference(text), text
+    assert [m.start() for m in _top_level("A (x, y), B) , C", comma)] == [8, 13]
+
+
+def test_typographic_quotes_and_dashes_become_ascii():
+    from idmgraph.text import normalise_quotes
+
+    assert normalise_quotes("l\u2019OIM \u2013 10h\u00a0`x`") == "l'OIM - 10h 'x'"
+    assert normalise_quotes("plain ASCII, untouched") == "plain ASCII, untouched"

@@ -31,6 +31,8 @@ def normalise_quotes(text: str) -> str:
     >>> normalise_quotes("l\u2019OIM \u2013 10h")
     "l'OIM - 10h"
     """
+    if text.isascii() and "`" not in text:  # every other character it replaces is beyond ASCII
+        return text
     return text.translate(_QUOTES)
 
 

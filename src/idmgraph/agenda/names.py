@@ -45,6 +45,29 @@ def _uncased(token: str) -> bool:
     return all(not c.isupper() and not c.islower() for c in letters)
 
 
+class _Folded:
+    """The folded forms of a list of tokens, each folded when first read (``folded[i : i + n]``)."""
+
+    __slots__ = ("_tokens", "_done")
+
+    def __init__(self, tokens: list[str]):
+        self._tokens, self._done = tokens, []
+
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+    def __getitem__(self, part: slice) -> list[str]:
+        done, tokens = self._done, self._tokens
+        stop = len(tokens) if part.stop is None else min(part.stop, len(tokens))
+        while len(done) < stop:
+            done.append(fold(tokens[len(done)]))
+        return done[part]
+
+
+_STUCK_PUNCTUATION = re.compile(r"(?<=[^\W\d_])([,;])(?=[^\W\d_])")
+_STUCK_PARENTHESIS = re.compile(r"\)(?=[^\W\d_])")
+
+
 def repair_spacing(text: str, honorifics: tuple[str, ...]) -> str:
     """Put back the spaces agendas lose: ``H.E.Mr.Paul`` -> ``H.E. Mr. Paul``, ``Roe,President`` ->
     ``Roe, President``, ``(UIP)Jane`` -> ``(UIP) Jane``.
@@ -53,10 +76,11 @@ def repair_spacing(text: str, honorifics: tuple[str, ...]) -> str:
     >>> repair_spacing("H.E.Mr. Paul Roe,President of the Council", load_lexicon().honorifics)
     'H.E. Mr. Paul Roe, President of the Council'
     """
-    text = re.sub(r"(?<=[^\W\d_])([,;])(?=[^\W\d_])", r"\1 ", text)
+    if "," in text or ";" in text:
+        text = _STUCK_PUNCTUATION.sub(r"\1 ", text)
     if not _STUCK.search(text):
         return text
-    text = re.sub(r"\)(?=[^\W\d_])", ") ", text)
+    text = _STUCK_PARENTHESIS.sub(") ", text)
     dotted = sorted((h for h in honorifics if h.endswith(".") and " " not in h), key=len, reverse=True)
 
     def split_token(m: re.Match) -> str:
@@ -139,7 +163,7 @@ class NameModel:
 
     def take_honorifics(self, tokens: list[str]) -> tuple[list[str], list[str]]:
         """(honorifics, rest) from the front of tokens; several may follow each other."""
-        folded = [fold(t) for t in tokens]
+        folded = _Folded(tokens)  # folded as far as the phrases reach, not the whole entry
         i = 0
         while i < len(tokens):
             n = self._match_at(folded, i, self._honorifics_by_n)

@@ -80,21 +80,23 @@ def split_fields(text: str, offset: int = 0) -> list[Span]:
     return out
 
 
+_PARENTHESIS = re.compile(r"[()]")
+_MARKER_PARTS = re.compile(r"[|/;]")
+
+
 def _top_level(text: str, pattern: re.Pattern) -> Iterator[re.Match]:
     """Matches of pattern outside parentheses."""
     if "(" not in text:
         yield from pattern.finditer(text)
         return
-    depth_at = []
-    depth = 0
-    for ch in text:
-        depth_at.append(depth)
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
+    # the depth before each match, from the parentheses before it (a stray ")" never goes below 0)
+    parens = [(m.start(), m.group()) for m in _PARENTHESIS.finditer(text)]
+    depth, seen = 0, 0
     for m in pattern.finditer(text):
-        if depth_at[m.start()] == 0:
+        while seen < len(parens) and parens[seen][0] < m.start():
+            depth = depth + 1 if parens[seen][1] == "(" else max(0, depth - 1)
+            seen += 1
+        if depth == 0:
             yield m
 
 
@@ -281,7 +283,7 @@ class PeopleReader:
         """What a parenthesis says if it only holds contribution, delivery or link words, else None.
 
         ``(Statement)``, ``(Keynote address | Video)``, ``(by video message)``, ``(Bio)``."""
-        parts = [p.strip() for p in re.split(r"[|/;]", inner) if p.strip()]
+        parts = [p.strip() for p in _MARKER_PARTS.split(inner) if p.strip()]
         if not parts:
             return None
         found = _Markers()

@@ -23,6 +23,7 @@ from .lines import Line
 from .names import NameModel
 
 _PLACE_WORD = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")  # Yaoundé, Bobo-Dioulasso
+_PLURAL_MARK = re.compile(r"\s*\((?:s|es|as|os|e|e?s)\)$")  # "Moderator(s)", "Orateur(s)"
 
 __all__ = ["Item", "Label", "Heading", "Classifier", "ROMAN"]
 
@@ -223,7 +224,7 @@ class Classifier:
         first = self._label_at(text, folded, 0)
         if first is None:
             # a label alone on its line: "Speakers", "Moderator(s):", "Opening remarks:"
-            bare = re.sub(r"\s*\((?:s|es|as|os|e|e?s)\)$", "", folded.rstrip(" :."))
+            bare = _PLURAL_MARK.sub("", folded.rstrip(" :."))
             found = self._label_table.get(bare)
             if found and (found[0] is not None or text.rstrip().endswith(":")):
                 return [Label(found[0], found[1], text.rstrip(" :"), "", False)]
