@@ -144,6 +144,7 @@ class NameModel:
         self._kinds: dict[str, str] = {}
         self._shapes: dict[tuple[str, bool], NameShape | None] = {}
         self._names: dict[tuple[tuple[str, ...], bool], bool] = {}
+        self._taken: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.org_words = frozenset(h for h in lex.org_heads if " " not in h)
 
     # ------------------------------------------------------------------ honorifics
@@ -162,7 +163,18 @@ class NameModel:
         return 0
 
     def take_honorifics(self, tokens: list[str]) -> tuple[list[str], list[str]]:
-        """(honorifics, rest) from the front of tokens; several may follow each other."""
+        """(honorifics, rest) from the front of tokens; several may follow each other.
+        (Kept: a reader tries the same words again at every place a name may start.)"""
+        key = tuple(tokens)
+        known = self._taken.get(key)
+        if known is None:
+            if len(self._taken) > 50_000:
+                self._taken.clear()
+            taken, rest = self._take_honorifics(tokens)
+            known = self._taken[key] = (tuple(taken), tuple(rest))
+        return list(known[0]), list(known[1])
+
+    def _take_honorifics(self, tokens: list[str]) -> tuple[list[str], list[str]]:
         folded = _Folded(tokens)  # folded as far as the phrases reach, not the whole entry
         i = 0
         while i < len(tokens):
