@@ -2,8 +2,8 @@
 
 Sections
 - build: ``idmgraph build`` of data/sources/ in a new process (target: under 5 s).
-- viz: the participation view of a synthetic graph of about 5,000 nodes, rendered and opened in
-  headless Chromium until drawn and still (target: under 10 s).
+- viz: the participation view of a synthetic graph of about 5,000 nodes, rendered (its layout
+  computed) and opened in headless Chromium until drawn and still (target: under 10 s in all).
 - synthetic graphs of about 10k, 100k and 1M triples from the seeded generator
   (``idmgraph.synthetic``): time to load the N-Quads into Oxigraph and peak memory (1M:
   under 10 s and 1.5 GB), then every research query, median of repeated runs, through

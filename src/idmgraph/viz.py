@@ -6,10 +6,11 @@ opens from disk with no request anywhere (its Content-Security-Policy forbids an
 and tooltip reaches the page as JSON data and is shown with textContent: a name containing
 ``<script>`` is displayed as text.
 
-Layout: vis-network's force layout with a fixed random seed, stabilised once, then frozen
-(physics off), so a view opens the same way every time and stays still at thousands of nodes;
-above 1,000 nodes a cheaper solver and fewer iterations keep the settling time near 8 s at
-5,000 nodes (the layout is then rougher; use Gephi on the GEXF export for publication plots).
+Layout: up to 1,000 nodes, vis-network's force layout with a fixed random seed, stabilised
+once, then frozen (physics off); above, positions computed in Python by a seeded force layout
+whose all-pairs repulsion runs on a grid (``idmgraph.network.layout``), which the page draws at
+once. Either way a view opens the same way every time and stays still (use Gephi on the GEXF
+export for publication plots).
 """
 
 from __future__ import annotations
@@ -105,6 +106,21 @@ def node_measure(g: nx.Graph, size_by: str) -> dict:
     return _eigenvector(g, "weight")
 
 
+# above this many nodes a view is laid out here (network.layout.force_layout), not by the browser
+LAID_OUT_FROM = 1000
+# layout units to the page's pixels: a typical edge about 60 px, beside nodes of 8-32 px
+_PIXELS_PER_UNIT = 3.0
+
+
+def _positions(g: nx.Graph, seed: int) -> list[tuple[float, float]]:
+    """The page positions of g's nodes, in the order the view lists them (sorted)."""
+    from .network.layout import force_layout
+
+    pos = force_layout(g, seed=seed)
+    scale = _PIXELS_PER_UNIT
+    return [(round(pos[n][0] * scale, 1), round(pos[n][1] * scale, 1)) for n in sorted(g.nodes)]
+
+
 def render_view(
     g: nx.Graph,
     title: str,
@@ -113,7 +129,10 @@ def render_view(
     seed: int = 42,
     physics: dict | None = None,
 ) -> str:
-    """A self-contained HTML page drawing g; nodes need ``type`` and ``label`` attributes."""
+    """A self-contained HTML page drawing g; nodes need ``type`` and ``label`` attributes.
+
+    ``physics``: vis-network's physics options, in place of the layout chosen by size (a large
+    view is then laid out by the browser)."""
     from jinja2 import Environment
     from markupsafe import Markup
     from pyvis.network import Network
@@ -177,16 +196,16 @@ def render_view(
         net.edges.append(
             {"from": str(u), "to": str(v), "value": float(d.get("weight", 1.0)), "color": "#bbbbbb"}
         )
-    big = g.number_of_nodes() > 1000
+    big = g.number_of_nodes() > LAID_OUT_FROM
+    if big and physics is None:
+        # the browser's own layout of a large view did not settle in time: 80 Barnes-Hut steps
+        # took 14.5 s at 4,746 nodes in headless Chromium and left a ring of nodes around a
+        # knot of edges; the positions are computed here instead (1.6 s) and the page draws them
+        for node, (x, y) in zip(net.nodes, _positions(g, seed)):
+            node["x"], node["y"] = x, y
     options = {
         "layout": {"randomSeed": seed, "improvedLayout": not big},
-        # measured on a 5,444-node view in headless Chromium: forceAtlas2 with 150 iterations
-        # took 13 s to settle, Barnes-Hut with 80 iterations about 8 s; small views take under 1 s
-        "physics": {
-            "solver": "barnesHut",
-            "stabilization": {"enabled": True, "iterations": 80, "updateInterval": 100},
-            "barnesHut": {"gravitationalConstant": -3000, "springLength": 90},
-        }
+        "physics": {"enabled": False}
         if big
         else {
             "solver": "forceAtlas2Based",
