@@ -55,16 +55,19 @@ def text_lines(text: str, first: int = 1, page: int | None = None) -> list[Line]
     for number, raw in enumerate(text.splitlines(), start=first):
         expanded = raw.replace("\t", "    ")
         indent = len(expanded) - len(expanded.lstrip())
-        line = clean(raw)
+        line = cleaned = clean(raw)
         if not line:
             continue
         level = None
-        m = _MD_HEADING.match(line)
+        m = _MD_HEADING.match(line) if line[0] == "#" else None
         if m:
             level, line = len(m.group(1)), m.group(2)
-        line = _MD_EMPHASIS.sub(r"\2", line)
-        bullet, line = split_bullet(line)
-        out.append(Line(number, clean(line), bullet=bullet, level=level, indent=indent, page=page))
+        if "**" in line or "__" in line:
+            line = _MD_EMPHASIS.sub(r"\2", line)
+        bullet, rest = split_bullet(line)
+        if rest is not cleaned:  # a heading, emphasis or bullet taken off: clean what is left
+            rest = clean(rest)
+        out.append(Line(number, rest, bullet=bullet, level=level, indent=indent, page=page))
     return out
 
 
