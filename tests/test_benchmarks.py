@@ -27,6 +27,16 @@ def test_the_build_benchmark_builds_rebuilds_and_compares(tmp_path):
     assert len(records) == 1  # one record for every ten agendas, the first included
 
 
+def test_the_build_benchmark_holds_the_issue_targets():
+    missed = _module("build").targets_missed
+    row = {"agendas": 400, "quads": 380_000, "build_s": 11.0, "build_peak_mb": 700}
+    assert missed({**row, "rebuild_one_changed_s": 1.5, "rebuild_same_bytes_as_clean": True}) == []
+    slow = missed({**row, "build_s": 13.0, "rebuild_one_changed_s": 8.0, "rebuild_same_bytes_as_clean": False})
+    assert len(slow) == 3
+    big = {"agendas": 1150, "quads": 1_026_917, "build_s": 61.0, "build_peak_mb": 1800}
+    assert missed({**big, "rebuild_one_changed_s": 30.0, "rebuild_same_bytes_as_clean": True}) != []
+
+
 def test_the_shacl_engines_benchmark_finds_the_same_violations(tmp_path, capsys):
     bench = _module("shacl_engines")
     out = tmp_path / "engines.json"
