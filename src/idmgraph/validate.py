@@ -215,39 +215,30 @@ def validate_union(union: ox.Store | str, engine: str | None = None) -> Validati
 
 class start_validation:  # noqa: N801 (it reads as the call it is: the validation, started)
     """The shapes and the checks, started on the union of the graphs (a store whose default
-    graph holds it, or its N-Triples text), each in a thread: Oxigraph (loading the union,
-    answering the checks) and the Rust shapes engine give the interpreter back while they work,
-    so the caller goes on meanwhile (the build writes its files). ``report()`` waits for both
-    and raises here what either raised. A store given must not change until then."""
+    graph holds it, or its N-Triples text): the shapes run in a thread (the Rust engine gives
+    the interpreter back while it works, and reads the text itself) while the checks, then the
+    caller, go on; ``report()`` waits for the shapes. The store must not change until then."""
 
     def __init__(self, union: ox.Store | str, engine: str | None = None):
         import threading
 
-        self._shapes: list[ShapeResult] = []
-        self._checks: dict[str, list[tuple]] = {}
-        self._errors: dict[str, BaseException] = {}
-        self._threads = [
-            threading.Thread(target=self._run, args=("shapes", union, engine), daemon=True),
-            threading.Thread(target=self._run, args=("checks", union, engine), daemon=True),
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._shapes, self._error = [], None
+        self._thread = threading.Thread(target=self._run_shapes, args=(union, engine), daemon=True)
+        self._thread.start()
+        if isinstance(union, str):
+            union = store_of(union)
+        self._checks = run_checks(union, union=False)
 
-    def _run(self, part: str, union: ox.Store | str, engine: str | None) -> None:
+    def _run_shapes(self, data: ox.Store | str, engine: str | None) -> None:
         try:
-            if part == "shapes":
-                self._shapes = shacl_results(union, engine=engine)
-            else:
-                self._checks = run_checks(store_of(union) if isinstance(union, str) else union, union=False)
+            self._shapes = shacl_results(data, engine=engine)
         except BaseException as exc:  # raised again in report(), in the caller's thread
-            self._errors[part] = exc
+            self._error = exc
 
     def report(self) -> ValidationReport:
-        for thread in self._threads:
-            thread.join()
-        for part in ("shapes", "checks"):
-            if part in self._errors:
-                raise self._errors[part]
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
         return ValidationReport(shapes=self._shapes, checks=self._checks)
 
 
