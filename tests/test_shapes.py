@@ -121,6 +121,9 @@ def test_the_lines_the_shapes_do_not_read_change_no_result(case, engine):
         found = [(r.focus, r.path, r.constraint) for r in shacl_results(text, engine=engine)]
         whole = [(r.focus, r.path, r.constraint) for r in shacl_results(graph, engine=engine)]
         assert found == whole, name
+        # the same from the statements a build holds (each without its closing " .")
+        statements = sorted(line.removesuffix(" .") for line in text.splitlines() if line)
+        assert [(r.focus, r.path, r.constraint) for r in shacl_results(statements, engine=engine)] == whole
         assert (name == "valid.ttl") == (found == [])
 
 

@@ -490,8 +490,9 @@ def run_build(
     step("validating (SHACL shapes, SPARQL checks)")
     # the shapes run in a thread while the checks, then the files, are made here; nothing is
     # written into out_dir before they are known to pass
-    union = ds.ntriples()  # the union of the graphs, sorted: what the shapes read, and idm.ttl
-    validation = start_validation(union)
+    statements = ds.union_statements()  # the union of the graphs, sorted
+    union = ds.ntriples(statements)  # what the checks read, and idm.ttl
+    validation = start_validation(union, statements=statements)
     counts = graph_counts(res)
     counts["triples"] = len(ds)
     misses = _check_expected(res, sources, out_dir)
@@ -503,7 +504,7 @@ def run_build(
         files["participations.csv"] = _csv_bytes(participation_rows(res), base)
         step("writing files (the SHACL shapes still running)", "writing")
     report = validation.report()
-    del validation, union
+    del validation, union, statements
     result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, counts, base=base)
     if misses:
         raise BuildFailed("expected counts not met:\n  " + "\n  ".join(misses), report)

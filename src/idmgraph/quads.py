@@ -25,7 +25,7 @@ from rdflib import BNode, Literal, URIRef
 
 from .store import store_of
 
-__all__ = ["Quads", "GraphQuads", "Term", "TermSpace", "lit", "iri", "term", "ascii_nt"]
+__all__ = ["Quads", "GraphQuads", "Term", "TermSpace", "lit", "iri", "term", "ascii_nt", "joined_statements"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 # what N-Triples does not allow raw in an IRI
@@ -174,6 +174,13 @@ class GraphQuads:
             self.triples.add(ascii_nt(f"{t.subject} {t.predicate} {t.object}"))
 
 
+def joined_statements(statements: list[str]) -> str:
+    """N-Triples text of statements without their closing " .": joined, not suffixed one by one,
+    in the same order (" ." sorts below anything that can follow a whole triple), without a
+    second string for each triple."""
+    return " .\n".join(statements) + " .\n" if statements else ""
+
+
 class Quads:
     """Named graphs and the default graph, each a set of triples."""
 
@@ -205,17 +212,19 @@ class Quads:
         lines.sort()
         return lines
 
-    def ntriples(self) -> str:
-        """The triples of every graph, each once (the union the shapes read), as N-Triples text
-        in the order of its sorted lines (the order idm.ttl is written in)."""
+    def union_statements(self) -> list[str]:
+        """The triples of every graph, each once, sorted: N-Triples statements without their
+        closing " ." (the strings the graphs hold, not copies)."""
         union = set(self.default_graph.triples)
         for g in self._graphs.values():
             union |= g.triples
-        if not union:
-            return ""
-        # joined, not suffixed line by line: the same order (" ." sorts below anything that can
-        # follow a whole triple), without a second string for each triple
-        return " .\n".join(sorted(union)) + " .\n"
+        return sorted(union)
+
+    def ntriples(self, statements: list[str] | None = None) -> str:
+        """The triples of every graph, each once (the union the shapes read), as N-Triples text
+        in the order of its sorted lines (the order idm.ttl is written in); ``statements``: the
+        ``union_statements()`` when the caller has them."""
+        return joined_statements(self.union_statements() if statements is None else statements)
 
     def __iter__(self) -> Iterator[ox.Quad]:
         return ox.parse("".join(self.nquads()), format=ox.RdfFormat.N_QUADS)
