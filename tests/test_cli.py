@@ -288,3 +288,22 @@ def test_the_build_tells_its_progress_stage_by_stage_with_counts(tmp_path):
     assert parsing[0] == (0, 3) and parsing[-1] == (3, 3)
     ended = [stage for stage, done, total in heard if (done, total) == (1, 1)]
     assert ended == ["reading", "resolving", "linking", "building", "validating", "writing"]
+
+
+def test_the_time_of_parsing_is_counted_as_parsing(tmp_path, monkeypatch):
+    """Parsing each of three agendas takes a third of a second more: the build's timings put it
+    under parsing, the first agenda's too (it used to fall under reading)."""
+    import time
+
+    import idmgraph.build as build
+
+    slow, parse = 0.3, build.parse_source
+
+    def slow_parse(source):
+        time.sleep(slow)
+        return parse(source)
+
+    monkeypatch.setattr(build, "parse_source", slow_parse)
+    result = build.run_build([SOURCES, AGENDAS], tmp_path / "b")
+    assert result.timings["parsing"] >= 3 * slow
+    assert result.timings["reading"] < slow

@@ -475,6 +475,9 @@ def run_build(
             cache.clear()
     agendas = []
     events: dict[str, list[tuple[Source, Agenda]]] = {}
+    # the clock of parsing starts before the first agenda comes back (a pool's first answer
+    # holds most of the work; it was counted as reading)
+    step(f"parsing {len(sources)} sources", "parsing", 0, len(sources))
     for src, agenda in _parse_sources(sources, cache):
         step(f"parsing {len(agendas) + 1}/{len(sources)}: {src.id}", "parsing", len(agendas), len(sources))
         _check_same_event(agenda, src, events.get(agenda.event.id, []))
