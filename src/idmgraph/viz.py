@@ -112,13 +112,12 @@ LAID_OUT_FROM = 1000
 _PIXELS_PER_UNIT = 3.0
 
 
-def _positions(g: nx.Graph, seed: int) -> list[tuple[float, float]]:
-    """The page positions of g's nodes, in the order the view lists them (sorted)."""
+def _positions(g: nx.Graph, seed: int) -> dict[object, dict[str, float]]:
+    """The page position (``x``, ``y`` in pixels) of each node of g."""
     from .network.layout import force_layout
 
-    pos = force_layout(g, seed=seed)
-    scale = _PIXELS_PER_UNIT
-    return [(round(pos[n][0] * scale, 1), round(pos[n][1] * scale, 1)) for n in sorted(g.nodes)]
+    pos, scale = force_layout(g, seed=seed), _PIXELS_PER_UNIT
+    return {n: {"x": round(x * scale, 1), "y": round(y * scale, 1)} for n, (x, y) in pos.items()}
 
 
 def render_view(
@@ -147,6 +146,11 @@ def render_view(
         "type": {}, "theme": {}, "state": {}, "series": {}, "year": {}, "event": {}
     }  # fmt: skip
     label = data.label if data else (lambda iri: iri)
+    big = g.number_of_nodes() > LAID_OUT_FROM
+    # the browser's own layout of a large view did not settle in time: 80 Barnes-Hut steps took
+    # 14.5 s at 4,746 nodes in headless Chromium and left a ring of nodes around a knot of
+    # edges; the positions are computed here instead (1.6 s) and the page draws them
+    positions = _positions(g, seed) if big and physics is None else {}
     # pyvis's add_node and add_edge look for duplicates by scanning lists (quadratic: minutes at
     # 5,000 nodes); the graph has no duplicates, so its lists are filled directly, same format.
     for n in sorted(g.nodes):
@@ -190,19 +194,13 @@ def render_view(
                 "series": series,
                 "years": years,
                 "tooltip": _tooltip(d, data),
+                **positions.get(n, {}),
             }
         )
     for u, v, d in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
         net.edges.append(
             {"from": str(u), "to": str(v), "value": float(d.get("weight", 1.0)), "color": "#bbbbbb"}
         )
-    big = g.number_of_nodes() > LAID_OUT_FROM
-    if big and physics is None:
-        # the browser's own layout of a large view did not settle in time: 80 Barnes-Hut steps
-        # took 14.5 s at 4,746 nodes in headless Chromium and left a ring of nodes around a
-        # knot of edges; the positions are computed here instead (1.6 s) and the page draws them
-        for node, (x, y) in zip(net.nodes, _positions(g, seed)):
-            node["x"], node["y"] = x, y
     options = {
         "layout": {"randomSeed": seed, "improvedLayout": not big},
         "physics": {"enabled": False}
