@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from ..curation import Correction
 from ..lexicon import Lexicon
@@ -145,25 +146,20 @@ def _detect_language(lines: list[Line], lex: Lexicon) -> str:
     return max(sorted(scores), key=lambda c: scores[c])
 
 
-_CUES: dict[int, tuple[Lexicon, dict]] = {}
-
-
+@lru_cache(maxsize=4)  # a lexicon compares by identity
 def _language_cues(lex: Lexicon) -> dict[str, tuple[dict[str, int], frozenset[str]]]:
     """Per language, the points a word of a line scores (a month, a weekday, each role label it
     is) and its stopwords, made once for a lexicon."""
-    made = _CUES.get(id(lex))
-    if made is None or made[0] is not lex:
-        cues = {}
-        for code, lang in lex.languages.items():
-            points: dict[str, int] = {}
-            for word in [*set(lang.months), *set(lang.weekdays)]:
-                points[word] = points.get(word, 0) + 1
-            for phrases in lang.role_labels.values():
-                for phrase in phrases:
-                    points[phrase] = points.get(phrase, 0) + 1
-            cues[code] = (points, frozenset(lang.stopwords))
-        made = _CUES[id(lex)] = (lex, cues)
-    return made[1]
+    cues = {}
+    for code, lang in lex.languages.items():
+        points: dict[str, int] = {}
+        for word in [*set(lang.months), *set(lang.weekdays)]:
+            points[word] = points.get(word, 0) + 1
+        for phrases in lang.role_labels.values():
+            for phrase in phrases:
+                points[phrase] = points.get(phrase, 0) + 1
+        cues[code] = (points, frozenset(lang.stopwords))
+    return cues
 
 
 class _Assembler:
