@@ -136,22 +136,15 @@ def _pool_of_two(monkeypatch, threads: int) -> list[str]:
     return made
 
 
-def test_a_pool_of_processes_parses_as_a_parse_in_order_does(corpus, monkeypatch):
+@pytest.mark.parametrize("threads, start", [(1, "fork"), (3, "forkserver")])
+def test_a_pool_of_processes_parses_as_a_parse_in_order_does(corpus, monkeypatch, threads, start):
+    """A process alone forks its workers; one that runs threads (a progress bar, a server, a
+    notebook) takes them from a clean fork server, reading the curation of the same project."""
     sources = find_sources([corpus])
     in_order = list(build_module._parse_many(sources))
-    pools = _pool_of_two(monkeypatch, threads=1)
+    pools = _pool_of_two(monkeypatch, threads=threads)
     assert list(build_module._parse_many(sources)) == in_order
-    assert pools == ["fork"]
-
-
-def test_a_process_that_runs_threads_parses_in_a_pool_of_a_fork_server(corpus, monkeypatch):
-    """A progress bar, a server or a notebook runs threads: the workers then come from a clean
-    fork server, and read the curation of the same project."""
-    sources = find_sources([corpus])
-    in_order = list(build_module._parse_many(sources))
-    pools = _pool_of_two(monkeypatch, threads=3)
-    assert list(build_module._parse_many(sources)) == in_order
-    assert pools == ["forkserver"]
+    assert pools == [start]
 
 
 def test_a_pool_raises_the_first_bad_source_with_its_file_and_line(corpus, monkeypatch):
