@@ -307,3 +307,24 @@ def test_the_time_of_parsing_is_counted_as_parsing(tmp_path, monkeypatch):
     result = build.run_build([SOURCES, AGENDAS], tmp_path / "b")
     assert result.timings["parsing"] >= 3 * slow
     assert result.timings["reading"] < slow
+
+
+def test_a_corpus_lists_its_latest_meetings_and_says_how_many_more():
+    """Past MEETINGS_LISTED meetings the build's table keeps the latest, by date, and says how
+    many earlier ones report.json lists."""
+    from rich.console import Console
+
+    from idmgraph.report import MEETINGS_LISTED, render_meetings
+    from idmgraph.synthetic import synthetic_agendas
+
+    agendas = synthetic_agendas(MEETINGS_LISTED + 5)
+    console = Console(record=True, width=200)
+    render_meetings(console, agendas)
+    text = console.export_text()
+    dates = sorted(a.event.start_date for a in agendas)
+    assert f"{len(agendas)} meetings, the latest {MEETINGS_LISTED}" in text
+    assert dates[-1] in text and dates[5] in text and dates[4] not in text
+    assert "... and 5 earlier meeting(s): report.json lists every source" in text
+    few = Console(record=True, width=200)
+    render_meetings(few, agendas[:4])
+    assert few.export_text().startswith("4 meetings ") and "earlier" not in few.export_text()

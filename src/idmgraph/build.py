@@ -33,7 +33,7 @@ from .paths import default_inputs, project_dir, set_project
 from .quads import Quads
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
-from .resolve import Resolution, resolve_agendas
+from .resolve import Resolution, ResolvedParticipation, resolve_agendas
 from .sources import Source, find_sources
 from .states import load_states
 from .text import spreadsheet_safe
@@ -152,10 +152,23 @@ def participation_rows(res: Resolution) -> list[dict[str, object]]:
     return rows
 
 
-def source_counts(res: Resolution, source: str) -> dict[str, int]:
-    """The counts a source.yml's ``expected`` block can state, for one source."""
+def participations_by_source(res: Resolution) -> dict[str, list[ResolvedParticipation]]:
+    """The participations of each source, in their order (for the per-source figures of a
+    build of many sources: one pass, not one per source)."""
+    out: dict[str, list[ResolvedParticipation]] = {a.source: [] for a in res.agendas}
+    for p in res.participations:
+        out.setdefault(p.source, []).append(p)
+    return out
+
+
+def source_counts(
+    res: Resolution, source: str, parts: list[ResolvedParticipation] | None = None
+) -> dict[str, int]:
+    """The counts a source.yml's ``expected`` block can state, for one source (``parts``: its
+    participations, when the caller has them)."""
     agenda = next(a for a in res.agendas if a.source == source)
-    parts = [p for p in res.participations if p.source == source]
+    if parts is None:
+        parts = [p for p in res.participations if p.source == source]
     states = {p.entry.state for p in parts if p.entry.state}
     orgs: set[str] = set()
     for p in parts:
@@ -177,9 +190,11 @@ def source_counts(res: Resolution, source: str) -> dict[str, int]:
     }
 
 
-def source_people(res: Resolution, source: str) -> list[str]:
+def source_people(
+    res: Resolution, source: str, parts: list[ResolvedParticipation] | None = None
+) -> list[str]:
     """The names of the people a source names, sorted (as the build report lists them)."""
-    keys = {p.person for p in res.participations if p.source == source}
+    keys = {p.person for p in (res.participations if parts is None else parts) if p.source == source}
     return sorted(res.persons[k].name for k in keys)
 
 
@@ -292,6 +307,8 @@ def _csv_bytes(rows: list[dict[str, object]], base: str = BASE) -> bytes:
 
 
 def _report_json(result: BuildResult) -> bytes:
+    res = result.resolution
+    by_source = participations_by_source(res)
     data = {
         "tool": f"idmgraph {__version__}",
         "iri_base": result.base,
@@ -301,9 +318,9 @@ def _report_json(result: BuildResult) -> bytes:
                 "path": os.path.relpath(s.path, project_dir())
                 if s.path.is_absolute() and project_dir() in s.path.parents
                 else str(s.path),
-                "counts": source_counts(result.resolution, s.id),
+                "counts": source_counts(res, s.id, by_source.get(s.id, [])),
                 "expected": s.expected,
-                "people": source_people(result.resolution, s.id),
+                "people": source_people(res, s.id, by_source.get(s.id, [])),
             }
             for s in result.sources
         ],

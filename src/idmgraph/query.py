@@ -107,6 +107,8 @@ def sort_joined(value, separator: str):
     """
     if not isinstance(value, str):
         return value
+    if separator not in value:  # one item (most rows)
+        return value or None
     items = sorted(item for item in value.split(separator) if item)
     return separator.join(items) if items else None
 
@@ -382,21 +384,42 @@ def _python(term):
     return term.value
 
 
+_PLAIN = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+
+
+def _column(terms: list) -> list:
+    """The Python values of a column of terms: a column of IRIs or of strings (most of them)
+    read at once, others term by term."""
+    if all(type(t) is not _LITERAL for t in terms):
+        return [None if t is None else t.value for t in terms]
+    if {t.datatype.value for t in terms if type(t) is _LITERAL} <= _PLAIN:
+        return [None if t is None else t.value for t in terms]
+    return [_python(t) for t in terms]
+
+
 # the XSD date types a column of datetimes is made from, and how it is written back as text
 _DATES = {_XSD + "date": "date", _XSD + "dateTime": "dateTime"}
 
 
-def _frame(columns: list[str], rows: list[tuple]):
+def _frame(columns: list[str], rows: list[tuple], hidden: set[str] = frozenset()):
     """A DataFrame of an answer with typed columns: numbers as numbers, booleans as booleans,
     and a column whose values are all ``xsd:date`` or all ``xsd:dateTime`` as pandas datetimes
-    (``frame.attrs["xsd"]`` says which, for writing them back as ISO 8601; see ``iso_frame``)."""
+    (``frame.attrs["xsd"]`` says which, for writing them back as ISO 8601; see ``iso_frame``).
+    The ``hidden`` columns are left out."""
     import pandas as pd  # imported here: the build does not need pandas
 
     # column by column: a large answer (10,000 rows) converts in a third of the time row by row takes
     data, kinds = {}, {}
+    shown = [c for c in columns if c not in hidden]
     for i, c in enumerate(columns):
+        if c in hidden:
+            continue
         terms = [row[i] for row in rows]
-        data[c] = [_python(t) for t in terms]
+        data[c] = _column(terms)
+        # a column of dates: its first value is one (most columns stop here), and so are all
+        first = next((t for t in terms if t is not None), None)
+        if type(first) is not _LITERAL or first.datatype.value not in _DATES:
+            continue
         types = {t.datatype.value if type(t) is _LITERAL else None for t in terms if t is not None}
         if len(types) == 1 and (kind := _DATES.get(types.pop())):
             try:
@@ -404,7 +427,7 @@ def _frame(columns: list[str], rows: list[tuple]):
                 kinds[c] = kind
             except (ValueError, TypeError):  # time zones mixed with none: the text stays
                 pass
-    frame = pd.DataFrame(data, columns=columns)
+    frame = pd.DataFrame(data, columns=shown)
     frame.attrs["xsd"] = kinds
     return frame
 
@@ -485,12 +508,12 @@ def run_query(
     store = store or open_store(build_dir or default_out())
     bindings = query_bindings(spec, params, store)
     columns, rows = select(store, spec.text, bindings)
-    frame = _frame(columns, rows)
+    hidden = {p.name for p in spec.params if p.kind in SETTING_KINDS} | {"reach"}
+    frame = _frame(columns, rows, hidden)
     for column, separator in spec.joined.items():
         if column in frame.columns:
             frame[column] = frame[column].map(lambda v, sep=separator: sort_joined(v, sep))
-    hidden = [p.name for p in spec.params if p.kind in SETTING_KINDS] + ["reach"]
-    return frame.drop(columns=[c for c in hidden if c in frame.columns])
+    return frame
 
 
 def _nesting(text: str) -> None:

@@ -103,16 +103,22 @@ def render_headline(console: Console, result: BuildResult) -> None:
 WARNINGS_SHOWN_PER_KIND = 20
 # past this many meetings the build lists them a line each (idmgraph ingest FILE shows one whole)
 MEETINGS_SHOWN_WHOLE = 3
+# past this many meetings the list keeps the latest (a terminal table of a corpus is not read,
+# and drawing one costs a second at 400 meetings); report.json lists every source
+MEETINGS_LISTED = 60
 SESSIONS_SHOWN_PER_THEME = 6
 
 
 def render_meetings(console: Console, agendas: list[Agenda]) -> None:
     """One line a meeting, in the order of their dates: series, title, sessions, people, source."""
-    table = Table(title=f"{len(agendas)} meetings", box=None, padding=(0, 1), title_justify="left")
+    shown = sorted(agendas, key=lambda a: (a.event.start_date or "", a.source))[-MEETINGS_LISTED:]
+    earlier = len(agendas) - len(shown)
+    title = f"{len(agendas)} meetings" + (f", the latest {len(shown)}" if earlier else "")
+    table = Table(title=title, box=None, padding=(0, 1), title_justify="left")
     for col in ("date", "series", "meeting", "sessions", "people", "source"):
         table.add_column(col, no_wrap=col != "meeting", overflow="ellipsis" if col == "meeting" else "fold")
     rows = []
-    for a in agendas:
+    for a in shown:
         people = {p.name for s in a.sessions for p in (*s.moderators, *s.speakers)}
         sessions = sum(1 for s in a.sessions if s.kind not in ("event", "break"))
         title = a.event.title if len(a.event.title) <= 70 else a.event.title[:69] + "…"
@@ -121,6 +127,8 @@ def render_meetings(console: Console, agendas: list[Agenda]) -> None:
     for row in sorted(rows):
         table.add_row(*(printable(v) for v in row))
     console.print(table)
+    if earlier:
+        console.print(_text(f"  ... and {earlier} earlier meeting(s): report.json lists every source"))
     console.print(_text("  idmgraph ingest FILE shows one meeting's sessions and people", style="dim"))
 
 
