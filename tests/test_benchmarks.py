@@ -69,3 +69,11 @@ def test_the_query_benchmark_writes_its_synthetic_graph(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name", ["ingest", "themes", "endpoint"])
 def test_the_other_benchmarks_import(name):
     assert callable(_module(name).main)
+
+
+def test_a_query_is_within_its_overhead_by_share_or_by_the_fixed_cost_of_a_frame():
+    ok = _module("run").within_overhead
+    assert ok({"ratio": 1.25, "median_s": 0.30, "direct_median_s": 0.24})
+    assert ok({"ratio": 1.34, "median_s": 0.0027, "direct_median_s": 0.0020})  # 0.7 ms over
+    assert not ok({"ratio": 1.40, "median_s": 0.35, "direct_median_s": 0.25})  # 100 ms over
+    assert not ok({"ratio": 2.0, "median_s": 0.012, "direct_median_s": 0.006})  # 6 ms over

@@ -69,6 +69,33 @@ def test_each_triple_once_per_graph_and_the_union_once():
     assert len(rdflib_copy.graph(URIRef("https://example.org/g2"))) == 1
 
 
+def test_the_lines_in_the_order_of_the_sorted_union_are_the_sorted_lines():
+    """nquads(statements) follows the sorted union instead of sorting again: the same lines in
+    the same order, where a triple is in several graphs (the default one among them) and where
+    one triple's text begins another's (a plain literal and the same text with a language or a
+    datatype, an IRI and a longer one)."""
+    ds = Quads()
+    s, longer = URIRef("https://example.org/s"), URIRef("https://example.org/s2")
+    objects = [
+        Literal("x"),
+        Literal("x", lang="en"),
+        Literal("x", datatype=XSD.token),
+        Literal("x y"),
+        Literal('x"'),
+        URIRef("https://example.org/o"),
+        URIRef("https://example.org/o/1"),
+    ]
+    graphs = [None, "https://example.org/g1", "https://example.org/g10", "https://example.org/g2"]
+    for i, obj in enumerate(objects):
+        for j, name in enumerate(graphs):
+            if (i + j) % 3:  # some triples in one graph, others in two or three
+                g = ds.default_graph if name is None else ds.graph(name)
+                g.add((s, RDFS.label, obj))
+                g.add((longer, RDFS.label, obj))
+    assert ds.nquads(ds.union_statements()) == ds.nquads()
+    assert ds.nquads() == sorted(str(q) + " .\n" for q in ds.store())
+
+
 def test_the_shapes_thread_hands_its_error_to_the_caller(monkeypatch):
     """A shapes engine that fails does not leave a build believing its graph valid."""
     import idmgraph.validate as validate

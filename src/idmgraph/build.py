@@ -275,15 +275,17 @@ def _rebase_quads(quads: list[ox.Quad], base: str) -> list[ox.Quad]:
     return out
 
 
-def _serialise(ds: Quads, base: str = BASE, union: str | None = None) -> tuple[bytes, bytes]:
+def _serialise(
+    ds: Quads, base: str = BASE, union: str | None = None, statements: list[str] | None = None
+) -> tuple[bytes, bytes]:
     """(TriG, Turtle) bytes of the dataset, deterministic: quads (and the Turtle's triples, each
     once) are written in the order of their sorted N-Quads lines. IRIs are minted under BASE and
-    moved to ``base`` here, after validation (a renaming). ``union``: the text of
-    ``ds.ntriples()``, when the caller has it."""
+    moved to ``base`` here, after validation (a renaming). ``union`` and ``statements``: the
+    text of ``ds.ntriples()`` and ``ds.union_statements()``, when the caller has them."""
     # "id:" and "graph:" are left out: their local names hold slashes, which Turtle escapes
     prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
     if base == BASE:
-        quads = ox.parse("".join(ds.nquads()), format=ox.RdfFormat.N_QUADS)
+        quads = ox.parse("".join(ds.nquads(statements)), format=ox.RdfFormat.N_QUADS)
         union_triples = ox.parse(union or ds.ntriples(), format=ox.RdfFormat.N_TRIPLES)
     else:
         quads = sorted(_rebase_quads(list(ds), base), key=str)
@@ -519,7 +521,7 @@ def run_build(
     files: dict[str, bytes] = {}
     if out_dir is not None and not misses:
         step("writing files")
-        trig, ttl = _serialise(ds, base, union)
+        trig, ttl = _serialise(ds, base, union, statements)
         files = {"idm.trig": trig, "idm.ttl": ttl}
         files["participations.csv"] = _csv_bytes(participation_rows(res), base)
         step("writing files (the SHACL shapes still running)", "writing")

@@ -202,14 +202,37 @@ class Quads:
     def __len__(self) -> int:
         return len(self.default_graph) + sum(len(g) for g in self._graphs.values())
 
-    def nquads(self) -> list[str]:
+    def nquads(self, statements: list[str] | None = None) -> list[str]:
         """Each quad as an N-Quads line (with its end of line), sorted: the order the files are
-        written in, so the same graph gives the same bytes."""
-        lines = [t + " .\n" for t in self.default_graph.triples]
+        written in, so the same graph gives the same bytes. ``statements``: the
+        ``union_statements()`` when the caller has them (the lines then follow their order,
+        without a second sort)."""
+        if statements is None:
+            lines = [t + " .\n" for t in self.default_graph.triples]
+            for g in self._graphs.values():
+                tail = f" {g.name} .\n"
+                lines.extend(t + tail for t in g.triples)
+            lines.sort()
+            return lines
+        # The sorted lines are the sorted triples, each with its graphs in order (the default
+        # graph's " .", then "<graph>" by name): where one triple's text begins another's, the
+        # longer goes on with "@", "^^" or a term, all above the " " its graph's part opens with.
+        tails: dict[str, str] = dict.fromkeys(self.default_graph.triples, " .\n")
+        several: dict[str, list[str]] = {}
         for g in self._graphs.values():
             tail = f" {g.name} .\n"
-            lines.extend(t + tail for t in g.triples)
-        lines.sort()
+            for t in tails.keys() & g.triples:  # a triple in graphs met before
+                several.setdefault(t, [tails[t]]).append(tail)
+            tails.update(dict.fromkeys(g.triples, tail))
+        if not several:
+            return [t + tails[t] for t in statements]
+        lines = []
+        for t in statements:
+            found = several.get(t)
+            if found is None:
+                lines.append(t + tails[t])
+            else:
+                lines.extend(t + tail for tail in sorted(found))
         return lines
 
     def union_statements(self) -> list[str]:
