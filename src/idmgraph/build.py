@@ -23,6 +23,7 @@ from .agenda import parse_source
 from .curation import load_corrections
 from .dataset import describe_dataset, file_distribution
 from .files import check_output_folder, write_folder_atomically
+from .last_build import LastBuild, changed_statements
 from .lexicon import load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
 from .ontology_docs import FILE_NAME as ONTOLOGY_DOCS
@@ -34,6 +35,7 @@ from .quads import Quads
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
 from .resolve import Resolution, ResolvedParticipation, resolve_agendas
+from .segments import Written, statement_cuts, trig_cuts, write_segmented
 from .sources import Source, find_sources
 from .states import load_states
 from .text import spreadsheet_safe
@@ -99,6 +101,11 @@ class BuildResult:
     # seconds each stage took (shown by the CLI; never written: the files stay byte-identical)
     timings: dict[str, float] = field(default_factory=dict)
     counts_cached: int = 0  # sources read from the parse cache, not parsed again
+    # what a rebuild took from the last good build of its output folder: whether the shapes
+    # validated the whole graph (False: only the nodes the change reached), and the segments of
+    # idm.trig and idm.ttl copied, of all their segments
+    validated_whole: bool = True
+    segments_kept: tuple[int, int] = (0, 0)
 
 
 def participation_rows(res: Resolution) -> list[dict[str, object]]:
@@ -276,23 +283,31 @@ def _rebase_quads(quads: list[ox.Quad], base: str) -> list[ox.Quad]:
 
 
 def _serialise(
-    ds: Quads, base: str = BASE, union: str | None = None, statements: list[str] | None = None
-) -> tuple[bytes, bytes]:
-    """(TriG, Turtle) bytes of the dataset, deterministic: quads (and the Turtle's triples, each
-    once) are written in the order of their sorted N-Quads lines. IRIs are minted under BASE and
-    moved to ``base`` here, after validation (a renaming). ``union`` and ``statements``: the
-    text of ``ds.ntriples()`` and ``ds.union_statements()``, when the caller has them."""
+    ds: Quads, base: str = BASE, statements: list[str] | None = None, previous: dict | None = None
+) -> tuple[Written, Written]:
+    """(TriG, Turtle) of the dataset, deterministic: quads (and the Turtle's triples, each once)
+    are written in the order of their sorted N-Quads lines. IRIs are minted under BASE and moved
+    to ``base`` here, after validation (a renaming). ``statements``: ``ds.union_statements()``
+    when the caller has them; ``previous``: the last good build's files by name, each as its
+    bytes and segment index (``idmgraph.segments``), whose unchanged segments are copied."""
     # "id:" and "graph:" are left out: their local names hold slashes, which Turtle escapes
     prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
+    previous = previous or {}
     if base == BASE:
-        quads = ox.parse("".join(ds.nquads(statements)), format=ox.RdfFormat.N_QUADS)
-        union_triples = ox.parse(union or ds.ntriples(), format=ox.RdfFormat.N_TRIPLES)
-    else:
-        quads = sorted(_rebase_quads(list(ds), base), key=str)
-        union_triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+        statements = ds.union_statements() if statements is None else statements
+        starts: list[int] = []
+        lines = ds.nquads(statements, starts)
+        cuts = statement_cuts(statements)
+        trig_at = trig_cuts(statements, lines, starts, cuts)
+        trig = write_segmented(lines, trig_at, ox.RdfFormat.TRIG, prefixes, previous.get("idm.trig"))
+        del lines, starts
+        ttl = write_segmented(statements, cuts, ox.RdfFormat.TURTLE, prefixes, previous.get("idm.ttl"))
+        return trig, ttl
+    quads = sorted(_rebase_quads(list(ds), base), key=str)
+    union_triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
     ttl = ox.serialize(union_triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    return trig, ttl
+    return Written(trig), Written(ttl)
 
 
 def _csv_bytes(rows: list[dict[str, object]], base: str = BASE) -> bytes:
@@ -510,24 +525,39 @@ def run_build(
     step("building RDF")
     ds = build_dataset(res, {s.id: s for s in sources}, themes)
     step("validating (SHACL shapes, SPARQL checks)")
-    # the shapes run in a thread while the checks, then the files, are made here; nothing is
-    # written into out_dir before they are known to pass
+    # the shapes (and, on a rebuild, the checks) run in a thread while the files are made here;
+    # nothing is written into out_dir before they are known to pass
     statements = ds.union_statements()  # the union of the graphs, sorted
-    union = ds.ntriples(statements)  # what the checks read, and idm.ttl
-    validation = start_validation(union, statements=statements)
+    union = ds.ntriples(statements)  # what the checks read
+    # a rebuild of an output folder: the shapes validate only the nodes that what changed since
+    # its last good build can reach (the checks still read the whole graph), and the segments
+    # of its files that did not change are copied (idmgraph.last_build, idmgraph.segments)
+    last = LastBuild(cache_folder(out_dir)) if out_dir is not None else None
+    kept = last.statements() if last is not None and not clean else None
+    changed = changed_statements(kept, statements) if kept is not None else None
+    del kept
+    validation = start_validation(union, statements=statements, changed=changed)
     counts = graph_counts(res)
     counts["triples"] = len(ds)
     misses = _check_expected(res, sources, out_dir)
     files: dict[str, bytes] = {}
     if out_dir is not None and not misses:
         step("writing files")
-        trig, ttl = _serialise(ds, base, union, statements)
-        files = {"idm.trig": trig, "idm.ttl": ttl}
+        trig, ttl = _serialise(ds, base, statements, last.previous_files(out_dir))
+        files = {"idm.trig": trig.data, "idm.ttl": ttl.data}
+        last.segments = {"idm.trig": trig.index(), "idm.ttl": ttl.index()}
+        segments_kept = (trig.reused + ttl.reused, len(trig.segments) + len(ttl.segments))
         files["participations.csv"] = _csv_bytes(participation_rows(res), base)
         step("writing files (the SHACL shapes still running)", "writing")
     report = validation.report()
+    validated_whole = validation.whole
+    if last is not None and report.conforms and not misses:
+        last.prepare(union)  # put in place with the files
     del validation, union, statements
     result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, counts, base=base)
+    result.validated_whole = validated_whole
+    if files:
+        result.segments_kept = segments_kept
     if misses:
         raise BuildFailed("expected counts not met:\n  " + "\n  ".join(misses), report)
     if not report.conforms:
@@ -541,7 +571,11 @@ def run_build(
         if docs is not None:
             files[ONTOLOGY_DOCS] = docs
         files["dataset.ttl"] = _dataset_description(files, sources, base)
-        result.files = write_folder_atomically(out_dir, files)
+        try:
+            result.files = write_folder_atomically(out_dir, files)
+            last.commit(result.files)
+        finally:
+            last.discard()  # nothing left behind by a build that did not write its files
         if cache is not None:
             cache.prune()  # the entries of sources gone or changed
     if cache is not None:

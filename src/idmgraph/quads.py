@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
+from itertools import accumulate
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -202,11 +203,11 @@ class Quads:
     def __len__(self) -> int:
         return len(self.default_graph) + sum(len(g) for g in self._graphs.values())
 
-    def nquads(self, statements: list[str] | None = None) -> list[str]:
+    def nquads(self, statements: list[str] | None = None, starts: list[int] | None = None) -> list[str]:
         """Each quad as an N-Quads line (with its end of line), sorted: the order the files are
         written in, so the same graph gives the same bytes. ``statements``: the
         ``union_statements()`` when the caller has them (the lines then follow their order,
-        without a second sort)."""
+        without a second sort); ``starts`` (with them) hears the index of each one's first line."""
         if statements is None:
             lines = [t + " .\n" for t in self.default_graph.triples]
             for g in self._graphs.values():
@@ -221,19 +222,19 @@ class Quads:
         several: dict[str, list[str]] = {}
         for g in self._graphs.values():
             tail = f" {g.name} .\n"
-            for t in tails.keys() & g.triples:  # a triple in graphs met before
+            for t in [t for t in g.triples if t in tails]:  # a triple in graphs met before
                 several.setdefault(t, [tails[t]]).append(tail)
             tails.update(dict.fromkeys(g.triples, tail))
         if not several:
+            if starts is not None:
+                starts.extend(range(len(statements)))
             return [t + tails[t] for t in statements]
-        lines = []
-        for t in statements:
-            found = several.get(t)
-            if found is None:
-                lines.append(t + tails[t])
-            else:
-                lines.extend(t + tail for tail in sorted(found))
-        return lines
+        for found in several.values():
+            found.sort()
+        if starts is not None:
+            counts = (len(several[t]) if t in several else 1 for t in statements[:-1])
+            starts.extend(accumulate(counts, initial=0))
+        return [t + tail for t in statements for tail in (several[t] if t in several else (tails[t],))]
 
     def union_statements(self) -> list[str]:
         """The triples of every graph, each once, sorted: N-Triples statements without their

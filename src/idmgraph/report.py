@@ -96,7 +96,12 @@ def render_headline(console: Console, result: BuildResult) -> None:
     if result.timings:
         spent = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.timings.items())
         cached = result.counts_cached
-        kept = f" ({cached} of {len(result.sources)} sources read from the parse cache)" if cached else ""
+        kept = [f"{cached} of {len(result.sources)} sources read from the parse cache"] if cached else []
+        if not result.validated_whole:
+            kept.append("shapes validated on what changed")
+        if result.segments_kept[0]:
+            kept.append(f"{result.segments_kept[0]} of {result.segments_kept[1]} file segments kept")
+        kept = f" ({'; '.join(kept)})" if kept else ""
         console.print(_text(f"took {sum(result.timings.values()):.1f} s{kept}: {spent}", style="dim"))
 
 

@@ -21,6 +21,9 @@ __all__ = [
     "start_validation",
     "run_checks",
     "shacl_results",
+    "shacl_results_of_change",
+    "nodes_to_revalidate",
+    "shape_reach",
     "predicates_read_by",
     "SHAPES_PATH",
     "CHECKS_DIR",
@@ -58,7 +61,9 @@ class ValidationReport:
         return out
 
 
-def shacl_results(data, shapes: Graph | None = None, engine: str | None = None) -> list[ShapeResult]:
+def shacl_results(
+    data, shapes: Graph | None = None, engine: str | None = None, focus: list[str] | None = None
+) -> list[ShapeResult]:
     """Violations of the shapes on a data graph (an rdflib Graph, a pyoxigraph Store whose
     default graph holds the data, N-Triples text, or a list of N-Triples statements without
     their closing " ." as ``Quads.union_statements`` gives), sorted (focus, path, constraint).
@@ -66,7 +71,8 @@ def shacl_results(data, shapes: Graph | None = None, engine: str | None = None) 
     ``engine``: "turbo" (pyshacl-turbo, a Rust SHACL engine with pySHACL's API: about three times
     faster on a build of 356k triples, and it reads a pyoxigraph store without copying it into
     rdflib) or "pyshacl" (the reference, kept in the tests: both find the same violations on every
-    shape fixture). The default is turbo where it is installed."""
+    shape fixture). The default is turbo where it is installed. ``focus``: the IRIs of the only
+    nodes to validate (each against the shapes that target it)."""
     engine = engine or ("turbo" if _has_turbo() else "pyshacl")
     shapes = shapes or Graph().parse(SHAPES_PATH, format="turtle")
     if isinstance(data, (str, list)):  # N-Triples: the engine reads only the lines the shapes can see
@@ -83,7 +89,12 @@ def shacl_results(data, shapes: Graph | None = None, engine: str | None = None) 
         # the shapes in the same kind of store as the data: pyshacl-turbo 0.6.5 compares an rdflib
         # simple literal of sh:in ("agenda") unequal to the same xsd:string literal of a store
         shapes = _store_of(shapes)
-    _, results, _ = validator.validate(data, shacl_graph=shapes, inference="none", allow_warnings=False)
+    focus_nodes = None if focus is None else [URIRef(node) for node in focus]
+    if focus_nodes == []:
+        return []  # nothing to validate (an engine given no focus node validates every node)
+    _, results, _ = validator.validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=False, focus_nodes=focus_nodes
+    )
     out = set()
     # top-level results only: sh:node failures also carry nested sh:detail results
     for r in results.objects(None, SH.result):
@@ -142,6 +153,133 @@ def predicates_read_by(shapes: Graph) -> frozenset[str] | None:
             else:  # a complex path (sequence, inverse, alternative, ...): every IRI in it
                 read.update(n for n in shapes.transitiveClosure(_nodes_in, value) if isinstance(n, URIRef))
     return frozenset(f"<{p}>" for p in read)
+
+
+_VALUE_SHAPES = (SH.node, SH["or"], SH["and"], SH["not"], SH.xone, SH.qualifiedValueShape)
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def shape_reach(shapes: Graph) -> int | None:
+    """How far from a focus node the shapes read: 1 when they read only the node's own triples
+    (its types, the values of its paths), one more for each step to a value's triples (sh:class
+    reads a value's types, sh:node a value's own properties). None when a shape refers back to
+    itself or a path is more than one predicate: then any node may depend on any other."""
+    if predicates_read_by(shapes) is None:
+        return None
+
+    def members(node) -> list:
+        """The shapes a constraint names: one (sh:node), or a list (sh:or, sh:and, sh:xone)."""
+        if (node, RDF.first, None) in shapes or node == RDF.nil:
+            return list(shapes.items(node))
+        return [node]
+
+    def reach(shape, seen: frozenset) -> int | None:
+        """Steps a shape reads from the node it is applied to (1: that node's own triples)."""
+        if shape in seen:
+            return None
+        seen = seen | {shape}
+        steps = 1
+        path = shapes.value(shape, SH.path)
+        if path is not None and not isinstance(path, URIRef):
+            return None  # a sequence, inverse or repeated path
+        values = 1 if path is not None else 0  # a property shape's constraints apply one step on
+        if path is not None and (shape, SH["class"], None) in shapes:
+            steps = max(steps, values + 1)  # the types of the values
+        # a property shape applies to the same node; sh:node, sh:or, ... to the values (of a
+        # property shape) or to the node itself (of a node shape)
+        nested = [(0, inner) for inner in shapes.objects(shape, SH.property)]
+        nested += [(values, m) for p in _VALUE_SHAPES for o in shapes.objects(shape, p) for m in members(o)]
+        for offset, inner in nested:
+            found = reach(inner, seen)
+            if found is None:
+                return None
+            steps = max(steps, offset + found)
+        return steps
+
+    top = {s for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, kind)}
+    top |= {s for target in _TARGETS for s in shapes.subjects(target, None)}
+    deepest = 1
+    for shape in top:
+        found = reach(shape, frozenset())
+        if found is None:
+            return None
+        deepest = max(deepest, found)
+    return deepest
+
+
+def _iri_of(term_text: str) -> str | None:
+    """The IRI of an N-Triples term, None for a literal or a blank node."""
+    return term_text[1:-1] if term_text.startswith("<") else None
+
+
+def nodes_to_revalidate(store: ox.Store, changed: list[str], shapes: Graph) -> set[str] | None:
+    """The nodes whose results under the shapes may differ between two graphs that differ by
+    the ``changed`` statements (N-Triples without the closing " ."), read in the new graph (a
+    store whose default graph holds it); every other node's results are those of the old graph.
+    None when that cannot be bounded (a change to the class hierarchy, a blank node, shapes that
+    may read any triple): then everything is validated again.
+
+    A node depends on the triples of the nodes within ``shape_reach - 1`` steps of it along the
+    predicates the shapes read; a target by the objects of a predicate (sh:targetObjectsOf) also
+    on the triples that point to it."""
+    read, reach = predicates_read_by(shapes), shape_reach(shapes)
+    if read is None or reach is None:
+        return None
+    by_objects = {f"<{o}>" for o in shapes.objects(None, SH.targetObjectsOf)}
+    subclass = f"<{RDFS.subClassOf}>"
+    seeds: set[str] = set()
+    for statement in changed:
+        s, p, o = statement.split(" ", 2)
+        if p not in read:
+            continue  # the shapes cannot see it
+        if p == subclass or s.startswith("_:") or o.startswith("_:"):
+            return None
+        seeds.add(s[1:-1])
+        if p in by_objects and (node := _iri_of(o)) is not None:
+            seeds.add(node)
+    predicates = {ox.NamedNode(p[1:-1]) for p in read}
+    found, frontier = set(seeds), seeds
+    for _ in range(reach - 1):  # the nodes that reach a changed one in a step more
+        step = set()
+        for node in frontier:
+            for q in store.quads_for_pattern(None, None, ox.NamedNode(node), ox.DefaultGraph()):
+                if q.predicate in predicates:
+                    if not isinstance(q.subject, ox.NamedNode):
+                        return None
+                    step.add(q.subject.value)
+        frontier = step - found
+        found |= frontier
+    return found
+
+
+def shacl_results_of_change(
+    store: ox.Store, changed: list[str], shapes: Graph | None = None, engine: str | None = None
+) -> list[ShapeResult] | None:
+    """The violations of the shapes in a graph (a store whose default graph holds it) that
+    differs by the ``changed`` statements from a graph that had none, found by validating only
+    the nodes the change can reach (``nodes_to_revalidate``) on the triples they can read;
+    None when the change cannot be bounded (then validate the whole graph)."""
+    shapes = shapes or Graph().parse(SHAPES_PATH, format="turtle")
+    focus = nodes_to_revalidate(store, changed, shapes)
+    if focus is None:
+        return None
+    read, reach = predicates_read_by(shapes), shape_reach(shapes)
+    predicates = {ox.NamedNode(p[1:-1]) for p in read}
+    lines: set[str] = set()
+    seen, frontier = set(), {ox.NamedNode(n) for n in focus}
+    for _ in range(reach):  # the triples of the nodes within reach of a focus node
+        step = set()
+        for node in frontier:
+            for q in store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+                if q.predicate in predicates:
+                    lines.add(f"{q.subject} {q.predicate} {q.object}")
+                    if not isinstance(q.object, ox.Literal):
+                        step.add(q.object)
+        seen |= frontier
+        frontier = step - seen
+    for q in store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None, ox.DefaultGraph()):
+        lines.add(f"{q.subject} {q.predicate} {q.object}")
+    return shacl_results(sorted(lines), shapes, engine, focus=sorted(focus))
 
 
 def _nodes_in(node, shapes: Graph):
@@ -223,22 +361,53 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
     the interpreter back while it works, and reads the text itself) while the checks, then the
     caller, go on; ``report()`` waits for the shapes. The store must not change until then."""
 
-    def __init__(self, union: ox.Store | str, engine: str | None = None, statements: list[str] | None = None):
+    def __init__(
+        self,
+        union: ox.Store | str,
+        engine: str | None = None,
+        statements: list[str] | None = None,
+        changed: list[str] | None = None,
+    ):
         import threading
 
         # the shapes read the union's statements where the caller has them (no second copy)
         shapes_data = union if statements is None else statements
-        self._shapes, self._error = [], None
-        self._thread = threading.Thread(target=self._run_shapes, args=(shapes_data, engine), daemon=True)
-        self._thread.start()
-        if isinstance(union, str):
-            union = store_of(union)
-        self._checks = run_checks(union, union=False)
+        self._shapes, self._checks, self._error = [], {}, None
+        self.whole = changed is None  # False: only the nodes a change can reach were validated
+        if changed is None:
+            # the shapes in a thread (the Rust engine reads the text and gives the interpreter
+            # back), the checks here
+            self._thread = threading.Thread(target=self._run_shapes, args=(shapes_data, engine), daemon=True)
+            self._thread.start()
+            self._checks = run_checks(union if isinstance(union, ox.Store) else store_of(union), union=False)
+        else:
+            # a graph that differs by ``changed`` from one that passed: the store, the shapes of
+            # the nodes the change reaches (looked up in the store) and the checks, all in a
+            # thread, while the caller goes on (loading and querying the store give the
+            # interpreter back)
+            self._thread = threading.Thread(
+                target=self._run_change, args=(union, shapes_data, engine, changed), daemon=True
+            )
+            self._thread.start()
 
     def _run_shapes(self, data: ox.Store | str | list[str], engine: str | None) -> None:
         try:
             self._shapes = shacl_results(data, engine=engine)
         except BaseException as exc:  # raised again in report(), in the caller's thread
+            self._error = exc
+
+    def _run_change(
+        self, union: ox.Store | str, data: ox.Store | str | list[str], engine: str | None, changed: list[str]
+    ) -> None:
+        try:
+            store = union if isinstance(union, ox.Store) else store_of(union)
+            found = shacl_results_of_change(store, changed, engine=engine)
+            if found is None:
+                self.whole = True
+                found = shacl_results(data, engine=engine)
+            self._shapes = found
+            self._checks = run_checks(store, union=False)
+        except BaseException as exc:
             self._error = exc
 
     def report(self) -> ValidationReport:

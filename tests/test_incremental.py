@@ -1,0 +1,233 @@
+"""A rebuild from the last good build of its output folder (issue 14): the shapes validate only
+the nodes a change can reach, and idm.trig and idm.ttl are written by segments, the unchanged
+ones copied. Either way the build finds what a whole validation finds and writes the bytes a
+clean build writes."""
+
+import random
+import shutil
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from conftest import LAYOUTS
+from idmgraph import segments
+from idmgraph.build import BASE, _serialise, run_build
+from idmgraph.last_build import LastBuild, changed_statements
+from idmgraph.parse_cache import cache_folder
+from idmgraph.quads import joined_statements
+from idmgraph.store import store_of
+from idmgraph.validate import (
+    SHAPES_PATH,
+    nodes_to_revalidate,
+    predicates_read_by,
+    shacl_results,
+    shacl_results_of_change,
+    shape_reach,
+)
+
+FILES = ("idm.trig", "idm.ttl", "participations.csv", "report.json", "dataset.ttl")
+SHAPES = Graph().parse(SHAPES_PATH, format="turtle")
+NOTHING = "<https://example.org/nothing>"
+
+
+def _mutations(statements: list[str], seed: int = 14) -> list[tuple[str, list[str]]]:
+    """Changes of one statement that break a graph that passed: for each predicate the shapes
+    read, statements taken away (a name, a type a sh:class looks up, a required link) and
+    statements added (a second value, a value of the wrong kind, an untyped node)."""
+    rng = random.Random(seed)
+    by_predicate: dict[str, list[str]] = {}
+    for t in statements:
+        by_predicate.setdefault(t.split(" ", 2)[1], []).append(t)
+    out = []
+    for predicate in sorted(predicates_read_by(SHAPES) & set(by_predicate)):
+        for t in rng.sample(by_predicate[predicate], min(2, len(by_predicate[predicate]))):
+            out.append((f"without {t}", [x for x in statements if x != t]))
+            s, p, o = t.split(" ", 2)
+            added = f"{s} {p} {NOTHING if o.startswith('<') else chr(34) + 'x' + chr(34)}"
+            out.append((f"with {added}", sorted({*statements, added})))
+    return out
+
+
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_the_shapes_of_a_change_find_what_the_whole_graph_gives(build_2017, engine):
+    """Every mutation of the 2017 graph: validating the nodes the change reaches finds exactly
+    the violations a validation of the whole changed graph finds, and it finds some."""
+    before = build_2017.dataset.union_statements()
+    assert shacl_results(before, engine=engine) == []
+    mutations = _mutations(before)
+    assert len(mutations) > 60
+    broken = 0
+    for what, after in mutations[:: 2 if engine == "turbo" else 8]:  # pySHACL is slow: fewer
+        changed = changed_statements(before, after)
+        assert changed is not None and len(changed) == 1, what
+        whole = shacl_results(after, engine=engine)
+        part = shacl_results_of_change(store_of(joined_statements(after)), changed, engine=engine)
+        if part is None:  # the class hierarchy changed: the build validates the whole graph
+            assert "#subClassOf>" in changed[0], what
+            continue
+        assert part == whole, what
+        broken += bool(whole)
+    assert broken > (10 if engine == "turbo" else 3)
+
+
+def test_a_type_taken_away_revalidates_the_nodes_that_point_to_it(build_2017):
+    """A participation that loses its type: the contribution that points to it (sh:class) is
+    validated again, and fails; the people and sessions it points to are not validated."""
+    before = build_2017.dataset.union_statements()
+    part_type = next(
+        t
+        for t in before
+        if t.endswith(
+            "> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            "<https://w3id.org/idmgraph/ontology#Participation>"
+        )
+        and t.startswith("<https://w3id.org/idmgraph/id/participation/")
+        and any(x.endswith(" " + t.split(" ")[0]) and "#viaParticipation>" in x for x in before)
+    )
+    part = part_type.split(" ")[0]
+    after = [t for t in before if t != part_type]
+    store = store_of(joined_statements(after))
+    nodes = nodes_to_revalidate(store, [part_type], SHAPES)
+    contributions = {
+        x.split(" ")[0][1:-1] for x in after if "#viaParticipation>" in x and x.endswith(" " + part)
+    }
+    assert contributions and contributions | {part[1:-1]} == nodes
+    found = shacl_results_of_change(store, [part_type])
+    assert {r.focus for r in found} == contributions
+    assert all(r.constraint.endswith("ClassConstraintComponent") for r in found)
+
+
+def test_what_cannot_be_bounded_is_validated_whole(build_2017):
+    before = build_2017.dataset.union_statements()
+    store = store_of(joined_statements(before))
+    subclass = (
+        "<https://example.org/A> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <https://example.org/B>"
+    )
+    assert nodes_to_revalidate(store, [subclass], SHAPES) is None
+    assert shacl_results_of_change(store, ['_:b <http://xmlns.com/foaf/0.1/name> "x"']) is None
+    recursive = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:node ex:S ] .",
+        format="turtle",
+    )
+    assert shape_reach(recursive) is None and shape_reach(SHAPES) == 2
+    unrelated = '<https://example.org/x> <https://example.org/unread> "y"'
+    assert nodes_to_revalidate(store, [unrelated], SHAPES) == set()
+    assert changed_statements(before, before[: len(before) // 2]) is None  # half the graph: whole
+
+
+@pytest.mark.parametrize("cut_every", [2, 7])
+def test_segments_join_into_the_bytes_of_one_serialisation(build_all, monkeypatch, cut_every):
+    """Cut before one subject in 2 (or 7), the segments of idm.trig and idm.ttl, each
+    serialised alone, join into the bytes Oxigraph writes for the whole graph at once."""
+    from idmgraph.namespace import PREFIXES
+
+    monkeypatch.setattr(segments, "CUT_EVERY", cut_every)
+    ds = build_all.dataset
+    trig, ttl = _serialise(ds, BASE)
+    assert len(trig.segments) > 40 and len(ttl.segments) > 100
+    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
+    whole_trig = ox.serialize(
+        ox.parse("".join(ds.nquads()), format=ox.RdfFormat.N_QUADS),
+        format=ox.RdfFormat.TRIG,
+        prefixes=prefixes,
+    )
+    whole_ttl = ox.serialize(
+        ox.parse(ds.ntriples(), format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes
+    )
+    assert trig.data == whole_trig and ttl.data == whole_ttl
+    # the next file copies every segment that did not change
+    again_trig, again_ttl = _serialise(
+        ds, BASE, previous={"idm.trig": (trig.data, trig.index()), "idm.ttl": (ttl.data, ttl.index())}
+    )
+    assert again_trig.data == whole_trig and again_trig.reused == len(trig.segments)
+    assert again_ttl.data == whole_ttl and again_ttl.reused == len(ttl.segments)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for path in sorted(LAYOUTS.glob("*-en.txt"))[:6]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def _same_as_clean(corpus, out, tmp_path):
+    clean = run_build([corpus], tmp_path / "clean", clean=True)
+    assert clean.validated_whole and clean.segments_kept[0] == 0
+    for name in FILES:
+        assert (out / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
+
+
+def test_a_rebuild_after_a_person_is_added_and_one_renamed_writes_what_a_clean_build_writes(corpus, tmp_path):
+    out = tmp_path / "out"
+    first = run_build([corpus], out)
+    assert first.validated_whole and first.report.conforms
+    path = sorted(corpus.glob("*.txt"))[1]
+    text = path.read_text(encoding="utf-8")
+    person = next(p for a in [first.agendas[1]] for s in a.sessions for p in s.speakers)
+    assert person.name in text
+    path.write_text(text.replace(person.name, "Zora Quillfeather"), encoding="utf-8")
+    second = run_build([corpus], out)
+    assert not second.validated_whole and second.report.conforms
+    kept, total = second.segments_kept
+    assert 0 < kept < total
+    assert "Zora Quillfeather" in (out / "idm.ttl").read_text(encoding="utf-8")
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def test_a_rebuild_after_an_agenda_is_removed_writes_what_a_clean_build_writes(corpus, tmp_path):
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    sorted(corpus.glob("*.txt"))[-1].unlink()
+    again = run_build([corpus], out)
+    assert again.report.conforms and again.segments_kept[0] > 0
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def test_a_file_changed_in_the_output_folder_is_not_copied_from(corpus, tmp_path):
+    """Someone edits idm.ttl after the build: the next build writes it whole, not from it."""
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    ttl = out / "idm.ttl"
+    ttl.write_bytes(ttl.read_bytes().replace(b"schema:", b"schemx:"))
+    assert set(LastBuild(cache_folder(out)).previous_files(out)) == {"idm.trig"}
+    path = sorted(corpus.glob("*.txt"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    run_build([corpus], out)
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def test_a_failed_build_keeps_the_state_of_the_last_good_one(corpus, tmp_path):
+    """A rebuild that fails leaves the kept statements those of the build in the folder."""
+    from idmgraph.build import BuildFailed
+
+    out = tmp_path / "out"
+    path = sorted(corpus.glob("*.txt"))[0]
+    for other in sorted(corpus.glob("*.txt"))[1:]:
+        other.unlink()  # one source, whose source.yml comes to expect what it does not give
+    run_build([corpus], out)
+    state = LastBuild(cache_folder(out))
+    kept = state.statements()
+    assert kept is not None and len(kept) > 1000
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    (corpus / "source.yml").write_text(f"id: {path.stem}\nfile: {path.name}\nexpected:\n  people: 1\n")
+    with pytest.raises(BuildFailed):
+        run_build([corpus], out)
+    assert state.statements() == kept
+    assert not list(state.folder.glob(".union-*"))
+
+
+def test_a_node_targeted_as_the_object_of_a_new_statement_is_validated(build_2017):
+    """skos:hasTopConcept targets its objects: a scheme given a new top concept that has no
+    label is a violation the change reaches through the statement's object."""
+    before = build_2017.dataset.union_statements()
+    scheme = next(t for t in before if "#hasTopConcept>" in t).split(" ")[0]
+    added = f"{scheme} <http://www.w3.org/2004/02/skos/core#hasTopConcept> {NOTHING}"
+    after = sorted({*before, added})
+    store = store_of(joined_statements(after))
+    assert NOTHING[1:-1] in nodes_to_revalidate(store, [added], SHAPES)
+    found = shacl_results_of_change(store, [added])
+    assert found == shacl_results(after) and {r.focus for r in found} == {NOTHING[1:-1]}
