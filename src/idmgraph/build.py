@@ -35,7 +35,7 @@ from .quads import Quads
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
 from .resolve import Resolution, ResolvedParticipation, resolve_agendas
-from .segments import Written, statement_cuts, trig_cuts, write_segmented
+from .segments import Written, segment_digests, statement_cuts, trig_cuts, write_segmented
 from .sources import Source, find_sources
 from .states import load_states
 from .text import spreadsheet_safe
@@ -283,13 +283,20 @@ def _rebase_quads(quads: list[ox.Quad], base: str) -> list[ox.Quad]:
 
 
 def _serialise(
-    ds: Quads, base: str = BASE, statements: list[str] | None = None, previous: dict | None = None
+    ds: Quads,
+    base: str = BASE,
+    statements: list[str] | None = None,
+    previous: dict | None = None,
+    cuts: list[int] | None = None,
+    ttl_digests: list[tuple[str, int, int]] | None = None,
 ) -> tuple[Written, Written]:
     """(TriG, Turtle) of the dataset, deterministic: quads (and the Turtle's triples, each once)
     are written in the order of their sorted N-Quads lines. IRIs are minted under BASE and moved
     to ``base`` here, after validation (a renaming). ``statements``: ``ds.union_statements()``
     when the caller has them; ``previous``: the last good build's files by name, each as its
-    bytes and segment index (``idmgraph.segments``), whose unchanged segments are copied."""
+    bytes and segment index (``idmgraph.segments``), whose unchanged segments are copied;
+    ``cuts`` and ``ttl_digests``: the statements' cuts and idm.ttl's segment digests, when the
+    caller has them."""
     # "id:" and "graph:" are left out: their local names hold slashes, which Turtle escapes
     prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
     previous = previous or {}
@@ -297,11 +304,13 @@ def _serialise(
         statements = ds.union_statements() if statements is None else statements
         starts: list[int] = []
         lines = ds.nquads(statements, starts)
-        cuts = statement_cuts(statements)
+        cuts = statement_cuts(statements) if cuts is None else cuts
         trig_at = trig_cuts(statements, lines, starts, cuts)
         trig = write_segmented(lines, trig_at, ox.RdfFormat.TRIG, prefixes, previous.get("idm.trig"))
         del lines, starts
-        ttl = write_segmented(statements, cuts, ox.RdfFormat.TURTLE, prefixes, previous.get("idm.ttl"))
+        ttl = write_segmented(
+            statements, cuts, ox.RdfFormat.TURTLE, prefixes, previous.get("idm.ttl"), ttl_digests
+        )
         return trig, ttl
     quads = sorted(_rebase_quads(list(ds), base), key=str)
     union_triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
@@ -532,10 +541,13 @@ def run_build(
     # a rebuild of an output folder: the shapes validate only the nodes that what changed since
     # its last good build can reach (the checks still read the whole graph), and the segments
     # of its files that did not change are copied (idmgraph.last_build, idmgraph.segments)
-    last = LastBuild(cache_folder(out_dir)) if out_dir is not None else None
-    kept = last.statements() if last is not None and not clean else None
-    changed = changed_statements(kept, statements) if kept is not None else None
-    del kept
+    last, previous, changed, cuts, ttl_digests = None, {}, None, None, None
+    if out_dir is not None:
+        last = LastBuild(cache_folder(out_dir))
+        previous = {} if clean else last.previous_files(out_dir)
+        cuts = statement_cuts(statements)
+        ttl_digests = segment_digests(statements, cuts)
+        changed = changed_statements(previous.get("idm.ttl"), statements, ttl_digests)
     validation = start_validation(union, statements=statements, changed=changed)
     counts = graph_counts(res)
     counts["triples"] = len(ds)
@@ -543,7 +555,7 @@ def run_build(
     files: dict[str, bytes] = {}
     if out_dir is not None and not misses:
         step("writing files")
-        trig, ttl = _serialise(ds, base, statements, last.previous_files(out_dir))
+        trig, ttl = _serialise(ds, base, statements, previous, cuts, ttl_digests)
         files = {"idm.trig": trig.data, "idm.ttl": ttl.data}
         last.segments = {"idm.trig": trig.index(), "idm.ttl": ttl.index()}
         segments_kept = (trig.reused + ttl.reused, len(trig.segments) + len(ttl.segments))
@@ -551,9 +563,7 @@ def run_build(
         step("writing files (the SHACL shapes still running)", "writing")
     report = validation.report()
     validated_whole = validation.whole
-    if last is not None and report.conforms and not misses:
-        last.prepare(union)  # put in place with the files
-    del validation, union, statements
+    del validation, union, statements, previous
     result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, counts, base=base)
     result.validated_whole = validated_whole
     if files:
@@ -571,11 +581,8 @@ def run_build(
         if docs is not None:
             files[ONTOLOGY_DOCS] = docs
         files["dataset.ttl"] = _dataset_description(files, sources, base)
-        try:
-            result.files = write_folder_atomically(out_dir, files)
-            last.commit(result.files)
-        finally:
-            last.discard()  # nothing left behind by a build that did not write its files
+        result.files = write_folder_atomically(out_dir, files)
+        last.commit(result.files)
         if cache is not None:
             cache.prune()  # the entries of sources gone or changed
     if cache is not None:

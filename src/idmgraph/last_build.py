@@ -1,15 +1,16 @@
-"""What the last good build of a folder leaves for the next one: the statements of its graph
-(the union of its graphs, sorted N-Triples), so that a rebuild finds what changed and validates
-only the nodes the change can reach (``validate.shacl_results_of_change``), and the segments of
-its idm.trig and idm.ttl, so that it writes again only the segments that changed
-(``idmgraph.segments``).
+"""What the last good build of a folder leaves for the next one: the index of the segments of
+its idm.trig and idm.ttl (``idmgraph.segments``: each segment's digest and place), so that a
+rebuild copies the segments that did not change, and finds what did: the statements of the
+idm.ttl segments whose digests are not in both builds, read back from the last file. From
+them the shapes validate only the nodes the change can reach
+(``validate.shacl_results_of_change``).
 
-The statements live in the build's cache folder (``idmgraph.parse_cache.cache_folder``), under a
+The index lives in the build's cache folder (``idmgraph.parse_cache.cache_folder``), under a
 key that changes with idmgraph itself (its version and code), its reference data and its
-ontology folder (shapes, checks): statements kept by another version of the shapes are not read.
-They are written beside the build's files and put in place only once the build has succeeded,
-so they always are those of the build in the output folder; ``idmgraph build --clean`` removes
-them with the rest of the cache. A file that cannot be read is no state, never an error.
+ontology folder (shapes, checks): an index kept by another version is not read. It is written
+once the build's files are in place, with their size and time of change: a file changed since
+is not read from. ``idmgraph build --clean`` removes it with the rest of the cache. An index
+that cannot be read is no index, never an error.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .parse_cache import _digest_files, _tool_digest
 from .paths import bundled
+from .quads import ascii_nt
 
-__all__ = ["LastBuild", "changed_statements"]
+__all__ = ["LastBuild", "changed_statements", "MOST_CHANGED"]
 
 FOLDER = "last-build"
 # past this share of the graph changed, the whole graph is validated again (the shapes engine
@@ -40,18 +44,17 @@ def _key() -> str:
         from importlib.metadata import version
 
         digest.update(f"\0pyshacl-turbo {version('pyshacl-turbo')}".encode())
-    except Exception:  # noqa: BLE001 (not installed: pySHACL validates, its version is in the code digest's reach)
+    except Exception:  # noqa: BLE001 (not installed: pySHACL validates)
         pass
     return digest.hexdigest()
 
 
 class LastBuild:
-    """The kept statements of the last good build of one output folder."""
+    """The segment index of the last good build of one output folder."""
 
     def __init__(self, cache_folder: Path):
         self.folder = Path(cache_folder) / FOLDER
-        self._pending: Path | None = None
-        self.segments: dict[str, dict] = {}  # the segment index of each file the build writes
+        self.segments: dict[str, dict] = {}  # the index of each file the build under way writes
 
     def previous_files(self, out_dir: Path) -> dict[str, tuple[bytes, dict]]:
         """The last good build's files that are as it wrote them (size and time of change), each
@@ -74,60 +77,49 @@ class LastBuild:
                 continue
         return out
 
-    @property
-    def _path(self) -> Path:
-        return self.folder / "union.nt"
-
-    def statements(self) -> list[str] | None:
-        """The last good build's statements (N-Triples lines without their closing " ."), or
-        None when there are none kept under this idmgraph's key."""
-        try:
-            if (self.folder / "key").read_text(encoding="ascii") != _key():
-                return None
-            text = self._path.read_text(encoding="ascii")
-        except (OSError, ValueError):
-            return None
-        return [line[:-2] for line in text.splitlines()]
-
-    def prepare(self, union: str) -> None:
-        """Write the statements of the build under way (``Quads.ntriples`` text) beside the kept
-        ones; ``commit`` puts them in place once the build has succeeded, ``discard`` drops them."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".union-", dir=self.folder)
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(union)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self._pending = Path(tmp)
-
     def commit(self, files: dict[str, Path]) -> None:
-        """Put the build's statements in place, with the segment index of its ``files`` (by
-        name, as written in the output folder)."""
-        if self._pending is None:
-            return
-        (self.folder / "key").unlink(missing_ok=True)  # no key while the state is replaced
-        os.replace(self._pending, self._path)
+        """Keep the segment index of the build's ``files`` (by name, as written in the output
+        folder), once they are in place."""
         kept = {}
         for name, index in self.segments.items():
             if name in files:
                 stat = Path(files[name]).stat()
                 kept[name] = {"stat": [stat.st_size, stat.st_mtime_ns], "index": index}
-        (self.folder / "segments.json").write_text(json.dumps(kept), encoding="utf-8")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "key").unlink(missing_ok=True)  # no key while the index is replaced
+        fd, tmp = tempfile.mkstemp(prefix=".segments-", dir=self.folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(kept, out)
+            os.replace(tmp, self.folder / "segments.json")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         (self.folder / "key").write_text(_key(), encoding="ascii")
-        self._pending = None
-
-    def discard(self) -> None:
-        if self._pending is not None:
-            self._pending.unlink(missing_ok=True)
-            self._pending = None
 
 
-def changed_statements(old: list[str], new: list[str]) -> list[str] | None:
-    """The statements in one graph and not the other, sorted; None when they are so many that
-    validating the whole graph again costs no more."""
-    changed = set(old).symmetric_difference(new)
-    if len(changed) > MOST_CHANGED * max(len(new), 1):
+def _statements_of(turtle: bytes) -> list[str]:
+    """The statements of Turtle text as the build holds them (N-Triples in ASCII, no " .")."""
+    triples = ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+    return [ascii_nt(f"{t.subject} {t.predicate} {t.object}") for t in triples]
+
+
+def changed_statements(
+    previous: tuple[bytes, dict] | None, statements: list[str], digests: list[tuple[str, int, int]]
+) -> list[str] | None:
+    """The statements in the graph of the last good build or in this one but not in both,
+    sorted, from the segments of idm.ttl: ``previous`` is the last file with its index,
+    ``digests`` this build's segments of ``statements`` as (digest, first, end). None when there
+    is no last file, or so much changed that validating the whole graph costs no more."""
+    if previous is None:
+        return None
+    old, index = previous
+    head = index["prefixes"].encode("utf-8")
+    now = {digest for digest, _, _ in digests}
+    before = {digest for digest, _, _ in index["segments"]}
+    gone = [_statements_of(head + old[a:b]) for digest, a, b in index["segments"] if digest not in now]
+    came = [statements[a:b] for digest, a, b in digests if digest not in before]
+    changed = {t for part in gone for t in part}.symmetric_difference(t for part in came for t in part)
+    if len(changed) > MOST_CHANGED * max(len(statements), 1):
         return None
     return sorted(changed)

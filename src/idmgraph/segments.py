@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from .quads import joined_statements
 
-__all__ = ["CUT_EVERY", "Written", "write_segmented", "statement_cuts", "trig_cuts"]
+__all__ = ["CUT_EVERY", "Written", "write_segmented", "segment_digests", "statement_cuts", "trig_cuts"]
 
 CUT_EVERY = 128  # about one subject in this many opens a segment
 
@@ -90,16 +90,32 @@ class Written:
         return {"prefixes": self.prefixes.decode("utf-8"), "segments": self.segments}
 
 
+def _text(pieces: list[str], a: int, b: int, quads: bool) -> str:
+    return "".join(pieces[a:b]) if quads else joined_statements(pieces[a:b])
+
+
+def segment_digests(pieces: list[str], cuts: list[int], quads: bool = False) -> list[tuple[str, int, int]]:
+    """Each segment of the sorted lines ``pieces`` (N-Quads lines, or N-Triples statements
+    without " .") cut at ``cuts``, as (BLAKE2 digest of its text, first, end)."""
+    return [
+        (hashlib.blake2b(_text(pieces, a, b, quads).encode("ascii"), digest_size=16).hexdigest(), a, b)
+        for a, b in zip(cuts, cuts[1:])
+        if a < b
+    ]
+
+
 def write_segmented(
     pieces: list[str],
     cuts: list[int],
     syntax: ox.RdfFormat,
     prefixes: dict[str, str],
     previous: tuple[bytes, dict] | None = None,
+    digests: list[tuple[str, int, int]] | None = None,
 ) -> Written:
     """The file of the sorted lines ``pieces`` (N-Quads lines for TriG, N-Triples statements
     without " ." for Turtle) cut at ``cuts``, each segment copied from ``previous`` (the last
-    file's bytes and its ``Written.index()``) where its digest is there, else serialised."""
+    file's bytes and its ``Written.index()``) where its digest is there, else serialised.
+    ``digests``: ``segment_digests`` of the same, when the caller has them."""
     quads = syntax == ox.RdfFormat.TRIG
     known: dict[str, tuple[int, int]] = {}
     old, head = b"", None
@@ -108,23 +124,20 @@ def write_segmented(
         head = index["prefixes"].encode("utf-8")
         known = {digest: (start, end) for digest, start, end in index["segments"]}
     parts, segments, reused, place = [], [], 0, 0
-    for a, b in zip(cuts, cuts[1:]):
-        if a == b:
-            continue
-        text = "".join(pieces[a:b]) if quads else joined_statements(pieces[a:b])
-        digest = hashlib.blake2b(text.encode("ascii"), digest_size=16).hexdigest()
+    for digest, a, b in segment_digests(pieces, cuts, quads) if digests is None else digests:
         found = known.get(digest)
         if found is not None:
             body = old[found[0] : found[1]]
             reused += 1
         else:
             source = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
+            text = _text(pieces, a, b, quads)
             made = ox.serialize(ox.parse(text, format=source), format=syntax, prefixes=prefixes)
             opening, body = _split_prefixes(made)
             if head is None:
                 head = opening
             elif opening != head:  # the prefixes written differ from the last file's: none reused
-                return write_segmented(pieces, cuts, syntax, prefixes, None)
+                return write_segmented(pieces, cuts, syntax, prefixes, None, digests)
         parts.append(body)
         segments.append((digest, place, place + len(body)))
         place += len(body)
