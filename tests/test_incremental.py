@@ -16,7 +16,7 @@ from idmgraph.build import BASE, _serialise, run_build
 from idmgraph.last_build import LastBuild, changed_statements
 from idmgraph.parse_cache import cache_folder
 from idmgraph.quads import ascii_nt, joined_statements
-from idmgraph.segments import segment_digests, statement_cuts
+from idmgraph.segments import statement_digests, statement_cuts
 from idmgraph.store import store_of
 from idmgraph.validate import (
     SHAPES_PATH,
@@ -126,11 +126,11 @@ def test_what_changed_is_read_from_the_segments_of_the_last_turtle(build_2017):
     gone = next(t for t in before if "#sourceLine>" in t)
     came = ascii_nt('<https://example.org/new> <http://www.w3.org/2000/01/rdf-schema#label> "Nouvelle entrée"@fr')
     after = sorted({*before, came} - {gone})
-    digests = segment_digests(after, statement_cuts(after))
+    digests = statement_digests(after, statement_cuts(after))
     assert changed_statements((ttl.data, ttl.index()), after, digests) == sorted([gone, came])
     assert changed_statements(None, after, digests) is None
     half = after[: len(after) // 2]
-    assert changed_statements((ttl.data, ttl.index()), half, segment_digests(half, statement_cuts(half))) is None
+    assert changed_statements((ttl.data, ttl.index()), half, statement_digests(half, statement_cuts(half))) is None
 
 
 @pytest.mark.parametrize("cut_every", [2, 7])
@@ -142,7 +142,7 @@ def test_segments_join_into_the_bytes_of_one_serialisation(build_all, monkeypatc
     monkeypatch.setattr(segments, "CUT_EVERY", cut_every)
     ds = build_all.dataset
     trig, ttl = _serialise(ds, BASE)
-    assert len(trig.segments) > 40 and len(ttl.segments) > 100
+    assert len(trig.segments) > 10 and len(ttl.segments) > 100
     prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
     whole_trig = ox.serialize(
         ox.parse("".join(ds.nquads()), format=ox.RdfFormat.N_QUADS),
@@ -248,3 +248,13 @@ def test_a_node_targeted_as_the_object_of_a_new_statement_is_validated(build_201
     assert NOTHING[1:-1] in nodes_to_revalidate(store, [added], SHAPES)
     found = shacl_results_of_change(store, [added])
     assert found == shacl_results(after) and {r.focus for r in found} == {NOTHING[1:-1]}
+
+
+def test_a_rebuild_after_most_of_the_corpus_changed_validates_the_whole_graph(corpus, tmp_path):
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    for path in sorted(corpus.glob("*.txt"))[1:]:
+        path.unlink()
+    again = run_build([corpus], out)
+    assert again.validated_whole and again.report.conforms
+    _same_as_clean(corpus, out, tmp_path)

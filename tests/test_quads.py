@@ -116,3 +116,20 @@ def test_the_shapes_and_the_checks_both_report():
     assert [r.focus for r in report.shapes] == ["https://example.org/p"]
     assert report.checks["person-without-participation-violation"] == [("<https://example.org/p>",)]
     assert not report.conforms
+
+
+def test_the_ends_of_a_triples_lines_name_its_graphs_in_order():
+    from idmgraph.quads import GraphEnds
+
+    ds = Quads()
+    a = URIRef("https://example.org/a")
+    ds.graph("https://example.org/g2").add((a, RDFS.label, lit("A")))
+    ds.default_graph.add((a, RDFS.label, lit("A")))
+    ds.graph("https://example.org/g1").add((a, RDFS.label, lit("A")))
+    ds.graph("https://example.org/g1").add((a, RDFS.comment, lit("B")))
+    ends = GraphEnds(ds)
+    statements = ds.union_statements()
+    label = next(t for t in statements if "label" in t)
+    assert ends.first(label) == " .\n" and ends.last(label) == " <https://example.org/g2> .\n"
+    assert ends.joined([label]) == " .\n <https://example.org/g1> .\n <https://example.org/g2> .\n"
+    assert ends.lines(statements) == ds.nquads() and len(ends.lines(statements)) == 4

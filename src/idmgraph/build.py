@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,11 +32,11 @@ from .ontology_docs import render_ontology_docs
 from .organizations import load_organizations
 from .parse_cache import AgendaCache, cache_folder
 from .paths import default_inputs, project_dir, set_project
-from .quads import Quads
+from .quads import GraphEnds, Quads, joined_statements
 from .rdf import build_dataset
 from .records import Agenda, AgendaError
 from .resolve import Resolution, ResolvedParticipation, resolve_agendas
-from .segments import Written, segment_digests, statement_cuts, trig_cuts, write_segmented
+from .segments import Written, statement_cuts, statement_digests, trig_segments, write_segmented
 from .sources import Source, find_sources
 from .states import load_states
 from .text import spreadsheet_safe
@@ -287,29 +288,37 @@ def _serialise(
     base: str = BASE,
     statements: list[str] | None = None,
     previous: dict | None = None,
-    cuts: list[int] | None = None,
-    ttl_digests: list[tuple[str, int, int]] | None = None,
+    ttl_segments: list[tuple[str, int, int]] | None = None,
 ) -> tuple[Written, Written]:
     """(TriG, Turtle) of the dataset, deterministic: quads (and the Turtle's triples, each once)
     are written in the order of their sorted N-Quads lines. IRIs are minted under BASE and moved
     to ``base`` here, after validation (a renaming). ``statements``: ``ds.union_statements()``
     when the caller has them; ``previous``: the last good build's files by name, each as its
     bytes and segment index (``idmgraph.segments``), whose unchanged segments are copied;
-    ``cuts`` and ``ttl_digests``: the statements' cuts and idm.ttl's segment digests, when the
-    caller has them."""
+    ``ttl_segments``: the statements' segments, when the caller has them."""
     # "id:" and "graph:" are left out: their local names hold slashes, which Turtle escapes
     prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
     previous = previous or {}
     if base == BASE:
         statements = ds.union_statements() if statements is None else statements
-        starts: list[int] = []
-        lines = ds.nquads(statements, starts)
-        cuts = statement_cuts(statements) if cuts is None else cuts
-        trig_at = trig_cuts(statements, lines, starts, cuts)
-        trig = write_segmented(lines, trig_at, ox.RdfFormat.TRIG, prefixes, previous.get("idm.trig"))
-        del lines, starts
+        if ttl_segments is None:
+            ttl_segments = statement_digests(statements, statement_cuts(statements))
+        ends = GraphEnds(ds)
+        trig = write_segmented(
+            trig_segments(statements, ends, ttl_segments),
+            lambda a, b: "".join(ends.lines(statements[a:b])),
+            ox.RdfFormat.N_QUADS,
+            ox.RdfFormat.TRIG,
+            prefixes,
+            previous.get("idm.trig"),
+        )
         ttl = write_segmented(
-            statements, cuts, ox.RdfFormat.TURTLE, prefixes, previous.get("idm.ttl"), ttl_digests
+            ttl_segments,
+            lambda a, b: joined_statements(statements[a:b]),
+            ox.RdfFormat.N_TRIPLES,
+            ox.RdfFormat.TURTLE,
+            prefixes,
+            previous.get("idm.ttl"),
         )
         return trig, ttl
     quads = sorted(_rebase_quads(list(ds), base), key=str)
@@ -541,21 +550,29 @@ def run_build(
     # a rebuild of an output folder: the shapes validate only the nodes that what changed since
     # its last good build can reach (the checks still read the whole graph), and the segments
     # of its files that did not change are copied (idmgraph.last_build, idmgraph.segments)
-    last, previous, changed, cuts, ttl_digests = None, {}, None, None, None
+    last, previous, ttl_segments = None, {}, None
     if out_dir is not None:
         last = LastBuild(cache_folder(out_dir))
         previous = {} if clean else last.previous_files(out_dir)
-        cuts = statement_cuts(statements)
-        ttl_digests = segment_digests(statements, cuts)
-        changed = changed_statements(previous.get("idm.ttl"), statements, ttl_digests)
+    # what changed is found while the checks' store is loaded
+    changed: Future | None = Future() if "idm.ttl" in previous else None
     validation = start_validation(union, statements=statements, changed=changed)
+    if out_dir is not None:
+        try:
+            ttl_segments = statement_digests(statements, statement_cuts(statements))
+            if changed is not None:
+                changed.set_result(changed_statements(previous["idm.ttl"], statements, ttl_segments))
+        except BaseException as exc:
+            if changed is not None and not changed.done():
+                changed.set_exception(exc)
+            raise
     counts = graph_counts(res)
     counts["triples"] = len(ds)
     misses = _check_expected(res, sources, out_dir)
     files: dict[str, bytes] = {}
     if out_dir is not None and not misses:
         step("writing files")
-        trig, ttl = _serialise(ds, base, statements, previous, cuts, ttl_digests)
+        trig, ttl = _serialise(ds, base, statements, previous, ttl_segments)
         files = {"idm.trig": trig.data, "idm.ttl": ttl.data}
         last.segments = {"idm.trig": trig.index(), "idm.ttl": ttl.index()}
         segments_kept = (trig.reused + ttl.reused, len(trig.segments) + len(ttl.segments))

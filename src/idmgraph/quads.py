@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
-from itertools import accumulate
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,7 +25,18 @@ from rdflib import BNode, Literal, URIRef
 
 from .store import store_of
 
-__all__ = ["Quads", "GraphQuads", "Term", "TermSpace", "lit", "iri", "term", "ascii_nt", "joined_statements"]
+__all__ = [
+    "Quads",
+    "GraphQuads",
+    "GraphEnds",
+    "Term",
+    "TermSpace",
+    "lit",
+    "iri",
+    "term",
+    "ascii_nt",
+    "joined_statements",
+]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 # what N-Triples does not allow raw in an IRI
@@ -182,6 +192,53 @@ def joined_statements(statements: list[str]) -> str:
     return " .\n".join(statements) + " .\n" if statements else ""
 
 
+class GraphEnds:
+    """How each triple of a dataset ends its N-Quads lines: " .\n" in the default graph,
+    " <graph> .\n" in a named one; a triple in several graphs has a line for each, in order.
+
+    The sorted lines are the sorted triples, each with its graphs in order (the default graph's
+    " .", then "<graph>" by name): where one triple's text begins another's, the longer goes on
+    with "@", "^^" or a term, all above the " " its graph's part opens with. So the lines are
+    made in the order of the sorted statements, without sorting them."""
+
+    def __init__(self, ds: Quads):
+        self.one: dict[str, str] = dict.fromkeys(ds.default_graph.triples, " .\n")
+        several: dict[str, list[str]] = {}
+        for g in ds._graphs.values():
+            tail = f" {g.name} .\n"
+            for t in [t for t in g.triples if t in self.one]:  # a triple in graphs met before
+                several.setdefault(t, [self.one[t]]).append(tail)
+            self.one.update(dict.fromkeys(g.triples, tail))
+        for found in several.values():
+            found.sort()
+        self.several = several
+
+    def lines(self, statements: list[str]) -> list[str]:
+        """The N-Quads lines of sorted statements, in order."""
+        one, several = self.one, self.several
+        if not several:
+            return [t + one[t] for t in statements]
+        return [t + end for t in statements for end in (several[t] if t in several else (one[t],))]
+
+    def first(self, statement: str) -> str:
+        """The end of the statement's first line (its first graph)."""
+        found = self.several.get(statement)
+        return found[0] if found else self.one[statement]
+
+    def last(self, statement: str) -> str:
+        """The end of the statement's last line (its last graph)."""
+        found = self.several.get(statement)
+        return found[-1] if found else self.one[statement]
+
+    def joined(self, statements: list[str]) -> str:
+        """The ends of the statements' lines, one after the other (what, with the statements,
+        makes their lines)."""
+        one, several = self.one, self.several
+        if not several:
+            return "".join([one[t] for t in statements])
+        return "".join([("".join(several[t]) if t in several else one[t]) for t in statements])
+
+
 class Quads:
     """Named graphs and the default graph, each a set of triples."""
 
@@ -203,11 +260,11 @@ class Quads:
     def __len__(self) -> int:
         return len(self.default_graph) + sum(len(g) for g in self._graphs.values())
 
-    def nquads(self, statements: list[str] | None = None, starts: list[int] | None = None) -> list[str]:
+    def nquads(self, statements: list[str] | None = None) -> list[str]:
         """Each quad as an N-Quads line (with its end of line), sorted: the order the files are
         written in, so the same graph gives the same bytes. ``statements``: the
         ``union_statements()`` when the caller has them (the lines then follow their order,
-        without a second sort); ``starts`` (with them) hears the index of each one's first line."""
+        without a second sort)."""
         if statements is None:
             lines = [t + " .\n" for t in self.default_graph.triples]
             for g in self._graphs.values():
@@ -215,26 +272,7 @@ class Quads:
                 lines.extend(t + tail for t in g.triples)
             lines.sort()
             return lines
-        # The sorted lines are the sorted triples, each with its graphs in order (the default
-        # graph's " .", then "<graph>" by name): where one triple's text begins another's, the
-        # longer goes on with "@", "^^" or a term, all above the " " its graph's part opens with.
-        tails: dict[str, str] = dict.fromkeys(self.default_graph.triples, " .\n")
-        several: dict[str, list[str]] = {}
-        for g in self._graphs.values():
-            tail = f" {g.name} .\n"
-            for t in [t for t in g.triples if t in tails]:  # a triple in graphs met before
-                several.setdefault(t, [tails[t]]).append(tail)
-            tails.update(dict.fromkeys(g.triples, tail))
-        if not several:
-            if starts is not None:
-                starts.extend(range(len(statements)))
-            return [t + tails[t] for t in statements]
-        for found in several.values():
-            found.sort()
-        if starts is not None:
-            counts = (len(several[t]) if t in several else 1 for t in statements[:-1])
-            starts.extend(accumulate(counts, initial=0))
-        return [t + tail for t in statements for tail in (several[t] if t in several else (tails[t],))]
+        return GraphEnds(self).lines(statements)
 
     def union_statements(self) -> list[str]:
         """The triples of every graph, each once, sorted: N-Triples statements without their

@@ -3,28 +3,34 @@ that changed and copies the others from the last good build's files.
 
 The sorted statements are cut into segments before the subjects whose CRC-32 falls on a
 multiple of ``CUT_EVERY`` (a cut depends on the subject alone, so a change moves no cut but its
-own), where the serialiser starts a subject afresh: in Turtle at any new subject, in TriG at a
-new subject that is also in another graph than the line before (a subject of the same graph
-would go on in the same ``{ }`` block). Oxigraph serialises each segment; a segment's text is
+own): there the serialiser starts a subject afresh, in Turtle always, in TriG where the line
+before is also in another graph (else the segments on both sides are one: a subject of the same
+graph goes on in the same ``{ }`` block). Oxigraph serialises each segment; a segment's text is
 the same whether it is serialised alone or within the whole file, once the ``@prefix`` lines it
-opens with are taken off (``tests/test_segments.py`` holds this on every cut of a build), so the
-file is the prefixes and the segments' texts in order, the same bytes as one serialisation.
+opens with are taken off (``tests/test_incremental.py`` holds this with a cut before one subject
+in two), so the file is the prefixes and the segments' texts in order: the bytes of one
+serialisation.
 
-A segment is known by the BLAKE2 digest of its N-Quads or N-Triples text; the last good build's
-files and the digest and place of each of their segments are the ``Segments`` a rebuild reuses.
+A Turtle segment is known by the BLAKE2 digest of its statements' N-Triples text, a TriG segment
+by the digests of its Turtle segments and of the graphs of their lines (its N-Quads lines are
+made only when it is serialised); the last good build's files, with the digest and place of
+each of their segments, are what a rebuild copies from.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .quads import joined_statements
+from .quads import GraphEnds, joined_statements
 
-__all__ = ["CUT_EVERY", "Written", "write_segmented", "segment_digests", "statement_cuts", "trig_cuts"]
+__all__ = ["CUT_EVERY", "Written", "write_segmented", "statement_digests", "statement_cuts", "trig_segments"]
+
+Segments = list[tuple[str, int, int]]  # (digest, first, end) of each segment, in order
 
 CUT_EVERY = 128  # about one subject in this many opens a segment
 
@@ -51,21 +57,25 @@ def statement_cuts(statements: list[str]) -> list[int]:
     return cuts
 
 
-def trig_cuts(statements: list[str], lines: list[str], starts: list[int], cuts: list[int]) -> list[int]:
-    """The statements' cuts as cuts of the N-Quads lines (``starts``: the first line of each
-    statement): each moved on to the first new subject, at it or after it, whose first line is in
-    another graph than the line before (there the serialiser closes one graph and opens the next)."""
-    out, i, n = [0], 0, len(statements)
-    for cut in cuts[1:-1]:
-        i = max(i, cut)
-        while i < n:
-            j = starts[i]
-            new_subject = j > out[-1] and _subject(statements[i]) != _subject(statements[i - 1])
-            if new_subject and lines[j][len(statements[i]) :] != lines[j - 1][len(statements[i - 1]) :]:
-                out.append(j)  # the first line of a subject in another graph than the line before
-                break
-            i += 1
-    out.append(len(lines))
+def trig_segments(statements: list[str], ends: GraphEnds, digests: Segments) -> Segments:
+    """The segments of the TriG: runs of the Turtle's segments (``digests``, of the same sorted
+    statements), cut only where the line before is in another graph than the line after (there
+    the serialiser closes one graph and opens the next; within a graph it would go on in the
+    same ``{ }`` block). Each is known by a digest of its statements' digests and of the ends
+    of their lines (their graphs)."""
+    runs: list[list[tuple[str, int, int]]] = []
+    for digest, a, b in digests:
+        if runs and ends.first(statements[a]) == ends.last(statements[a - 1]):
+            runs[-1].append((digest, a, b))
+        else:
+            runs.append([(digest, a, b)])
+    out = []
+    for run in runs:
+        h = hashlib.blake2b(digest_size=16)
+        for digest, a, b in run:
+            h.update(bytes.fromhex(digest))
+            h.update(hashlib.blake2b(ends.joined(statements[a:b]).encode("ascii"), digest_size=16).digest())
+        out.append((h.hexdigest(), run[0][1], run[-1][2]))
     return out
 
 
@@ -90,57 +100,49 @@ class Written:
         return {"prefixes": self.prefixes.decode("utf-8"), "segments": self.segments}
 
 
-def _text(pieces: list[str], a: int, b: int, quads: bool) -> str:
-    return "".join(pieces[a:b]) if quads else joined_statements(pieces[a:b])
+def statement_digests(statements: list[str], cuts: list[int]) -> Segments:
+    """Each segment of the sorted statements cut at ``cuts``, as (BLAKE2 digest of its
+    N-Triples text, first, end): the segments of the Turtle."""
+    return [(_digest(joined_statements(statements[a:b])), a, b) for a, b in zip(cuts, cuts[1:]) if a < b]
 
 
-def segment_digests(pieces: list[str], cuts: list[int], quads: bool = False) -> list[tuple[str, int, int]]:
-    """Each segment of the sorted lines ``pieces`` (N-Quads lines, or N-Triples statements
-    without " .") cut at ``cuts``, as (BLAKE2 digest of its text, first, end)."""
-    return [
-        (hashlib.blake2b(_text(pieces, a, b, quads).encode("ascii"), digest_size=16).hexdigest(), a, b)
-        for a, b in zip(cuts, cuts[1:])
-        if a < b
-    ]
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("ascii"), digest_size=16).hexdigest()
 
 
 def write_segmented(
-    pieces: list[str],
-    cuts: list[int],
+    segments: Segments,
+    text_of: Callable[[int, int], str],
+    source: ox.RdfFormat,
     syntax: ox.RdfFormat,
     prefixes: dict[str, str],
     previous: tuple[bytes, dict] | None = None,
-    digests: list[tuple[str, int, int]] | None = None,
 ) -> Written:
-    """The file of the sorted lines ``pieces`` (N-Quads lines for TriG, N-Triples statements
-    without " ." for Turtle) cut at ``cuts``, each segment copied from ``previous`` (the last
-    file's bytes and its ``Written.index()``) where its digest is there, else serialised.
-    ``digests``: ``segment_digests`` of the same, when the caller has them."""
-    quads = syntax == ox.RdfFormat.TRIG
+    """The file of ``segments`` (digest, first, end), each copied from ``previous`` (the last
+    file's bytes and its ``Written.index()``) where its digest is there, else serialised from
+    ``text_of(first, end)`` (RDF in the ``source`` syntax) into ``syntax``."""
     known: dict[str, tuple[int, int]] = {}
     old, head = b"", None
     if previous is not None:
         old, index = previous
         head = index["prefixes"].encode("utf-8")
         known = {digest: (start, end) for digest, start, end in index["segments"]}
-    parts, segments, reused, place = [], [], 0, 0
-    for digest, a, b in segment_digests(pieces, cuts, quads) if digests is None else digests:
+    parts, placed, reused, place = [], [], 0, 0
+    for digest, a, b in segments:
         found = known.get(digest)
         if found is not None:
             body = old[found[0] : found[1]]
             reused += 1
         else:
-            source = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
-            text = _text(pieces, a, b, quads)
-            made = ox.serialize(ox.parse(text, format=source), format=syntax, prefixes=prefixes)
+            made = ox.serialize(ox.parse(text_of(a, b), format=source), format=syntax, prefixes=prefixes)
             opening, body = _split_prefixes(made)
             if head is None:
                 head = opening
             elif opening != head:  # the prefixes written differ from the last file's: none reused
-                return write_segmented(pieces, cuts, syntax, prefixes, None, digests)
+                return write_segmented(segments, text_of, source, syntax, prefixes, None)
         parts.append(body)
-        segments.append((digest, place, place + len(body)))
+        placed.append((digest, place, place + len(body)))
         place += len(body)
     head = head or b""
-    segments = [(d, start + len(head), end + len(head)) for d, start, end in segments]
-    return Written(head + b"".join(parts), head, segments, reused)
+    placed = [(d, start + len(head), end + len(head)) for d, start, end in placed]
+    return Written(b"".join([head, *parts]), head, placed, reused)

@@ -3,6 +3,7 @@ checks that must return no rows."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -366,7 +367,7 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
         union: ox.Store | str,
         engine: str | None = None,
         statements: list[str] | None = None,
-        changed: list[str] | None = None,
+        changed: list[str] | Future | None = None,
     ):
         import threading
 
@@ -384,7 +385,8 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
             # a graph that differs by ``changed`` from one that passed: the store, the shapes of
             # the nodes the change reaches (looked up in the store) and the checks, all in a
             # thread, while the caller goes on (loading and querying the store give the
-            # interpreter back)
+            # interpreter back); ``changed`` may be a Future the caller settles while the store
+            # is loaded
             self._thread = threading.Thread(
                 target=self._run_change, args=(union, shapes_data, engine, changed), daemon=True
             )
@@ -397,16 +399,28 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
             self._error = exc
 
     def _run_change(
-        self, union: ox.Store | str, data: ox.Store | str | list[str], engine: str | None, changed: list[str]
+        self,
+        union: ox.Store | str,
+        data: ox.Store | str | list[str],
+        engine: str | None,
+        changed: list[str] | Future | None,
     ) -> None:
+        import threading
+
         try:
             store = union if isinstance(union, ox.Store) else store_of(union)
-            found = shacl_results_of_change(store, changed, engine=engine)
-            if found is None:
-                self.whole = True
-                found = shacl_results(data, engine=engine)
-            self._shapes = found
+            changes = changed.result() if isinstance(changed, Future) else changed
+            found = None if changes is None else shacl_results_of_change(store, changes, engine=engine)
+            if found is not None:
+                self._shapes = found
+                self._checks = run_checks(store, union=False)
+                return
+            # too much changed to bound: the whole graph's shapes in a thread beside the checks
+            self.whole = True
+            shapes = threading.Thread(target=self._run_shapes, args=(data, engine), daemon=True)
+            shapes.start()
             self._checks = run_checks(store, union=False)
+            shapes.join()
         except BaseException as exc:
             self._error = exc
 
