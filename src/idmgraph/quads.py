@@ -86,6 +86,8 @@ def _quoted(text: str) -> str:
 
 def lit(value: object, lang: str | None = None, datatype: str | None = None) -> Term:
     """A literal: a string (with its language, or a datatype IRI), an integer, a boolean, a date."""
+    if type(value) is str and datatype is None:  # most literals: a text, with or without a language
+        return Term(f"{_quoted(value)}@{lang.lower()}" if lang else _quoted(value))
     if isinstance(value, bool):
         return Term(f'"{"true" if value else "false"}"^^<{_XSD}boolean>')
     if isinstance(value, int):

@@ -533,19 +533,22 @@ def _add_participation(
 ) -> None:
     """The participation (and contribution) in the source graph; the person, posts, holdings
     and organisations it names in the entities graph, once for all sources."""
-    # each node in its N-Triples form once, for the dozen triples that name it
+    # each node in its N-Triples form once, and each statement added to its graph's set as the
+    # text it is (a build states some thirty of them for each of its participations)
+    in_source, in_entities, in_derived = g.triples.add, ent.triples.add, derived.triples.add
     doc = term(iris.source_document(p.source))
     person = term(iris.person(p.person))
     entry = p.entry
     canonical = res.persons[p.person].name
-    ent.add((person, RDF.type, FOAF.Person))
-    ent.add((person, RDF.type, SDO.Person))
-    ent.add((person, FOAF.name, lit(canonical)))
-    ent.add((person, RDFS.label, lit(canonical)))
+    name = lit(canonical)
+    in_entities(f"{person} {RDF.type} {FOAF.Person}")
+    in_entities(f"{person} {RDF.type} {SDO.Person}")
+    in_entities(f"{person} {FOAF.name} {name}")
+    in_entities(f"{person} {RDFS.label} {name}")
     if entry.name != canonical:
-        ent.add((person, SDO.alternateName, lit(entry.name)))
+        in_entities(f"{person} {SDO.alternateName} {lit(entry.name)}")
     if entry.honorific:
-        ent.add((person, SDO.honorificPrefix, lit(entry.honorific)))
+        in_entities(f"{person} {SDO.honorificPrefix} {lit(entry.honorific)}")
     for key in p.organizations:
         org = res.organizations[key]
         if not org.known:
@@ -555,25 +558,29 @@ def _add_participation(
     session = term(iris.session(p.event_id, p.session.id))
     part_iri = iris.participation(p.event_id, p.session.id, p.role, p.person)
     part = term(part_iri)
-    g.add((part, RDF.type, IDM.Participation))
-    g.add((part, IDM.participant, person))
-    g.add((part, IDM.session, session))
-    g.add((part, IDM.role, ROLE[p.role]))
-    g.add((part, SDO.position, lit(p.order)))
-    g.add((part, IDM.statedAs, lit(entry.text, lang=lang)))
-    g.add((part, IDM.sourceLine, lit(entry.line)))
+    for statement in (
+        f"{part} {RDF.type} {IDM.Participation}",
+        f"{part} {IDM.participant} {person}",
+        f"{part} {IDM.session} {session}",
+        f"{part} {IDM.role} {ROLE[p.role]}",
+        f"{part} {SDO.position} {lit(p.order)}",
+        f"{part} {IDM.statedAs} {lit(entry.text, lang=lang)}",
+        f"{part} {IDM.sourceLine} {lit(entry.line)}",
+        f"{part} {PROV.wasDerivedFrom} {doc}",
+        f"{part} {RDFS.label} {lit(f'{canonical} — {p.role} — {p.session.label[:50]}', lang=lang)}",
+    ):
+        in_source(statement)
     if entry.page:
-        g.add((part, IDM.sourcePage, lit(entry.page)))
+        in_source(f"{part} {IDM.sourcePage} {lit(entry.page)}")
     if entry.country:
-        g.add((part, IDM.basedIn, iris.state(entry.country)))
-    g.add((part, PROV.wasDerivedFrom, doc))
-    cited = [iris.citation(p.source, key) for key in entry.citations]
+        in_source(f"{part} {IDM.basedIn} {term(iris.state(entry.country))}")
+    cited = [term(iris.citation(p.source, key)) for key in entry.citations]
     for page in cited:
-        g.add((part, IDM.citation, page))
-    g.add((part, RDFS.label, lit(f"{canonical} — {p.role} — {p.session.label[:50]}", lang=lang)))
+        in_source(f"{part} {IDM.citation} {page}")
     if p.on_behalf_of:
         kind, key = p.on_behalf_of
-        g.add((part, IDM.onBehalfOf, iris.state(key) if kind == "state" else iris.organization(key)))
+        spoken_for = iris.state(key) if kind == "state" else iris.organization(key)
+        in_source(f"{part} {IDM.onBehalfOf} {term(spoken_for)}")
     for post_key, hkey in zip(p.posts, p.holdings):
         post = res.posts[post_key]
         post_node, hold = term(iris.post(post_key)), term(iris.holding(hkey))
@@ -585,52 +592,47 @@ def _add_participation(
             else None
         )
         if owner is not None:
-            ent.add((hold, ORG.organization, owner))
-        ent.add((hold, RDF.type, IDM.PostHolding))
-        ent.add((hold, RDF.type, ORG.Membership))
-        ent.add((hold, ORG.member, person))
-        ent.add((hold, IDM.post, post_node))
-        ent.add((hold, RDFS.label, lit(f"{canonical} — {post.title}", lang=post.lang)))
-        ent.add((hold, PROV.wasDerivedFrom, doc))
+            in_entities(f"{hold} {ORG.organization} {term(owner)}")
+        in_entities(f"{hold} {RDF.type} {IDM.PostHolding}")
+        in_entities(f"{hold} {RDF.type} {ORG.Membership}")
+        in_entities(f"{hold} {ORG.member} {person}")
+        in_entities(f"{hold} {IDM.post} {post_node}")
+        in_entities(f"{hold} {RDFS.label} {lit(f'{canonical} — {post.title}', lang=post.lang)}")
+        in_entities(f"{hold} {PROV.wasDerivedFrom} {doc}")
         for page in cited:
-            ent.add((hold, IDM.citation, page))
-        g.add((part, IDM.inCapacityOf, hold))
-        derived.add((person, ORG.holds, post_node))
-        derived.add((part, IDM.capacityPost, post_node))
+            in_entities(f"{hold} {IDM.citation} {page}")
+        in_source(f"{part} {IDM.inCapacityOf} {hold}")
+        in_derived(f"{person} {ORG.holds} {post_node}")
+        in_derived(f"{part} {IDM.capacityPost} {post_node}")
     if entry.contribution or entry.delivery or entry.talk_title or p.author:
         c = term(iris.contribution(part_iri))
         author = term(iris.person(p.author)) if p.author else person
-        g.add((c, RDF.type, IDM.Contribution))
+        in_source(f"{c} {RDF.type} {IDM.Contribution}")
         if entry.contribution:
-            g.add((c, IDM.contributionKind, CONTRIBUTION[entry.contribution]))
+            in_source(f"{c} {IDM.contributionKind} {CONTRIBUTION[entry.contribution]}")
         if entry.contribution_label:
-            g.add((c, IDM.statedAs, lit(entry.contribution_label, lang=lang)))
+            in_source(f"{c} {IDM.statedAs} {lit(entry.contribution_label, lang=lang)}")
         if entry.delivery:
-            g.add((c, IDM.delivery, DELIVERY[entry.delivery]))
+            in_source(f"{c} {IDM.delivery} {DELIVERY[entry.delivery]}")
         if entry.talk_title:
-            g.add((c, SDO.name, lit(entry.talk_title, lang=lang)))
-        g.add((c, SDO.author, author))
+            in_source(f"{c} {SDO.name} {lit(entry.talk_title, lang=lang)}")
+        in_source(f"{c} {SDO.author} {author}")
         if p.author:
-            g.add((c, IDM.deliveredBy, person))
+            in_source(f"{c} {IDM.deliveredBy} {person}")
             written = entry.on_behalf_of_person
-            name = res.persons[p.author].name
-            ent.add((author, RDF.type, FOAF.Person))
-            ent.add((author, RDF.type, SDO.Person))
-            ent.add((author, FOAF.name, lit(name)))
-            ent.add((author, RDFS.label, lit(name)))
+            author_name = lit(res.persons[p.author].name)
+            in_entities(f"{author} {RDF.type} {FOAF.Person}")
+            in_entities(f"{author} {RDF.type} {SDO.Person}")
+            in_entities(f"{author} {FOAF.name} {author_name}")
+            in_entities(f"{author} {RDFS.label} {author_name}")
             if written is not None and written.honorific:
-                ent.add((author, SDO.honorificPrefix, lit(written.honorific)))
-        g.add((c, IDM.deliveredIn, session))
-        g.add((c, IDM.viaParticipation, part))
-        g.add((c, PROV.wasDerivedFrom, doc))
+                in_entities(f"{author} {SDO.honorificPrefix} {lit(written.honorific)}")
+        in_source(f"{c} {IDM.deliveredIn} {session}")
+        in_source(f"{c} {IDM.viaParticipation} {part}")
+        in_source(f"{c} {PROV.wasDerivedFrom} {doc}")
         what = entry.contribution or entry.talk_title or "contribution"
-        g.add(
-            (
-                c,
-                RDFS.label,
-                lit(f"{what} — {res.persons[p.author].name if p.author else canonical}", lang=lang),
-            )
-        )
+        who = res.persons[p.author].name if p.author else canonical
+        in_source(f"{c} {RDFS.label} {lit(f'{what} — {who}', lang=lang)}")
     moderating = p.role in load_lexicon().moderating_roles  # a chair or co-chair leads the session too
-    derived.add((session, IDM.hasModerator if moderating else IDM.hasSpeaker, person))
-    derived.add((person, IDM.tookPartIn, iris.workshop(p.event_id)))
+    in_derived(f"{session} {IDM.hasModerator if moderating else IDM.hasSpeaker} {person}")
+    in_derived(f"{person} {IDM.tookPartIn} {term(iris.workshop(p.event_id))}")
