@@ -16,7 +16,7 @@ from idmgraph.build import BASE, _serialise, run_build
 from idmgraph.last_build import LastBuild, changed_statements
 from idmgraph.parse_cache import cache_folder
 from idmgraph.quads import ascii_nt, joined_statements
-from idmgraph.segments import statement_digests, statement_cuts
+from idmgraph.segments import statement_cuts, statement_digests
 from idmgraph.store import store_of
 from idmgraph.validate import (
     SHAPES_PATH,
