@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .parse_cache import _digest_files, _tool_digest
+from .parse_cache import digest_files, tool_digest
 from .paths import bundled
 from .quads import ascii_nt
 
@@ -38,8 +38,8 @@ MOST_CHANGED = 0.25
 
 @cache
 def _key() -> str:
-    digest = hashlib.sha256(_tool_digest().encode())
-    _digest_files(digest, bundled("ontology"))
+    digest = hashlib.sha256(tool_digest().encode())
+    digest_files(digest, bundled("ontology"))
     try:
         from importlib.metadata import version
 

@@ -29,7 +29,7 @@ from .paths import bundled, curation_dir
 from .records import Agenda, Citation, Event, Person, Session, Warning_
 from .sources import Source
 
-__all__ = ["AgendaCache", "cache_folder", "encode", "decode"]
+__all__ = ["AgendaCache", "cache_folder", "encode", "decode", "digest_files", "tool_digest"]
 
 FORMAT = 1  # of the entries; a change of it misses every entry
 _RECORDS = {cls.__name__: cls for cls in (Agenda, Citation, Event, Person, Session, Warning_)}
@@ -81,7 +81,9 @@ def _canonical(value: object) -> object:
     return value if value is None or isinstance(value, (str, int, float, bool)) else repr(value)
 
 
-def _digest_files(digest, folder: Path, pattern: str = "*") -> None:
+def digest_files(digest, folder: Path, pattern: str = "*") -> None:
+    """Feed a hashlib digest the names and bytes of a folder's files (matching ``pattern``), in
+    order: the same folder, the same digest."""
     if not folder.is_dir():
         return
     for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
@@ -89,11 +91,11 @@ def _digest_files(digest, folder: Path, pattern: str = "*") -> None:
 
 
 @cache
-def _tool_digest() -> str:
+def tool_digest() -> str:
     """idmgraph's version, its code and its bundled reference data."""
     digest = hashlib.sha256(f"idmgraph {__version__} cache {FORMAT}\0".encode())
-    _digest_files(digest, Path(__file__).resolve().parent, "*.py")
-    _digest_files(digest, bundled("reference"))
+    digest_files(digest, Path(__file__).resolve().parent, "*.py")
+    digest_files(digest, bundled("reference"))
     return digest.hexdigest()
 
 
@@ -102,8 +104,8 @@ class AgendaCache:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
-        digest = hashlib.sha256(_tool_digest().encode())
-        _digest_files(digest, curation_dir())  # read once a build: a curator may change it between builds
+        digest = hashlib.sha256(tool_digest().encode())
+        digest_files(digest, curation_dir())  # read once a build: a curator may change it between builds
         self._inputs = digest.hexdigest()
         self.used: set[str] = set()
         self.hits = 0

@@ -360,7 +360,12 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
     """The shapes and the checks, started on the union of the graphs (a store whose default
     graph holds it, or its N-Triples text): the shapes run in a thread (the Rust engine gives
     the interpreter back while it works, and reads the text itself) while the checks, then the
-    caller, go on; ``report()`` waits for the shapes. The store must not change until then."""
+    caller, go on; ``report()`` waits for the shapes. The store must not change until then.
+
+    ``changed``: the statements by which the graph differs from one that passed its shapes (or
+    a Future of them, or of None when too much changed): then the store, the shapes of the nodes
+    the change reaches and the checks all run in the thread, and ``whole`` says afterwards
+    whether the whole graph's shapes were validated after all."""
 
     def __init__(
         self,
