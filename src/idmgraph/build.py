@@ -599,7 +599,7 @@ def run_build(
             files[ONTOLOGY_DOCS] = docs
         files["dataset.ttl"] = _dataset_description(files, sources, base)
         result.files = write_folder_atomically(out_dir, files)
-        last.commit(result.files)
+        last.commit(files)
         if cache is not None:
             cache.prune()  # the entries of sources gone or changed
     if cache is not None:

@@ -8,9 +8,9 @@ them the shapes validate only the nodes the change can reach
 The index lives in the build's cache folder (``idmgraph.parse_cache.cache_folder``), under a
 key that changes with idmgraph itself (its version and code), its reference data and its
 ontology folder (shapes, checks): an index kept by another version is not read. It is written
-once the build's files are in place, with their size and time of change: a file changed since
-is not read from. ``idmgraph build --clean`` removes it with the rest of the cache. An index
-that cannot be read is no index, never an error.
+once the build's files are in place, with their size and SHA-256: a file changed since (by
+hand, or by another build beside this one) is not read from. ``idmgraph build --clean`` removes
+it with the rest of the cache. An index that cannot be read is no index, never an error.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class LastBuild:
         self.segments: dict[str, dict] = {}  # the index of each file the build under way writes
 
     def previous_files(self, out_dir: Path) -> dict[str, tuple[bytes, dict]]:
-        """The last good build's files that are as it wrote them (size and time of change), each
+        """The last good build's files that are as it wrote them (their size and SHA-256), each
         with its segment index (``idmgraph.segments``), by name; none kept: {}."""
         try:
             if (self.folder / "key").read_text(encoding="ascii") != _key():
@@ -69,22 +69,24 @@ class LastBuild:
         for name, entry in kept.items() if isinstance(kept, dict) else ():
             path = Path(out_dir) / name
             try:
-                stat = path.stat()
-                if [stat.st_size, stat.st_mtime_ns] != entry["stat"]:
+                if path.stat().st_size != entry["size"]:
                     continue  # changed since: not the bytes the index describes
-                out[name] = (path.read_bytes(), entry["index"])
+                data = path.read_bytes()
+                if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                    continue  # the same size, other bytes (an edit, a build that ran beside)
+                out[name] = (data, entry["index"])
             except (OSError, KeyError, TypeError):
                 continue
         return out
 
-    def commit(self, files: dict[str, Path]) -> None:
-        """Keep the segment index of the build's ``files`` (by name, as written in the output
-        folder), once they are in place."""
+    def commit(self, written: dict[str, bytes]) -> None:
+        """Keep the segment index of the files the build wrote (their bytes by name), once they
+        are in place in the output folder."""
         kept = {}
         for name, index in self.segments.items():
-            if name in files:
-                stat = Path(files[name]).stat()
-                kept[name] = {"stat": [stat.st_size, stat.st_mtime_ns], "index": index}
+            if name in written:
+                data = written[name]
+                kept[name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "index": index}
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "key").unlink(missing_ok=True)  # no key while the index is replaced
         fd, tmp = tempfile.mkstemp(prefix=".segments-", dir=self.folder)
