@@ -485,8 +485,10 @@ def run_build(
     ``https://w3id.org/idmgraph/``); a deployment on its own domain gives its own.
 
     With an ``out_dir``, parsed agendas are kept in a cache beside it (``idmgraph.parse_cache``)
-    and a source that has not changed is not parsed again; ``clean`` empties the cache first.
-    Either way the files are the same bytes.
+    and a source that has not changed is not parsed again; the last good build's segments are
+    kept there too (``idmgraph.last_build``), so the shapes validate only the nodes a change
+    reaches and the unchanged segments of idm.trig and idm.ttl are copied. ``clean`` empties
+    the cache first. Either way the files are the same bytes.
 
     Raises AgendaError on bad input (exit 2) and BuildFailed when checks fail (exit 1);
     in both cases nothing in out_dir changes. A malformed base is a ValueError, before any work.

@@ -74,8 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--clean",
         action="store_true",
-        help="parse every source again: empty the parse cache kept beside the output folder "
-        "(the files are the same bytes either way)",
+        help="build from nothing: empty the cache kept beside the output folder (parsed sources, "
+        "the last build's segments), so every source is parsed, the whole graph validated and every "
+        "file written anew (the files are the same bytes either way)",
     )
     s.add_argument(
         "--base",
