@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,16 @@ def build_all(tmp_path_factory):
 @pytest.fixture(scope="session")
 def store_all(build_all):
     return open_store(build_all.out_dir)
+
+
+def layout_corpus(tmp_path: Path, pattern: str, count: int) -> Path:
+    """A sources folder holding copies of the first ``count`` test layouts matching ``pattern``
+    (a corpus a test may change)."""
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for path in sorted(LAYOUTS.glob(pattern))[:count]:
+        shutil.copy(path, folder / path.name)
+    return folder
 
 
 def people(session, role="speakers"):

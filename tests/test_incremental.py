@@ -5,13 +5,12 @@ clean build writes."""
 
 import os
 import random
-import shutil
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from conftest import LAYOUTS
+from conftest import layout_corpus
 from idmgraph import segments
 from idmgraph.build import BASE, _serialise, run_build
 from idmgraph.last_build import LastBuild, changed_statements
@@ -164,11 +163,7 @@ def test_segments_join_into_the_bytes_of_one_serialisation(build_all, monkeypatc
 
 @pytest.fixture
 def corpus(tmp_path):
-    folder = tmp_path / "sources"
-    folder.mkdir()
-    for path in sorted(LAYOUTS.glob("*-en.txt"))[:6]:
-        shutil.copy(path, folder / path.name)
-    return folder
+    return layout_corpus(tmp_path, "*-en.txt", 6)
 
 
 def _same_as_clean(corpus, out, tmp_path):

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import AGENDAS, LAYOUTS, SOURCE_2017
+from conftest import AGENDAS, LAYOUTS, SOURCE_2017, layout_corpus
 from idmgraph import build as build_module
 from idmgraph.agenda import parse_agenda
 from idmgraph.build import run_build
@@ -21,11 +21,7 @@ FILES = ("idm.trig", "idm.ttl", "participations.csv", "report.json", "dataset.tt
 
 @pytest.fixture
 def corpus(tmp_path):
-    folder = tmp_path / "sources"
-    folder.mkdir()
-    for path in sorted(LAYOUTS.glob("*.txt"))[:8]:
-        shutil.copy(path, folder / path.name)
-    return folder
+    return layout_corpus(tmp_path, "*.txt", 8)
 
 
 @pytest.mark.parametrize("path", [SOURCE_2017, *sorted(LAYOUTS.glob("*.txt")), *sorted(AGENDAS.glob("*.txt"))])

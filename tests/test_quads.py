@@ -7,7 +7,7 @@ import pytest
 from rdflib import XSD, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from idmgraph.quads import Quads, iri, lit, term
+from idmgraph.quads import GraphEnds, Quads, iri, lit, term
 from idmgraph.validate import start_validation
 
 TRICKY = ['plain', 'a "quoted" word', "back\\slash", "line\nbreak\r\n", "tab\there", "\b\f\x01\x7f", "é ü 中文 \u2028"]
@@ -70,7 +70,7 @@ def test_each_triple_once_per_graph_and_the_union_once():
 
 
 def test_the_lines_in_the_order_of_the_sorted_union_are_the_sorted_lines():
-    """nquads(statements) follows the sorted union instead of sorting again: the same lines in
+    """GraphEnds.lines follows the sorted union instead of sorting again: the same lines in
     the same order, where a triple is in several graphs (the default one among them) and where
     one triple's text begins another's (a plain literal and the same text with a language or a
     datatype, an IRI and a longer one)."""
@@ -92,7 +92,7 @@ def test_the_lines_in_the_order_of_the_sorted_union_are_the_sorted_lines():
                 g = ds.default_graph if name is None else ds.graph(name)
                 g.add((s, RDFS.label, obj))
                 g.add((longer, RDFS.label, obj))
-    assert ds.nquads(ds.union_statements()) == ds.nquads()
+    assert GraphEnds(ds).lines(ds.union_statements()) == ds.nquads()
     assert ds.nquads() == sorted(str(q) + " .\n" for q in ds.store())
 
 
@@ -119,8 +119,6 @@ def test_the_shapes_and_the_checks_both_report():
 
 
 def test_the_ends_of_a_triples_lines_name_its_graphs_in_order():
-    from idmgraph.quads import GraphEnds
-
     ds = Quads()
     a = URIRef("https://example.org/a")
     ds.graph("https://example.org/g2").add((a, RDFS.label, lit("A")))

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from .parse_cache import digest_files, tool_digest
 from .paths import bundled
-from .quads import ascii_nt
+from .quads import statement_of
 
 __all__ = ["LastBuild", "changed_statements", "MOST_CHANGED"]
 
@@ -102,8 +102,7 @@ class LastBuild:
 
 def _statements_of(turtle: bytes) -> list[str]:
     """The statements of Turtle text as the build holds them (N-Triples in ASCII, no " .")."""
-    triples = ox.parse(turtle, format=ox.RdfFormat.TURTLE)
-    return [ascii_nt(f"{t.subject} {t.predicate} {t.object}") for t in triples]
+    return [statement_of(t) for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
 
 
 def changed_statements(

@@ -35,6 +35,7 @@ __all__ = [
     "iri",
     "term",
     "ascii_nt",
+    "statement_of",
     "joined_statements",
 ]
 
@@ -183,8 +184,13 @@ class GraphQuads:
 
     def parse(self, path: Path, format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
         """The triples of an RDF file."""
-        for t in ox.parse(path=str(path), format=format):
-            self.triples.add(ascii_nt(f"{t.subject} {t.predicate} {t.object}"))
+        self.triples.update(map(statement_of, ox.parse(path=str(path), format=format)))
+
+
+def statement_of(triple: ox.Triple | ox.Quad) -> str:
+    """A pyoxigraph triple (or a quad's triple) as the statement a graph holds: N-Triples in
+    ASCII, without the closing " ."."""
+    return ascii_nt(f"{triple.subject} {triple.predicate} {triple.object}")
 
 
 def joined_statements(statements: list[str]) -> str:
@@ -262,19 +268,16 @@ class Quads:
     def __len__(self) -> int:
         return len(self.default_graph) + sum(len(g) for g in self._graphs.values())
 
-    def nquads(self, statements: list[str] | None = None) -> list[str]:
+    def nquads(self) -> list[str]:
         """Each quad as an N-Quads line (with its end of line), sorted: the order the files are
-        written in, so the same graph gives the same bytes. ``statements``: the
-        ``union_statements()`` when the caller has them (the lines then follow their order,
-        without a second sort)."""
-        if statements is None:
-            lines = [t + " .\n" for t in self.default_graph.triples]
-            for g in self._graphs.values():
-                tail = f" {g.name} .\n"
-                lines.extend(t + tail for t in g.triples)
-            lines.sort()
-            return lines
-        return GraphEnds(self).lines(statements)
+        written in, so the same graph gives the same bytes (``GraphEnds.lines`` makes the same
+        lines from the sorted statements, without sorting them)."""
+        lines = [t + " .\n" for t in self.default_graph.triples]
+        for g in self._graphs.values():
+            tail = f" {g.name} .\n"
+            lines.extend(t + tail for t in g.triples)
+        lines.sort()
+        return lines
 
     def union_statements(self) -> list[str]:
         """The triples of every graph, each once, sorted: N-Triples statements without their

@@ -39,10 +39,6 @@ def _cut_before(subject: str) -> bool:
     return zlib.crc32(subject.encode("ascii")) % CUT_EVERY == 0
 
 
-def _subject(statement: str) -> str:
-    return statement[: statement.index(" ")]
-
-
 def statement_cuts(statements: list[str]) -> list[int]:
     """Where the sorted statements are cut: 0, the index of each statement that opens a segment,
     and the length."""
@@ -93,7 +89,7 @@ class Written:
 
     data: bytes
     prefixes: bytes = b""
-    segments: list[tuple[str, int, int]] = field(default_factory=list)
+    segments: Segments = field(default_factory=list)
     reused: int = 0
 
     def index(self) -> dict:

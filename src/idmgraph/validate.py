@@ -3,6 +3,7 @@ checks that must return no rows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -213,6 +214,25 @@ def _iri_of(term_text: str) -> str | None:
     return term_text[1:-1] if term_text.startswith("<") else None
 
 
+def _neighbours(store: ox.Store, nodes: set, predicates: set, forward: bool) -> Iterator[ox.Quad]:
+    """The statements of the store's default graph, along the given predicates, from the nodes
+    (``forward``) or to them."""
+    for node in nodes:
+        pattern = (node, None, None) if forward else (None, None, node)
+        for q in store.quads_for_pattern(*pattern, ox.DefaultGraph()):
+            if q.predicate in predicates:
+                yield q
+
+
+def _reading(shapes: Graph) -> tuple[frozenset[str], set[ox.NamedNode], int] | None:
+    """What the shapes read (``predicates_read_by``, as N-Triples terms and as pyoxigraph
+    IRIs) and how far (``shape_reach``); None when that is not bounded."""
+    read, reach = predicates_read_by(shapes), shape_reach(shapes)
+    if read is None or reach is None:
+        return None
+    return read, {ox.NamedNode(p[1:-1]) for p in read}, reach
+
+
 def nodes_to_revalidate(store: ox.Store, changed: list[str], shapes: Graph) -> set[str] | None:
     """The nodes whose results under the shapes may differ between two graphs that differ by
     the ``changed`` statements (N-Triples without the closing " ."), read in the new graph (a
@@ -223,9 +243,13 @@ def nodes_to_revalidate(store: ox.Store, changed: list[str], shapes: Graph) -> s
     A node depends on the triples of the nodes within ``shape_reach - 1`` steps of it along the
     predicates the shapes read; a target by the objects of a predicate (sh:targetObjectsOf) also
     on the triples that point to it."""
-    read, reach = predicates_read_by(shapes), shape_reach(shapes)
-    if read is None or reach is None:
-        return None
+    reading = _reading(shapes)
+    return None if reading is None else _nodes_to_revalidate(store, changed, shapes, *reading)
+
+
+def _nodes_to_revalidate(
+    store: ox.Store, changed: list[str], shapes: Graph, read: frozenset[str], predicates: set, reach: int
+) -> set[str] | None:
     by_objects = {f"<{o}>" for o in shapes.objects(None, SH.targetObjectsOf)}
     subclass = f"<{RDFS.subClassOf}>"
     seeds: set[str] = set()
@@ -238,16 +262,13 @@ def nodes_to_revalidate(store: ox.Store, changed: list[str], shapes: Graph) -> s
         seeds.add(s[1:-1])
         if p in by_objects and (node := _iri_of(o)) is not None:
             seeds.add(node)
-    predicates = {ox.NamedNode(p[1:-1]) for p in read}
     found, frontier = set(seeds), seeds
     for _ in range(reach - 1):  # the nodes that reach a changed one in a step more
         step = set()
-        for node in frontier:
-            for q in store.quads_for_pattern(None, None, ox.NamedNode(node), ox.DefaultGraph()):
-                if q.predicate in predicates:
-                    if not isinstance(q.subject, ox.NamedNode):
-                        return None
-                    step.add(q.subject.value)
+        for q in _neighbours(store, {ox.NamedNode(n) for n in frontier}, predicates, forward=False):
+            if not isinstance(q.subject, ox.NamedNode):
+                return None
+            step.add(q.subject.value)
         frontier = step - found
         found |= frontier
     return found
@@ -261,21 +282,19 @@ def shacl_results_of_change(
     the nodes the change can reach (``nodes_to_revalidate``) on the triples they can read;
     None when the change cannot be bounded (then validate the whole graph)."""
     shapes = shapes or Graph().parse(SHAPES_PATH, format="turtle")
-    focus = nodes_to_revalidate(store, changed, shapes)
+    reading = _reading(shapes)
+    focus = None if reading is None else _nodes_to_revalidate(store, changed, shapes, *reading)
     if focus is None:
         return None
-    read, reach = predicates_read_by(shapes), shape_reach(shapes)
-    predicates = {ox.NamedNode(p[1:-1]) for p in read}
+    _, predicates, reach = reading
     lines: set[str] = set()
     seen, frontier = set(), {ox.NamedNode(n) for n in focus}
     for _ in range(reach):  # the triples of the nodes within reach of a focus node
         step = set()
-        for node in frontier:
-            for q in store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
-                if q.predicate in predicates:
-                    lines.add(f"{q.subject} {q.predicate} {q.object}")
-                    if not isinstance(q.object, ox.Literal):
-                        step.add(q.object)
+        for q in _neighbours(store, frontier, predicates, forward=True):
+            lines.add(f"{q.subject} {q.predicate} {q.object}")
+            if not isinstance(q.object, ox.Literal):
+                step.add(q.object)
         seen |= frontier
         frontier = step - seen
     for q in store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None, ox.DefaultGraph()):
