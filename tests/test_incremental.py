@@ -15,7 +15,7 @@ from idmgraph import segments
 from idmgraph.build import BASE, _serialise, run_build
 from idmgraph.last_build import LastBuild, changed_statements
 from idmgraph.parse_cache import cache_folder
-from idmgraph.quads import ascii_nt, joined_statements
+from idmgraph.quads import Quads, ascii_nt, joined_statements
 from idmgraph.segments import statement_cuts, statement_digests
 from idmgraph.store import store_of
 from idmgraph.validate import (
@@ -159,6 +159,29 @@ def test_segments_join_into_the_bytes_of_one_serialisation(build_all, monkeypatc
     )
     assert again_trig.data == whole_trig and again_trig.reused == len(trig.segments)
     assert again_ttl.data == whole_ttl and again_ttl.reused == len(ttl.segments)
+
+
+def _three_subjects(first_graph: str) -> Quads:
+    ds = Quads()
+    for subject, graph in (("s1", first_graph), ("s2", "g"), ("s3", "g")):
+        ds.graph(f"https://example.org/{graph}").triples.add(
+            f'<https://example.org/{subject}> <https://example.org/p> "{subject}"'
+        )
+    return ds
+
+
+def test_a_trig_segment_is_written_anew_when_the_block_it_opens_or_goes_on_in_changes(monkeypatch):
+    """A segment's TriG text opens its graph's block unless the segment before ends in that
+    graph: when only its neighbour moved to another graph, the segment is not copied as it
+    was (with a cut before every subject, s2 and s3 stay the same statements in g)."""
+    monkeypatch.setattr(segments, "CUT_EVERY", 1)
+    trig, ttl = _serialise(_three_subjects("g"), BASE)
+    moved = _three_subjects("h")
+    previous = {"idm.trig": (trig.data, trig.index()), "idm.ttl": (ttl.data, ttl.index())}
+    again, _ = _serialise(moved, BASE, previous=previous)
+    assert again.data == _serialise(moved, BASE)[0].data  # what one serialisation writes
+    assert again.data.count(b"<https://example.org/g> {\n") == 1
+    assert again.reused == 1  # s3: still in the block s2 opens
 
 
 @pytest.fixture

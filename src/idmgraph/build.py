@@ -304,13 +304,15 @@ def _serialise(
         if ttl_segments is None:
             ttl_segments = statement_digests(statements, statement_cuts(statements))
         ends = GraphEnds(ds)
+        trig_parts, trims = trig_segments(statements, ends, ttl_segments)
         trig = write_segmented(
-            trig_segments(statements, ends, ttl_segments),
+            trig_parts,
             lambda a, b: "".join(ends.lines(statements[a:b])),
             ox.RdfFormat.N_QUADS,
             ox.RdfFormat.TRIG,
             prefixes,
             previous.get("idm.trig"),
+            trims,
         )
         ttl = write_segmented(
             ttl_segments,

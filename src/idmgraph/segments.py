@@ -3,18 +3,19 @@ that changed and copies the others from the last good build's files.
 
 The sorted statements are cut into segments before the subjects whose CRC-32 falls on a
 multiple of ``CUT_EVERY`` (a cut depends on the subject alone, so a change moves no cut but its
-own): there the serialiser starts a subject afresh, in Turtle always, in TriG where the line
-before is also in another graph (else the segments on both sides are one: a subject of the same
-graph goes on in the same ``{ }`` block). Oxigraph serialises each segment; a segment's text is
-the same whether it is serialised alone or within the whole file, once the ``@prefix`` lines it
-opens with are taken off (``tests/test_incremental.py`` holds this with a cut before one subject
-in two), so the file is the prefixes and the segments' texts in order: the bytes of one
-serialisation.
+own): there the serialiser starts a subject afresh. Oxigraph serialises each segment; a
+segment's text is the same whether it is serialised alone or within the whole file, once the
+``@prefix`` lines it opens with are taken off and, in TriG, where the segment before ends in the
+same named graph as this one begins, the line that opens that graph's ``{`` block (and the
+``}`` that closes the segment before): within the whole file the block goes on across the cut
+(``tests/test_incremental.py`` holds this with a cut before one subject in two), so the file is
+the prefixes and the segments' texts in order: the bytes of one serialisation.
 
-A Turtle segment is known by the BLAKE2 digest of its statements' N-Triples text, a TriG segment
-by the digests of its Turtle segments and of the graphs of their lines (its N-Quads lines are
-made only when it is serialised); the last good build's files, with the digest and place of
-each of their segments, are what a rebuild copies from.
+A Turtle segment is known by the BLAKE2 digest of its statements' N-Triples text; a TriG
+segment, of the same statements, by that digest, a digest of the graphs of their lines and
+whether the block goes on across either end (its N-Quads lines are made only when it is
+serialised); the last good build's files, with the digest and place of each of their segments,
+are what a rebuild copies from.
 """
 
 from __future__ import annotations
@@ -53,26 +54,41 @@ def statement_cuts(statements: list[str]) -> list[int]:
     return cuts
 
 
-def trig_segments(statements: list[str], ends: GraphEnds, digests: Segments) -> Segments:
-    """The segments of the TriG: runs of the Turtle's segments (``digests``, of the same sorted
-    statements), cut only where the line before is in another graph than the line after (there
-    the serialiser closes one graph and opens the next; within a graph it would go on in the
-    same ``{ }`` block). Each is known by a digest of its statements' digests and of the ends
-    of their lines (their graphs)."""
-    runs: list[list[tuple[str, int, int]]] = []
-    for digest, a, b in digests:
-        if runs and ends.first(statements[a]) == ends.last(statements[a - 1]):
-            runs[-1].append((digest, a, b))
-        else:
-            runs.append([(digest, a, b)])
+_DEFAULT_GRAPH = " .\n"  # the end of a line in the default graph, which has no { } block
+
+Trim = tuple[bool, bool]  # (the first line goes, the last line goes)
+
+
+def trig_segments(statements: list[str], ends: GraphEnds, digests: Segments) -> tuple[Segments, list[Trim]]:
+    """The segments of the TriG: those of the Turtle (``digests``, of the same sorted
+    statements), each known by its digest, the ends of its lines (their graphs) and how it
+    trims; and how each is trimmed: (whether its first line, a named graph's opening, goes
+    because the segment before ends in that graph; whether its last line, that graph's closing
+    ``}``, goes because the segment after goes on in it)."""
+    joins = [
+        a > 0 and ends.last(statements[a - 1]) == ends.first(statements[a]) != _DEFAULT_GRAPH
+        for _, a, _ in digests
+    ]
+    trims = [(joins[i], i + 1 < len(joins) and joins[i + 1]) for i in range(len(joins))]
     out = []
-    for run in runs:
-        h = hashlib.blake2b(digest_size=16)
-        for digest, a, b in run:
-            h.update(bytes.fromhex(digest))
-            h.update(hashlib.blake2b(ends.joined(statements[a:b]).encode("ascii"), digest_size=16).digest())
-        out.append((h.hexdigest(), run[0][1], run[-1][2]))
-    return out
+    for (digest, a, b), trim in zip(digests, trims):
+        h = hashlib.blake2b(bytes.fromhex(digest), digest_size=16)
+        h.update(ends.joined(statements[a:b]).encode("ascii"))
+        h.update(bytes(trim))
+        out.append((h.hexdigest(), a, b))
+    return out, trims
+
+
+def _trimmed(body: bytes, trim: Trim) -> bytes:
+    """A TriG segment's text without the opening of the graph block the segment before leaves
+    open, and without the closing of the block the segment after goes on in."""
+    first, last = trim
+    if first:
+        body = body[body.index(b"\n") + 1 :]
+    if last:
+        assert body.endswith(b"}\n"), "a TriG segment that goes on in its graph ends that graph's block"
+        body = body[:-2]
+    return body
 
 
 def _split_prefixes(text: bytes) -> tuple[bytes, bytes]:
@@ -113,10 +129,12 @@ def write_segmented(
     syntax: ox.RdfFormat,
     prefixes: dict[str, str],
     previous: tuple[bytes, dict] | None = None,
+    trims: list[Trim] | None = None,
 ) -> Written:
     """The file of ``segments`` (digest, first, end), each copied from ``previous`` (the last
     file's bytes and its ``Written.index()``) where its digest is there, else serialised from
-    ``text_of(first, end)`` (RDF in the ``source`` syntax) into ``syntax``."""
+    ``text_of(first, end)`` (RDF in the ``source`` syntax) into ``syntax`` (and trimmed as
+    ``trims`` say, for TriG)."""
     known: dict[str, tuple[int, int]] = {}
     old, head = b"", None
     if previous is not None:
@@ -124,7 +142,7 @@ def write_segmented(
         head = index["prefixes"].encode("utf-8")
         known = {digest: (start, end) for digest, start, end in index["segments"]}
     parts, placed, reused, place = [], [], 0, 0
-    for digest, a, b in segments:
+    for i, (digest, a, b) in enumerate(segments):
         found = known.get(digest)
         if found is not None:
             body = old[found[0] : found[1]]
@@ -135,7 +153,9 @@ def write_segmented(
             if head is None:
                 head = opening
             elif opening != head:  # the prefixes written differ from the last file's: none reused
-                return write_segmented(segments, text_of, source, syntax, prefixes, None)
+                return write_segmented(segments, text_of, source, syntax, prefixes, None, trims)
+            if trims is not None:
+                body = _trimmed(body, trims[i])
         parts.append(body)
         placed.append((digest, place, place + len(body)))
         place += len(body)
