@@ -3,6 +3,7 @@ the nodes a change can reach, and idm.trig and idm.ttl are written by segments, 
 ones copied. Either way the build finds what a whole validation finds and writes the bytes a
 clean build writes."""
 
+import hashlib
 import os
 import random
 
@@ -13,9 +14,9 @@ from rdflib import Graph
 from conftest import layout_corpus
 from idmgraph import segments
 from idmgraph.build import BASE, _serialise, run_build
-from idmgraph.last_build import LastBuild, changed_statements
+from idmgraph.last_build import KeptStore, LastBuild, changed_statements
 from idmgraph.parse_cache import cache_folder
-from idmgraph.quads import Quads, ascii_nt, joined_statements
+from idmgraph.quads import Quads, ascii_nt, joined_statements, statement_of
 from idmgraph.segments import statement_cuts, statement_digests
 from idmgraph.store import store_of
 from idmgraph.validate import (
@@ -127,7 +128,8 @@ def test_what_changed_is_read_from_the_segments_of_the_last_turtle(build_2017):
     came = ascii_nt('<https://example.org/new> <http://www.w3.org/2000/01/rdf-schema#label> "Nouvelle entrée"@fr')
     after = sorted({*before, came} - {gone})
     digests = statement_digests(after, statement_cuts(after))
-    assert changed_statements((ttl.data, ttl.index()), after, digests) == sorted([gone, came])
+    change = changed_statements((ttl.data, ttl.index()), after, digests)
+    assert (change.removed, change.added, change.statements) == ([gone], [came], sorted([gone, came]))
     assert changed_statements(None, after, digests) is None
     half = after[: len(after) // 2]
     assert changed_statements((ttl.data, ttl.index()), half, statement_digests(half, statement_cuts(half))) is None
@@ -279,4 +281,109 @@ def test_a_rebuild_after_most_of_the_corpus_changed_validates_the_whole_graph(co
         path.unlink()
     again = run_build([corpus], out)
     assert again.validated_whole and again.report.conforms
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def _kept(out) -> tuple[str | None, set[str]]:
+    """The kept store's mark (the SHA-256 it says its union is idm.ttl's) and its statements."""
+    folder = LastBuild(cache_folder(out)).folder
+    try:
+        name, sha256 = (folder / "store.mark").read_text(encoding="ascii").split()
+    except OSError:
+        return None, set()
+    store = ox.Store(str(folder / name))
+    try:
+        return sha256, {statement_of(q) for q in store}
+    finally:
+        del store  # Oxigraph holds a store's folder until it is closed
+
+
+def _sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _rename_someone(corpus, result, name: str) -> None:
+    path = sorted(corpus.glob("*.txt"))[1]
+    person = next(p for s in result.agendas[1].sessions for p in s.speakers)
+    path.write_text(path.read_text(encoding="utf-8").replace(person.name, name), encoding="utf-8")
+
+
+def test_the_kept_store_holds_the_union_of_the_idm_ttl_its_mark_names(corpus, tmp_path):
+    """After a build and after a rebuild (which patches it), the kept store holds the union of
+    the graphs, marked with the SHA-256 of the idm.ttl beside it; one store folder is left."""
+    out = tmp_path / "out"
+    first = run_build([corpus], out)
+    assert _kept(out) == (_sha256(out / "idm.ttl"), set(first.dataset.union_statements()))
+    _rename_someone(corpus, first, "Zora Quillfeather")
+    second = run_build([corpus], out)
+    assert not second.validated_whole
+    sha256, union = _kept(out)
+    assert sha256 == _sha256(out / "idm.ttl") and union == set(second.dataset.union_statements())
+    assert any("Zora Quillfeather" in t for t in union)
+    assert len(list(LastBuild(cache_folder(out)).folder.glob("store-*"))) == 1
+
+
+def test_a_rebuild_whose_checks_fail_puts_the_kept_store_back(corpus, tmp_path, monkeypatch):
+    """The checks of a rebuild read the kept store patched with the change; when they fail,
+    the store is put back and marked as the last good build's, and the next rebuild patches it
+    again (not loading it anew) and writes what a clean build writes."""
+    import idmgraph.validate as validate
+    from idmgraph.build import BuildFailed
+
+    out = tmp_path / "out"
+    first = run_build([corpus], out)
+    before = _kept(out)
+    seen = []
+    checks = validate.run_checks
+
+    def failing(store, union=True):
+        seen.append(any("Zora Quillfeather" in str(q.object) for q in store))
+        return {**checks(store, union), "made-up-violation": [("<https://example.org/x>",)]}
+
+    monkeypatch.setattr(validate, "run_checks", failing)
+    _rename_someone(corpus, first, "Zora Quillfeather")
+    with pytest.raises(BuildFailed, match="made-up-violation"):
+        run_build([corpus], out)
+    assert seen == [True] and _kept(out) == before
+    monkeypatch.setattr(validate, "run_checks", checks)
+    opened = []
+    monkeypatch.setattr(KeptStore, "_patch", _spy(KeptStore._patch, opened))
+    again = run_build([corpus], out)
+    assert opened == [True] and not again.validated_whole
+    assert _kept(out) == (_sha256(out / "idm.ttl"), set(again.dataset.union_statements()))
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def _spy(method, calls: list):
+    def spied(self, *args):
+        found = method(self, *args)
+        calls.append(found is not None)
+        return found
+
+    return spied
+
+
+def test_a_store_left_unmarked_or_held_by_another_build_is_not_patched(corpus, tmp_path, monkeypatch):
+    """A build killed while it patched the store leaves it unmarked: the next build loads the
+    union anew. A store another build holds is left to it: this build loads its own."""
+    out = tmp_path / "out"
+    first = run_build([corpus], out)
+    folder = LastBuild(cache_folder(out)).folder
+    (folder / "store.mark").unlink()
+    _rename_someone(corpus, first, "Zora Quillfeather")
+    opened = []
+    monkeypatch.setattr(KeptStore, "_patch", _spy(KeptStore._patch, opened))
+    second = run_build([corpus], out)
+    assert opened == [False] and second.report.conforms
+    assert _kept(out) == (_sha256(out / "idm.ttl"), set(second.dataset.union_statements()))
+    name = (folder / "store.mark").read_text(encoding="ascii").split()[0]
+    held = ox.Store(str(folder / name))
+    try:
+        _rename_someone(corpus, second, "Ysolde Marchbanks")
+        third = run_build([corpus], out)
+        assert opened == [False, False] and third.report.conforms
+        assert (folder / name / "CURRENT").is_file()  # not removed from under the build that holds it
+    finally:
+        del held
+    assert _kept(out) == (_sha256(out / "idm.ttl"), set(third.dataset.union_statements()))
     _same_as_clean(corpus, out, tmp_path)

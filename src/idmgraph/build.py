@@ -24,7 +24,7 @@ from .agenda import parse_source
 from .curation import load_corrections
 from .dataset import describe_dataset, file_distribution
 from .files import check_output_folder, write_folder_atomically
-from .last_build import LastBuild, changed_statements
+from .last_build import KeptStore, LastBuild, changed_statements
 from .lexicon import load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
 from .ontology_docs import FILE_NAME as ONTOLOGY_DOCS
@@ -547,65 +547,84 @@ def run_build(
     step("building RDF")
     ds = build_dataset(res, {s.id: s for s in sources}, themes)
     step("validating (SHACL shapes, SPARQL checks)")
-    # the shapes (and, on a rebuild, the checks) run in a thread while the files are made here;
-    # nothing is written into out_dir before they are known to pass
+    # the shapes and the checks run in threads while the files are made here; nothing is
+    # written into out_dir before they are known to pass
     statements = ds.union_statements()  # the union of the graphs, sorted
-    union = ds.ntriples(statements)  # what the checks read
-    # a rebuild of an output folder: the shapes validate only the nodes that what changed since
-    # its last good build can reach (the checks still read the whole graph), and the segments
-    # of its files that did not change are copied (idmgraph.last_build, idmgraph.segments)
-    last, previous, ttl_segments = None, {}, None
-    if out_dir is not None:
+    last, previous, ttl_segments, kept = None, {}, None, None
+    if out_dir is None:
+        validation = start_validation(ds.ntriples(statements), statements=statements)
+    else:
+        # a rebuild of an output folder: the shapes validate only the nodes that what changed
+        # since its last good build can reach, the checks run on that build's union kept on
+        # disk and patched, and the segments of its files that did not change are copied
+        # (idmgraph.last_build, idmgraph.segments)
         last = LastBuild(cache_folder(out_dir))
         previous = {} if clean else last.previous_files(out_dir)
-    # what changed is found while the checks' store is loaded
-    changed: Future | None = Future() if "idm.ttl" in previous else None
-    validation = start_validation(union, statements=statements, changed=changed)
-    if out_dir is not None:
-        try:
-            ttl_segments = statement_digests(statements, statement_cuts(statements))
-            if changed is not None:
-                changed.set_result(changed_statements(previous["idm.ttl"], statements, ttl_segments))
-        except BaseException as exc:
-            if changed is not None and not changed.done():
-                changed.set_exception(exc)
-            raise
-    counts = graph_counts(res)
-    counts["triples"] = len(ds)
-    misses = _check_expected(res, sources, out_dir)
-    files: dict[str, bytes] = {}
-    if out_dir is not None and not misses:
-        step("writing files")
-        trig, ttl = _serialise(ds, base, statements, previous, ttl_segments)
-        files = {"idm.trig": trig.data, "idm.ttl": ttl.data}
-        last.segments = {"idm.trig": trig.index(), "idm.ttl": ttl.index()}
-        segments_kept = (trig.reused + ttl.reused, len(trig.segments) + len(ttl.segments))
-        files["participations.csv"] = _csv_bytes(participation_rows(res), base)
-        step("writing files (the SHACL shapes still running)", "writing")
-    report = validation.report()
-    validated_whole = validation.whole
-    del validation, union, statements, previous
-    result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, counts, base=base)
-    result.validated_whole = validated_whole
-    if files:
-        result.segments_kept = segments_kept
-    if misses:
-        raise BuildFailed("expected counts not met:\n  " + "\n  ".join(misses), report)
-    if not report.conforms:
-        raise BuildFailed(
-            "the graph violates its shapes or checks:\n  " + "\n  ".join(report.lines()[:50]), report
-        )
-    if out_dir is not None:
-        step("writing files")
-        files["report.json"] = _report_json(result)
-        docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
-        if docs is not None:
-            files[ONTOLOGY_DOCS] = docs
-        files["dataset.ttl"] = _dataset_description(files, sources, base)
-        result.files = write_folder_atomically(out_dir, files)
-        last.commit(files)
-        if cache is not None:
-            cache.prune()  # the entries of sources gone or changed
+        kept = KeptStore(last.folder)
+        change: Future = Future()  # found here while the thread opens the kept store
+        changed: Future | None = Future() if "idm.ttl" in previous else None
+        if changed is None:
+            change.set_result(None)
+
+        def checks_store(union: list[str] = statements) -> ox.Store:
+            return kept.open(last.sha256.get("idm.ttl"), change.result(), union)
+
+        validation = start_validation(checks_store, statements=statements, changed=changed)
+    try:
+        if out_dir is not None:
+            try:
+                ttl_segments = statement_digests(statements, statement_cuts(statements))
+                if changed is not None:
+                    found = changed_statements(previous["idm.ttl"], statements, ttl_segments)
+                    change.set_result(found)
+                    changed.set_result(None if found is None else found.statements)
+            except BaseException as exc:
+                for future in (change, changed):
+                    if future is not None and not future.done():
+                        future.set_exception(exc)
+                raise
+        counts = graph_counts(res)
+        counts["triples"] = len(ds)
+        misses = _check_expected(res, sources, out_dir)
+        files: dict[str, bytes] = {}
+        if out_dir is not None and not misses:
+            step("writing files")
+            trig, ttl = _serialise(ds, base, statements, previous, ttl_segments)
+            files = {"idm.trig": trig.data, "idm.ttl": ttl.data}
+            last.segments = {"idm.trig": trig.index(), "idm.ttl": ttl.index()}
+            segments_kept = (trig.reused + ttl.reused, len(trig.segments) + len(ttl.segments))
+            files["participations.csv"] = _csv_bytes(participation_rows(res), base)
+            step("writing files (the SHACL shapes still running)", "writing")
+        report = validation.report()
+        validated_whole = validation.whole
+        del statements, previous
+        result = BuildResult(sources, agendas, res, ds, report, out_dir, themes, counts, base=base)
+        result.validated_whole = validated_whole
+        if files:
+            result.segments_kept = segments_kept
+        if misses:
+            raise BuildFailed("expected counts not met:\n  " + "\n  ".join(misses), report)
+        if not report.conforms:
+            raise BuildFailed(
+                "the graph violates its shapes or checks:\n  " + "\n  ".join(report.lines()[:50]), report
+            )
+        if out_dir is not None:
+            step("writing files")
+            files["report.json"] = _report_json(result)
+            docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
+            if docs is not None:
+                files[ONTOLOGY_DOCS] = docs
+            files["dataset.ttl"] = _dataset_description(files, sources, base)
+            result.files = write_folder_atomically(out_dir, files)
+            last.commit(files)
+            kept.commit(files["idm.ttl"])
+            if cache is not None:
+                cache.prune()  # the entries of sources gone or changed
+    except BaseException:
+        if kept is not None:
+            validation.join()  # the threads are done with the kept store
+            kept.undo()
+        raise
     if cache is not None:
         result.counts_cached = cache.hits
     step("done")

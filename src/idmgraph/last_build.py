@@ -5,6 +5,14 @@ idm.ttl segments whose digests are not in both builds, read back from the last f
 them the shapes validate only the nodes the change can reach
 (``validate.shacl_results_of_change``).
 
+Beside the index, the union of that build's graphs in an on-disk Oxigraph store
+(``KeptStore``): the next build patches it with what changed and runs its SPARQL checks on it,
+where loading the whole union into a new store took a second at 400 agendas. A mark names it
+and the SHA-256 of the idm.ttl whose triples it holds, and is written only once it holds them:
+a build that patches it takes the mark away until the build is committed (the new file's mark)
+or the patch is undone (the old one), so a store left half-patched (a build killed) is never
+read, only loaded anew.
+
 The index lives in the build's cache folder (``idmgraph.parse_cache.cache_folder``), under a
 key that changes with idmgraph itself (its version and code), its reference data and its
 ontology folder (shapes, checks): an index kept by another version is not read. It is written
@@ -18,7 +26,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -26,9 +36,9 @@ import pyoxigraph as ox
 
 from .parse_cache import digest_files, tool_digest
 from .paths import bundled
-from .quads import statement_of
+from .quads import joined_statements, statement_of
 
-__all__ = ["LastBuild", "changed_statements", "MOST_CHANGED"]
+__all__ = ["Change", "KeptStore", "LastBuild", "changed_statements", "MOST_CHANGED"]
 
 FOLDER = "last-build"
 # past this share of the graph changed, the whole graph is validated again (the shapes engine
@@ -55,6 +65,7 @@ class LastBuild:
     def __init__(self, cache_folder: Path):
         self.folder = Path(cache_folder) / FOLDER
         self.segments: dict[str, dict] = {}  # the index of each file the build under way writes
+        self.sha256: dict[str, str] = {}  # the SHA-256 of each last file found as it was written
 
     def previous_files(self, out_dir: Path) -> dict[str, tuple[bytes, dict]]:
         """The last good build's files that are as it wrote them (their size and SHA-256), each
@@ -75,6 +86,7 @@ class LastBuild:
                 if hashlib.sha256(data).hexdigest() != entry["sha256"]:
                     continue  # the same size, other bytes (an edit, a build that ran beside)
                 out[name] = (data, entry["index"])
+                self.sha256[name] = entry["sha256"]
             except (OSError, KeyError, TypeError):
                 continue
         return out
@@ -105,22 +117,157 @@ def _statements_of(turtle: bytes) -> list[str]:
     return [statement_of(t) for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
 
 
+@dataclass(frozen=True)
+class Change:
+    """How this build's union differs from the last good build's: statements (N-Triples, no
+    " .") that went and statements that came, each list sorted."""
+
+    removed: list[str]
+    added: list[str]
+
+    @property
+    def statements(self) -> list[str]:
+        """Every statement in one graph and not the other, sorted."""
+        return sorted(self.removed + self.added)
+
+
 def changed_statements(
     previous: tuple[bytes, dict] | None, statements: list[str], digests: list[tuple[str, int, int]]
-) -> list[str] | None:
-    """The statements in the graph of the last good build or in this one but not in both,
-    sorted, from the segments of idm.ttl: ``previous`` is the last file with its index,
-    ``digests`` this build's segments of ``statements`` as (digest, first, end). None when there
-    is no last file, or so much changed that validating the whole graph costs no more."""
+) -> Change | None:
+    """How the union of the last good build differs from this one's, from the segments of
+    idm.ttl: ``previous`` is the last file with its index, ``digests`` this build's segments of
+    ``statements`` as (digest, first, end). None when there is no last file, or so much changed
+    that validating the whole graph costs no more."""
     if previous is None:
         return None
     old, index = previous
     head = index["prefixes"].encode("utf-8")
     now = {digest for digest, _, _ in digests}
     before = {digest for digest, _, _ in index["segments"]}
-    gone = [_statements_of(head + old[a:b]) for digest, a, b in index["segments"] if digest not in now]
-    came = [statements[a:b] for digest, a, b in digests if digest not in before]
-    changed = {t for part in gone for t in part}.symmetric_difference(t for part in came for t in part)
-    if len(changed) > MOST_CHANGED * max(len(statements), 1):
+    gone = {
+        t for digest, a, b in index["segments"] if digest not in now for t in _statements_of(head + old[a:b])
+    }
+    came = {t for digest, a, b in digests if digest not in before for t in statements[a:b]}
+    if len(gone ^ came) > MOST_CHANGED * max(len(statements), 1):
         return None
-    return sorted(changed)
+    return Change(sorted(gone - came), sorted(came - gone))
+
+
+MARK = "store.mark"  # "<folder of the store> <SHA-256 of the idm.ttl whose union it holds>"
+# the union goes into a new store this many statements at a time (Oxigraph's bulk loader holds
+# what it loads in memory: the whole of a million triples would add 0.7 GB to a build's peak)
+LOAD_CHUNK = 100_000
+
+
+class KeptStore:
+    """The on-disk store of the last good build's union, in a folder of the cache folder's
+    ``last-build`` that its mark names, for this build's checks: patched where the mark says it
+    holds the last build's union, else loaded anew in a folder of its own (the mark names that
+    one once the build is committed).
+
+    A mark is written only by a build that holds the store (Oxigraph locks it) and has just
+    made it hold the union the mark names, so two builds of one folder at once never leave a
+    mark that lies: the one that finds the store taken loads its own."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.store: ox.Store | None = None  # the store this build holds, until committed or undone
+        self._name: str | None = None
+        self._undo: tuple[str, Change] | None = None  # for a patched store: its mark, the change
+
+    def open(self, marked: str | None, change: Change | None, statements: list[str]) -> ox.Store:
+        """A store whose default graph holds ``statements`` (this build's union): the kept one
+        patched with ``change`` where its mark is ``marked`` (the last idm.ttl's SHA-256), else
+        a new one (in memory where none can be made on disk)."""
+        if marked is not None and change is not None:
+            store = self._patch(marked, change)
+            if store is not None:
+                return store
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = Path(tempfile.mkdtemp(prefix="store-", dir=self.folder))
+            store, self._name = ox.Store(str(path)), path.name
+        except OSError:  # a file system a store cannot live on: one in memory, not kept
+            store = ox.Store()
+        for first in range(0, len(statements), LOAD_CHUNK):
+            text = joined_statements(statements[first : first + LOAD_CHUNK])
+            store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
+        if self._name is not None:
+            self.store = store
+        return store
+
+    def _read_mark(self) -> tuple[str, str] | None:
+        try:
+            name, sha256 = (self.folder / MARK).read_text(encoding="ascii").split()
+        except (OSError, ValueError):
+            return None
+        return name, sha256
+
+    def _patch(self, marked: str, change: Change) -> ox.Store | None:
+        mark = self._read_mark()
+        if mark is None or mark[1] != marked or not (self.folder / mark[0] / "CURRENT").is_file():
+            return None
+        try:
+            store = ox.Store(str(self.folder / mark[0]))  # held by another build: OSError
+            if self._read_mark() != mark:
+                return None  # marked anew meanwhile
+            (self.folder / MARK).unlink()  # unmarked until committed or undone
+        except OSError:
+            return None
+        self.store, self._name, self._undo = store, mark[0], (marked, change)
+        _apply(store, change.removed, change.added)
+        return store
+
+    def commit(self, idm_ttl: bytes) -> None:
+        """The build is in place: mark the store as holding the union of its idm.ttl, and
+        remove the stores no build holds that the mark does not name."""
+        store, self.store = self.store, None
+        if store is None:
+            return
+        store.flush()
+        self._mark(hashlib.sha256(idm_ttl).hexdigest())
+        del store  # closed: nothing else holds it
+        for path in self.folder.glob("store-*"):
+            if path.name != self._name:
+                _remove_unless_held(path)
+        self._undo = None
+
+    def undo(self) -> None:
+        """The build failed: the kept store back as the last good build left it (a new one is
+        removed). A store that cannot be put back stays unmarked: the next build loads anew."""
+        store, self.store = self.store, None
+        if store is None:
+            return
+        if self._undo is None:
+            del store
+            shutil.rmtree(self.folder / self._name, ignore_errors=True)
+            return
+        marked, change = self._undo
+        _apply(store, change.added, change.removed)
+        store.flush()
+        self._mark(marked)
+        self._undo = None
+
+    def _mark(self, sha256: str) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=".mark-", dir=self.folder)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(f"{self._name} {sha256}")
+        os.replace(tmp, self.folder / MARK)
+
+
+def _remove_unless_held(path: Path) -> None:
+    """Remove a store folder, holding it while its files go (a build that holds it keeps it)."""
+    try:
+        held = ox.Store(str(path))
+    except OSError:
+        return
+    shutil.rmtree(path, ignore_errors=True)
+    del held
+
+
+def _apply(store: ox.Store, removed: list[str], added: list[str]) -> None:
+    """Take ``removed`` from the store's default graph and put ``added`` in (N-Triples
+    statements without " .")."""
+    for triple in ox.parse(joined_statements(removed), format=ox.RdfFormat.N_TRIPLES):
+        store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()))
+    store.load(joined_statements(added), format=ox.RdfFormat.N_TRIPLES)

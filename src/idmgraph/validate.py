@@ -3,7 +3,7 @@ checks that must return no rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -376,19 +376,19 @@ def validate_union(union: ox.Store | str, engine: str | None = None) -> Validati
 
 
 class start_validation:  # noqa: N801 (it reads as the call it is: the validation, started)
-    """The shapes and the checks, started on the union of the graphs (a store whose default
-    graph holds it, or its N-Triples text): the shapes run in a thread (the Rust engine gives
-    the interpreter back while it works, and reads the text itself) while the checks, then the
-    caller, go on; ``report()`` waits for the shapes. The store must not change until then.
+    """The shapes and the checks, started on the union of the graphs: a store whose default
+    graph holds it, its N-Triples text, or a function that gives such a store (called in a
+    thread). They run in threads (the Rust engines give the interpreter back while they work)
+    while the caller goes on; ``report()`` waits for them. The store must not change until then.
 
     ``changed``: the statements by which the graph differs from one that passed its shapes (or
-    a Future of them, or of None when too much changed): then the store, the shapes of the nodes
-    the change reaches and the checks all run in the thread, and ``whole`` says afterwards
-    whether the whole graph's shapes were validated after all."""
+    a Future of them, or of None when too much changed): then the shapes validate only the
+    nodes the change reaches (looked up in the store), and ``whole`` says afterwards whether
+    the whole graph's shapes were validated after all."""
 
     def __init__(
         self,
-        union: ox.Store | str,
+        union: ox.Store | str | Callable[[], ox.Store],
         engine: str | None = None,
         statements: list[str] | None = None,
         changed: list[str] | Future | None = None,
@@ -396,25 +396,22 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
         import threading
 
         # the shapes read the union's statements where the caller has them (no second copy)
-        shapes_data = union if statements is None else statements
+        shapes_data = statements if statements is not None else union if not callable(union) else None
         self._shapes, self._checks, self._error = [], {}, None
         self.whole = changed is None  # False: only the nodes a change can reach were validated
-        if changed is None:
-            # the shapes in a thread (the Rust engine reads the text and gives the interpreter
-            # back), the checks here
-            self._thread = threading.Thread(target=self._run_shapes, args=(shapes_data, engine), daemon=True)
-            self._thread.start()
-            self._checks = run_checks(union if isinstance(union, ox.Store) else store_of(union), union=False)
-        else:
-            # a graph that differs by ``changed`` from one that passed: the store, the shapes of
-            # the nodes the change reaches (looked up in the store) and the checks, all in a
-            # thread, while the caller goes on (loading and querying the store give the
-            # interpreter back); ``changed`` may be a Future the caller settles while the store
-            # is loaded
-            self._thread = threading.Thread(
-                target=self._run_change, args=(union, shapes_data, engine, changed), daemon=True
-            )
-            self._thread.start()
+        self._whole_shapes: threading.Thread | None = None
+        if changed is None and shapes_data is not None:
+            self._start_whole_shapes(shapes_data, engine)
+        self._thread = threading.Thread(
+            target=self._run, args=(union, shapes_data, engine, changed), daemon=True
+        )
+        self._thread.start()
+
+    def _start_whole_shapes(self, data: ox.Store | str | list[str] | None, engine: str | None) -> None:
+        import threading
+
+        self._whole_shapes = threading.Thread(target=self._run_shapes, args=(data, engine), daemon=True)
+        self._whole_shapes.start()
 
     def _run_shapes(self, data: ox.Store | str | list[str], engine: str | None) -> None:
         try:
@@ -422,34 +419,37 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
         except BaseException as exc:  # raised again in report(), in the caller's thread
             self._error = exc
 
-    def _run_change(
+    def _run(
         self,
-        union: ox.Store | str,
-        data: ox.Store | str | list[str],
+        union: ox.Store | str | Callable[[], ox.Store],
+        data: ox.Store | str | list[str] | None,
         engine: str | None,
         changed: list[str] | Future | None,
     ) -> None:
-        import threading
-
         try:
-            store = union if isinstance(union, ox.Store) else store_of(union)
-            changes = changed.result() if isinstance(changed, Future) else changed
-            found = None if changes is None else shacl_results_of_change(store, changes, engine=engine)
-            if found is not None:
-                self._shapes = found
-                self._checks = run_checks(store, union=False)
-                return
-            # too much changed to bound: the whole graph's shapes in a thread beside the checks
-            self.whole = True
-            shapes = threading.Thread(target=self._run_shapes, args=(data, engine), daemon=True)
-            shapes.start()
+            store = union if isinstance(union, ox.Store) else union() if callable(union) else store_of(union)
+            if changed is None and self._whole_shapes is None:  # the shapes read the store made here
+                self._start_whole_shapes(store, engine)
+            elif changed is not None:
+                changes = changed.result() if isinstance(changed, Future) else changed
+                found = None if changes is None else shacl_results_of_change(store, changes, engine=engine)
+                if found is None:  # too much changed to bound: the whole graph's shapes, beside the checks
+                    self.whole = True
+                    self._start_whole_shapes(data if data is not None else store, engine)
+                else:
+                    self._shapes = found
             self._checks = run_checks(store, union=False)
-            shapes.join()
-        except BaseException as exc:
+        except BaseException as exc:  # raised again in report(), in the caller's thread
             self._error = exc
 
-    def report(self) -> ValidationReport:
+    def join(self) -> None:
+        """Wait for the threads to end (their errors are left to ``report()``)."""
         self._thread.join()
+        if self._whole_shapes is not None:
+            self._whole_shapes.join()
+
+    def report(self) -> ValidationReport:
+        self.join()
         if self._error is not None:
             raise self._error
         return ValidationReport(shapes=self._shapes, checks=self._checks)
