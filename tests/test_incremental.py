@@ -14,7 +14,7 @@ from rdflib import Graph
 from conftest import layout_corpus
 from idmgraph import segments
 from idmgraph.build import BASE, _serialise, run_build
-from idmgraph.last_build import KeptStore, LastBuild, changed_statements
+from idmgraph.last_build import Change, KeptStore, LastBuild, changed_statements
 from idmgraph.parse_cache import cache_folder
 from idmgraph.quads import Quads, ascii_nt, joined_statements, statement_of
 from idmgraph.segments import statement_cuts, statement_digests
@@ -347,7 +347,7 @@ def test_a_rebuild_whose_checks_fail_puts_the_kept_store_back(corpus, tmp_path, 
     assert seen == [True] and _kept(out) == before
     monkeypatch.setattr(validate, "run_checks", checks)
     opened = []
-    monkeypatch.setattr(KeptStore, "_patch", _spy(KeptStore._patch, opened))
+    monkeypatch.setattr(KeptStore, "_take", _spy(KeptStore._take, opened))
     again = run_build([corpus], out)
     assert opened == [True] and not again.validated_whole
     assert _kept(out) == (_sha256(out / "idm.ttl"), set(again.dataset.union_statements()))
@@ -372,7 +372,7 @@ def test_a_store_left_unmarked_or_held_by_another_build_is_not_patched(corpus, t
     (folder / "store.mark").unlink()
     _rename_someone(corpus, first, "Zora Quillfeather")
     opened = []
-    monkeypatch.setattr(KeptStore, "_patch", _spy(KeptStore._patch, opened))
+    monkeypatch.setattr(KeptStore, "_take", _spy(KeptStore._take, opened))
     second = run_build([corpus], out)
     assert opened == [False] and second.report.conforms
     assert _kept(out) == (_sha256(out / "idm.ttl"), set(second.dataset.union_statements()))
@@ -387,3 +387,23 @@ def test_a_store_left_unmarked_or_held_by_another_build_is_not_patched(corpus, t
         del held
     assert _kept(out) == (_sha256(out / "idm.ttl"), set(third.dataset.union_statements()))
     _same_as_clean(corpus, out, tmp_path)
+
+
+def test_a_change_with_a_blank_node_is_not_patched_into_the_kept_store(tmp_path):
+    """A blank node read anew is not the one the store holds: a change that has one loads the
+    union anew (patched, the store would keep the statement that went)."""
+    label = "<https://example.org/s> <http://www.w3.org/2000/01/rdf-schema#label>"
+    before = sorted([f'{label} "a"', f'{label} _:b1'])
+    after = [f'{label} "a"']
+    first = KeptStore(tmp_path)
+    store = first.open(None, lambda: None, before)
+    assert len(store) == 2
+    first.commit(b"the first idm.ttl")
+    del store
+    marked = hashlib.sha256(b"the first idm.ttl").hexdigest()
+    second = KeptStore(tmp_path)
+    store = second.open(marked, lambda: Change(removed=[f"{label} _:b1"], added=[]), after)
+    assert {statement_of(q) for q in store} == set(after)
+    second.commit(b"the second idm.ttl")
+    del store
+    assert len(list(tmp_path.glob("store-*"))) == 1

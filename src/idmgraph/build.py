@@ -567,7 +567,7 @@ def run_build(
             change.set_result(None)
 
         def checks_store(union: list[str] = statements) -> ox.Store:
-            return kept.open(last.sha256.get("idm.ttl"), change.result(), union)
+            return kept.open(last.sha256.get("idm.ttl"), change.result, union)
 
         validation = start_validation(checks_store, statements=statements, changed=changed)
     try:

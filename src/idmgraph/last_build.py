@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -175,24 +176,33 @@ class KeptStore:
         self._name: str | None = None
         self._undo: tuple[str, Change] | None = None  # for a patched store: its mark, the change
 
-    def open(self, marked: str | None, change: Change | None, statements: list[str]) -> ox.Store:
+    def open(
+        self, marked: str | None, change: Callable[[], Change | None], statements: list[str]
+    ) -> ox.Store:
         """A store whose default graph holds ``statements`` (this build's union): the kept one
-        patched with ``change`` where its mark is ``marked`` (the last idm.ttl's SHA-256), else
-        a new one (in memory where none can be made on disk)."""
-        if marked is not None and change is not None:
-            store = self._patch(marked, change)
-            if store is not None:
-                return store
+        patched with ``change()`` (what changed; it may wait for it, the store is taken first)
+        where its mark is ``marked`` (the last idm.ttl's SHA-256), else a new one (in memory
+        where none can be made on disk)."""
+        taken = None if marked is None else self._take(marked)
+        found = change()
+        if taken is not None:
+            if found is not None and not any(map(_has_blank_node, found.removed + found.added)):
+                self.store, self._undo = taken, (marked, found)
+                _apply(taken, found.removed, found.added)
+                return taken
+            self._mark(marked)  # too much changed, or a blank node (none to name): left as it was
+            del taken
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = Path(tempfile.mkdtemp(prefix="store-", dir=self.folder))
             store, self._name = ox.Store(str(path)), path.name
         except OSError:  # a file system a store cannot live on: one in memory, not kept
-            store = ox.Store()
+            store, self._name = ox.Store(), None
         for first in range(0, len(statements), LOAD_CHUNK):
             text = joined_statements(statements[first : first + LOAD_CHUNK])
             store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
         if self._name is not None:
+            store.optimize()  # one file a level: the next build opens and reads it faster
             self.store = store
         return store
 
@@ -203,7 +213,8 @@ class KeptStore:
             return None
         return name, sha256
 
-    def _patch(self, marked: str, change: Change) -> ox.Store | None:
+    def _take(self, marked: str) -> ox.Store | None:
+        """The kept store, held and unmarked, where its mark is ``marked``; else None."""
         mark = self._read_mark()
         if mark is None or mark[1] != marked or not (self.folder / mark[0] / "CURRENT").is_file():
             return None
@@ -214,8 +225,7 @@ class KeptStore:
             (self.folder / MARK).unlink()  # unmarked until committed or undone
         except OSError:
             return None
-        self.store, self._name, self._undo = store, mark[0], (marked, change)
-        _apply(store, change.removed, change.added)
+        self._name = mark[0]
         return store
 
     def commit(self, idm_ttl: bytes) -> None:
@@ -243,10 +253,13 @@ class KeptStore:
             shutil.rmtree(self.folder / self._name, ignore_errors=True)
             return
         marked, change = self._undo
-        _apply(store, change.added, change.removed)
-        store.flush()
-        self._mark(marked)
         self._undo = None
+        try:
+            _apply(store, change.added, change.removed)
+            store.flush()
+        except (OSError, SyntaxError, ValueError):  # left unmarked: the build's own error is the one told
+            return
+        self._mark(marked)
 
     def _mark(self, sha256: str) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".mark-", dir=self.folder)
@@ -265,9 +278,17 @@ def _remove_unless_held(path: Path) -> None:
     del held
 
 
+def _has_blank_node(statement: str) -> bool:
+    subject, _, rest = statement.partition(" ")
+    return subject.startswith("_:") or rest.partition(" ")[2].startswith("_:")
+
+
 def _apply(store: ox.Store, removed: list[str], added: list[str]) -> None:
     """Take ``removed`` from the store's default graph and put ``added`` in (N-Triples
     statements without " .")."""
-    for triple in ox.parse(joined_statements(removed), format=ox.RdfFormat.N_TRIPLES):
-        store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()))
+    # one update, not a call a statement: a thread beside the build's waits for the interpreter
+    # at each call (an N-Triples statement is a triple of SPARQL's DELETE DATA; ``removed``
+    # and ``added`` hold no blank node, which a new parse could not name as the store does)
+    if removed:
+        store.update(f"DELETE DATA {{\n{joined_statements(removed)}}}")
     store.load(joined_statements(added), format=ox.RdfFormat.N_TRIPLES)
