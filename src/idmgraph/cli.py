@@ -75,8 +75,9 @@ def _parser() -> argparse.ArgumentParser:
         "--clean",
         action="store_true",
         help="build from nothing: empty the cache kept beside the output folder (parsed sources, "
-        "the last build's segments), so every source is parsed, the whole graph validated and every "
-        "file written anew (the files are the same bytes either way)",
+        "the last build's segments and its graph kept on disk for the checks), so every source is "
+        "parsed, the whole graph validated and every file written anew (the files are the same "
+        "bytes either way)",
     )
     s.add_argument(
         "--base",
