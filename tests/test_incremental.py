@@ -407,3 +407,21 @@ def test_a_change_with_a_blank_node_is_not_patched_into_the_kept_store(tmp_path)
     second.commit(b"the second idm.ttl")
     del store
     assert len(list(tmp_path.glob("store-*"))) == 1
+
+
+def test_a_mark_that_cannot_be_written_does_not_fail_a_build_already_in_place(corpus, tmp_path, monkeypatch):
+    """The files are in place when the store is marked: a full disk there leaves the store
+    unmarked (the next build loads its own), not a build that says it failed."""
+    out = tmp_path / "out"
+
+    def full(self, sha256):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(KeptStore, "_mark", full)
+    first = run_build([corpus], out)
+    assert first.report.conforms and _kept(out) == (None, set())
+    monkeypatch.undo()
+    _rename_someone(corpus, first, "Zora Quillfeather")
+    second = run_build([corpus], out)
+    assert _kept(out) == (_sha256(out / "idm.ttl"), set(second.dataset.union_statements()))
+    _same_as_clean(corpus, out, tmp_path)

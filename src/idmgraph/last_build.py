@@ -229,13 +229,17 @@ class KeptStore:
         return store
 
     def commit(self, idm_ttl: bytes) -> None:
-        """The build is in place: mark the store as holding the union of its idm.ttl, and
-        remove the stores no build holds that the mark does not name."""
+        """The build is in place: mark the store as holding the union of its idm.ttl (a mark
+        that cannot be written is no error), and remove the stores no build holds that the mark
+        does not name."""
         store, self.store = self.store, None
         if store is None:
             return
-        store.flush()
-        self._mark(hashlib.sha256(idm_ttl).hexdigest())
+        try:
+            store.flush()
+            self._mark(hashlib.sha256(idm_ttl).hexdigest())
+        except OSError:  # left unmarked, for the next build to load anew: this build is in place
+            pass
         del store  # closed: nothing else holds it
         for path in self.folder.glob("store-*"):
             if path.name != self._name:
