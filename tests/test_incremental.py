@@ -6,6 +6,7 @@ clean build writes."""
 import hashlib
 import os
 import random
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -412,14 +413,20 @@ def test_a_change_with_a_blank_node_is_not_patched_into_the_kept_store(tmp_path)
 def test_a_mark_that_cannot_be_written_does_not_fail_a_build_already_in_place(corpus, tmp_path, monkeypatch):
     """The files are in place when the store is marked: a full disk there leaves the store
     unmarked (the next build loads its own), not a build that says it failed."""
+    import idmgraph.last_build as last_build
+
     out = tmp_path / "out"
+    replace = os.replace
 
-    def full(self, sha256):
-        raise OSError(28, "No space left on device")
+    def full(src, dst):
+        if Path(dst).name == "store.mark":
+            raise OSError(28, "No space left on device")
+        return replace(src, dst)
 
-    monkeypatch.setattr(KeptStore, "_mark", full)
+    monkeypatch.setattr(last_build.os, "replace", full)
     first = run_build([corpus], out)
     assert first.report.conforms and _kept(out) == (None, set())
+    assert not list(LastBuild(cache_folder(out)).folder.glob(".mark-*"))  # nothing left behind
     monkeypatch.undo()
     _rename_someone(corpus, first, "Zora Quillfeather")
     second = run_build([corpus], out)

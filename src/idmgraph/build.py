@@ -7,6 +7,7 @@ everything succeeded, so a failed build never destroys the last good one.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -565,10 +566,7 @@ def run_build(
         changed: Future | None = Future() if "idm.ttl" in previous else None
         if changed is None:
             change.set_result(None)
-
-        def checks_store(union: list[str] = statements) -> ox.Store:
-            return kept.open(last.sha256.get("idm.ttl"), change.result, union)
-
+        checks_store = functools.partial(kept.open, last.sha256.get("idm.ttl"), change.result, statements)
         validation = start_validation(checks_store, statements=statements, changed=changed)
     try:
         if out_dir is not None:

@@ -37,7 +37,7 @@ import pyoxigraph as ox
 
 from .parse_cache import digest_files, tool_digest
 from .paths import bundled
-from .quads import joined_statements, statement_of
+from .quads import joined_statements, names_blank_node, statement_of
 
 __all__ = ["Change", "KeptStore", "LastBuild", "changed_statements", "MOST_CHANGED"]
 
@@ -186,7 +186,7 @@ class KeptStore:
         taken = None if marked is None else self._take(marked)
         found = change()
         if taken is not None:
-            if found is not None and not any(map(_has_blank_node, found.removed + found.added)):
+            if found is not None and not any(map(names_blank_node, found.removed + found.added)):
                 self.store, self._undo = taken, (marked, found)
                 _apply(taken, found.removed, found.added)
                 return taken
@@ -229,17 +229,17 @@ class KeptStore:
         return store
 
     def commit(self, idm_ttl: bytes) -> None:
-        """The build is in place: mark the store as holding the union of its idm.ttl (a mark
-        that cannot be written is no error), and remove the stores no build holds that the mark
-        does not name."""
+        """The build is in place: mark the store as holding the union of its idm.ttl, and
+        remove the stores no build holds that the mark does not name."""
         store, self.store = self.store, None
         if store is None:
             return
         try:
             store.flush()
-            self._mark(hashlib.sha256(idm_ttl).hexdigest())
         except OSError:  # left unmarked, for the next build to load anew: this build is in place
             pass
+        else:
+            self._mark(hashlib.sha256(idm_ttl).hexdigest())
         del store  # closed: nothing else holds it
         for path in self.folder.glob("store-*"):
             if path.name != self._name:
@@ -266,10 +266,20 @@ class KeptStore:
         self._mark(marked)
 
     def _mark(self, sha256: str) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=".mark-", dir=self.folder)
-        with os.fdopen(fd, "w", encoding="ascii") as out:
-            out.write(f"{self._name} {sha256}")
-        os.replace(tmp, self.folder / MARK)
+        """Mark the store this build holds as holding the union of the idm.ttl of ``sha256``. A
+        mark that cannot be written (a full disk) is no error: the store stays unmarked, and
+        the next build loads its own (a build in place is not failed, nor a failed build's own
+        error hidden)."""
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".mark-", dir=self.folder)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(f"{self._name} {sha256}")
+            os.replace(tmp, self.folder / MARK)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _remove_unless_held(path: Path) -> None:
@@ -280,11 +290,6 @@ def _remove_unless_held(path: Path) -> None:
         return
     shutil.rmtree(path, ignore_errors=True)
     del held
-
-
-def _has_blank_node(statement: str) -> bool:
-    subject, _, rest = statement.partition(" ")
-    return subject.startswith("_:") or rest.partition(" ")[2].startswith("_:")
 
 
 def _apply(store: ox.Store, removed: list[str], added: list[str]) -> None:

@@ -193,6 +193,12 @@ def statement_of(triple: ox.Triple | ox.Quad) -> str:
     return ascii_nt(f"{triple.subject} {triple.predicate} {triple.object}")
 
 
+def names_blank_node(statement: str) -> bool:
+    """Whether a statement's subject or object is a blank node (its predicate is an IRI)."""
+    subject, _, rest = statement.partition(" ")
+    return subject.startswith("_:") or rest.partition(" ")[2].startswith("_:")
+
+
 def joined_statements(statements: list[str]) -> str:
     """N-Triples text of statements without their closing " .": joined, not suffixed one by one,
     in the same order (" ." sorts below anything that can follow a whole triple), without a

@@ -12,7 +12,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from .paths import bundled
-from .quads import Quads, joined_statements
+from .quads import Quads, joined_statements, names_blank_node
 from .store import select, store_from_dataset, store_of
 
 __all__ = [
@@ -257,7 +257,7 @@ def _nodes_to_revalidate(
         s, p, o = statement.split(" ", 2)
         if p not in read:
             continue  # the shapes cannot see it
-        if p == subclass or s.startswith("_:") or o.startswith("_:"):
+        if p == subclass or names_blank_node(statement):
             return None
         seeds.add(s[1:-1])
         if p in by_objects and (node := _iri_of(o)) is not None:
