@@ -34,7 +34,7 @@ def test_an_agenda_comes_back_from_the_cache_as_it_was_parsed(path):
 
 def test_only_record_types_come_back():
     with pytest.raises(KeyError):
-        decode({"record": "Path", "fields": {}})
+        decode({"r": "Path", "f": []})
 
 
 def test_a_rebuild_parses_only_the_changed_agenda_and_writes_what_a_clean_build_writes(corpus, tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import json
 import os
@@ -40,7 +41,7 @@ from .resolve import Resolution, ResolvedParticipation, resolve_agendas
 from .segments import Written, statement_cuts, statement_digests, trig_segments, write_segmented
 from .sources import Source, find_sources
 from .states import load_states
-from .text import spreadsheet_safe
+from .text import spreadsheet_safe_cells
 from .themes import ThemeAssignment, assign_themes
 from .validate import ValidationReport, start_validation
 
@@ -338,9 +339,10 @@ def _csv_bytes(rows: list[dict[str, object]], base: str = BASE) -> bytes:
             for r in rows
         ]
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)  # no formulas
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    # each row's cells in the order of the columns, none that a spreadsheet would run
+    writer.writerows(spreadsheet_safe_cells(map(r.__getitem__, CSV_COLUMNS)) for r in rows)
     return buf.getvalue().encode("utf-8")
 
 
@@ -394,12 +396,18 @@ def dataset_from_agendas(agendas: list[Agenda], near_miss: bool = True) -> tuple
 _DISTRIBUTED = {"idm.trig": "application/trig", "idm.ttl": "text/turtle", "participations.csv": "text/csv"}
 
 
-def _dataset_description(files: dict[str, bytes], sources: list[Source], base: str) -> bytes:
-    """DCAT and schema.org description of this build: its data files with their SHA-256, the
-    public pages its sources were read from, and the day the newest was read."""
+def _dataset_description(
+    files: dict[str, bytes], sources: list[Source], base: str, sums: dict[str, str] | None = None
+) -> bytes:
+    """DCAT and schema.org description of this build: its data files with their SHA-256 (``sums``:
+    those the caller has), the public pages its sources were read from, and the day the newest
+    was read."""
     urls = [str(u) for src in sources for u in (src.meta.get("url"), src.meta.get("counterpart_url")) if u]
     read = sorted(str(src.meta["retrieved"]) for src in sources if src.meta.get("retrieved"))
-    distributions = [file_distribution(name, media, files[name]) for name, media in _DISTRIBUTED.items()]
+    sums = sums or {}
+    distributions = [
+        file_distribution(name, media, files[name], sums.get(name)) for name, media in _DISTRIBUTED.items()
+    ]
     turtle = describe_dataset(base + "id/dataset", distributions, urls, modified=read[-1] if read else None)
     return turtle.encode("utf-8")
 
@@ -612,10 +620,13 @@ def run_build(
             docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
             if docs is not None:
                 files[ONTOLOGY_DOCS] = docs
-            files["dataset.ttl"] = _dataset_description(files, sources, base)
+            # each large file hashed once: the catalogue, the segment index and the kept
+            # store's mark all name its SHA-256
+            sums = {name: hashlib.sha256(files[name]).hexdigest() for name in _DISTRIBUTED}
+            files["dataset.ttl"] = _dataset_description(files, sources, base, sums)
             result.files = write_folder_atomically(out_dir, files)
-            last.commit(files)
-            kept.commit(files["idm.ttl"])
+            last.commit(files, sums)
+            kept.commit(files["idm.ttl"], sums["idm.ttl"])
             if cache is not None:
                 cache.prune()  # the entries of sources gone or changed
     except BaseException:

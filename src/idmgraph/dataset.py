@@ -44,9 +44,9 @@ class Distribution:
     gzip: bool = False
 
 
-def file_distribution(name: str, media_type: str, data: bytes) -> Distribution:
-    """A file of the build, described by its bytes."""
-    return Distribution(name, media_type, hashlib.sha256(data).hexdigest(), len(data))
+def file_distribution(name: str, media_type: str, data: bytes, sha256: str | None = None) -> Distribution:
+    """A file of the build, described by its bytes (``sha256``: their SHA-256, when known)."""
+    return Distribution(name, media_type, sha256 or hashlib.sha256(data).hexdigest(), len(data))
 
 
 def _literal(text: str) -> str:

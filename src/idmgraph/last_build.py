@@ -92,14 +92,15 @@ class LastBuild:
                 continue
         return out
 
-    def commit(self, written: dict[str, bytes]) -> None:
-        """Keep the segment index of the files the build wrote (their bytes by name), once they
-        are in place in the output folder."""
-        kept = {}
+    def commit(self, written: dict[str, bytes], sums: dict[str, str] | None = None) -> None:
+        """Keep the segment index of the files the build wrote (their bytes by name, and the
+        SHA-256 of those the caller has hashed), once they are in place in the output folder."""
+        kept, sums = {}, sums or {}
         for name, index in self.segments.items():
             if name in written:
                 data = written[name]
-                kept[name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "index": index}
+                sha256 = sums.get(name) or hashlib.sha256(data).hexdigest()
+                kept[name] = {"size": len(data), "sha256": sha256, "index": index}
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "key").unlink(missing_ok=True)  # no key while the index is replaced
         fd, tmp = tempfile.mkstemp(prefix=".segments-", dir=self.folder)
@@ -228,9 +229,10 @@ class KeptStore:
         self._name = mark[0]
         return store
 
-    def commit(self, idm_ttl: bytes) -> None:
-        """The build is in place: mark the store as holding the union of its idm.ttl, and
-        remove the stores no build holds that the mark does not name."""
+    def commit(self, idm_ttl: bytes, sha256: str | None = None) -> None:
+        """The build is in place: mark the store as holding the union of its idm.ttl (whose
+        SHA-256 the caller may have), and remove the stores no build holds that the mark does
+        not name."""
         store, self.store = self.store, None
         if store is None:
             return
@@ -239,7 +241,7 @@ class KeptStore:
         except OSError:  # left unmarked, for the next build to load anew: this build is in place
             pass
         else:
-            self._mark(hashlib.sha256(idm_ttl).hexdigest())
+            self._mark(sha256 or hashlib.sha256(idm_ttl).hexdigest())
         del store  # closed: nothing else holds it
         for path in self.folder.glob("store-*"):
             if path.name != self._name:

@@ -29,9 +29,9 @@ from .paths import bundled, curation_dir
 from .records import Agenda, Citation, Event, Person, Session, Warning_
 from .sources import Source
 
-__all__ = ["AgendaCache", "cache_folder", "encode", "decode", "digest_files", "tool_digest"]
+__all__ = ["AgendaCache", "cache_folder", "encode", "decode", "read_entry", "digest_files", "tool_digest"]
 
-FORMAT = 1  # of the entries; a change of it misses every entry
+FORMAT = 2  # of the entries; a change of it misses every entry
 _RECORDS = {cls.__name__: cls for cls in (Agenda, Citation, Event, Person, Session, Warning_)}
 
 
@@ -42,33 +42,41 @@ def cache_folder(out_dir: Path) -> Path:
 
 
 def encode(value: object) -> object:
-    """A record (and what it holds) as JSON data: records tagged by type, tuples tagged."""
+    """A record (and what it holds) as JSON data in which every object is a tag: a record is
+    ``{"r": type, "f": [its fields' values in order]}``, a tuple ``{"t": [...]}``, a mapping
+    ``{"d": [[key, value], ...]}``; so reading an entry back makes each tagged object as the
+    JSON parser meets it (``decode``), and no key of a mapping can pass for a tag."""
     if is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: encode(getattr(value, f.name)) for f in fields(value)}
-        return {"record": type(value).__name__, "fields": data}
+        return {"r": type(value).__name__, "f": [encode(getattr(value, f.name)) for f in fields(value)]}
     if isinstance(value, tuple):
-        return {"tuple": [encode(v) for v in value]}
+        return {"t": [encode(v) for v in value]}
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, dict):
-        return {"dict": {str(k): encode(v) for k, v in value.items()}}
+        return {"d": [[str(k), encode(v)] for k, v in value.items()]}
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     raise TypeError(f"cannot keep {type(value).__name__} in the cache")
 
 
+def _tagged(data: dict) -> object:
+    """One tagged object of an entry, made as the JSON parser reads it (its contents made
+    before); only the record types of ``idmgraph.records`` are made, anything else a KeyError."""
+    if "r" in data:
+        return _RECORDS[data["r"]](*data["f"])  # the fields in order: the code is in the key
+    if "t" in data:
+        return tuple(data["t"])
+    return dict(data["d"])
+
+
+def read_entry(text: str) -> object:
+    """An entry's JSON text read back into records."""
+    return json.loads(text, object_hook=_tagged)
+
+
 def decode(data: object) -> object:
     """``encode`` read back; only the record types of ``idmgraph.records`` are made."""
-    if isinstance(data, list):
-        return [decode(v) for v in data]
-    if not isinstance(data, dict):
-        return data
-    if "tuple" in data:
-        return tuple(decode(v) for v in data["tuple"])
-    if "dict" in data:
-        return {k: decode(v) for k, v in data["dict"].items()}
-    cls = _RECORDS[data["record"]]  # KeyError for anything else: a miss
-    return cls(**{k: decode(v) for k, v in data["fields"].items()})
+    return read_entry(json.dumps(data))
 
 
 def _canonical(value: object) -> object:
@@ -135,7 +143,7 @@ class AgendaCache:
             return None
         self.used.add(key)
         try:
-            agenda = decode(json.loads(self._path(key).read_text(encoding="utf-8")))
+            agenda = read_entry(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if not isinstance(agenda, Agenda):

@@ -36,7 +36,7 @@ from .namespace import (
 )
 from .paths import bundled
 from .posts import highest_level, level_of
-from .quads import GraphQuads, Quads, Term, TermSpace, lit, term
+from .quads import GraphQuads, Quads, Term, TermSpace, iri, lit, term
 from .regions import load_m49
 from .resolve import Resolution, ResolvedParticipation
 from .sources import Source
@@ -227,7 +227,7 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
         workshop_iri = iris.workshop(link.event_id)
         node_iri = iris.session(link.event_id, link.session_id) if link.session_id else workshop_iri
         # each node in its N-Triples form once, for the triples that name it
-        workshop, node, theme = term(workshop_iri), term(node_iri), term(URIRef(link.theme))
+        workshop, node, theme = term(workshop_iri), term(node_iri), iri(link.theme)
         ln = term(iris.theme_link(node_iri, link))
         # a session's link names it by idm:linkSession (a sub-property of idm:linkOf), a whole
         # meeting's by idm:linkOf: one triple less per link (a graph holds millions of links)
@@ -236,7 +236,7 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
         derived.add((ln, IDM.linkTheme, theme))
         derived.add((ln, IDM.linkVia, ROUTE[link.via]))
         if link.through:
-            derived.add((ln, IDM.linkThrough, URIRef(link.through)))
+            derived.add((ln, IDM.linkThrough, iri(link.through)))
         if link.via in ("stated", "curated", "keyword-rule", "narrower"):
             derived.add((node, IDM.addresses, theme))  # its own themes and their broader ones
     if any(a.how == "curated" for a in assignments):

@@ -311,14 +311,17 @@ def near_misses(names: dict[str, str], threshold: float = 0.85) -> list[tuple[st
     """
     out: dict[tuple[str, str], str] = {}
     by_initial: dict[str, list[str]] = defaultdict(list)
+    folded = {key: fold(name) for key, name in names.items()}
     for key in sorted(names):
-        fam = _family(names[key])
-        given = fold(names[key])[:1]
-        by_initial[fam[:2] + given].append(key)
+        by_initial[_family(names[key])[:2] + folded[key][:1]].append(key)
     for keys in by_initial.values():
         for i, a in enumerate(keys):
             for b in keys[i + 1 :]:
-                ratio = difflib.SequenceMatcher(None, fold(names[a]), fold(names[b])).ratio()
+                pair = difflib.SequenceMatcher(None, folded[a], folded[b])
+                # the two quick ratios are upper bounds of the ratio: most pairs end there
+                if pair.real_quick_ratio() < threshold or pair.quick_ratio() < threshold:
+                    continue
+                ratio = pair.ratio()
                 if ratio >= threshold:
                     out[tuple(sorted((names[a], names[b])))] = f"names {ratio:.0%} alike"
     # family names one edit apart share a key among themselves and their one-letter deletions

@@ -145,6 +145,16 @@ def spreadsheet_safe(value):
     return value
 
 
+def spreadsheet_safe_cells(values) -> list:
+    """``spreadsheet_safe`` of each value, in order (a CSV row of many: a test, not a call, for
+    a cell that is no text or opens with no formula sign).
+
+    >>> spreadsheet_safe_cells(["=1+2", 7, "Jürg Lauber"])
+    ["'=1+2", 7, 'Jürg Lauber']
+    """
+    return ["'" + v if v.__class__ is str and v.startswith(_FORMULA) else v for v in values]
+
+
 def spreadsheet_safe_frame(frame):
     """A DataFrame whose text cells are spreadsheet-safe (for CSV files meant for spreadsheets)."""
     from pandas.api.types import is_object_dtype, is_string_dtype
