@@ -70,7 +70,7 @@ def test_a_changed_agenda_is_read_anew_not_from_the_cache(corpus, tmp_path):
 def test_a_damaged_entry_is_parsed_again(corpus, tmp_path):
     run_build([corpus], tmp_path / "out")
     for entry in cache_folder(tmp_path / "out").glob("*.json"):
-        entry.write_text('{"record": "Agenda", "fields": {"source": 1}}', encoding="utf-8")
+        entry.write_text('{"r": "Agenda", "f": [1]}', encoding="utf-8")
     result = run_build([corpus], tmp_path / "out")
     assert result.counts_cached == 0 and result.report.conforms
 

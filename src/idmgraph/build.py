@@ -36,6 +36,8 @@ from .parse_cache import AgendaCache, cache_folder
 from .paths import default_inputs, project_dir, set_project
 from .quads import GraphEnds, Quads, joined_statements
 from .rdf import build_dataset
+from .rdf_units import FOLDER as UNITS_FOLDER
+from .rdf_units import SourceUnits
 from .records import Agenda, AgendaError
 from .resolve import Resolution, ResolvedParticipation, resolve_agendas
 from .segments import Written, statement_cuts, statement_digests, trig_segments, write_segmented
@@ -104,6 +106,7 @@ class BuildResult:
     # seconds each stage took (shown by the CLI; never written: the files stay byte-identical)
     timings: dict[str, float] = field(default_factory=dict)
     counts_cached: int = 0  # sources read from the parse cache, not parsed again
+    units_kept: int = 0  # sources whose statements were taken from the last good build
     # what a rebuild took from the last good build of its output folder: whether the shapes
     # validated the whole graph (False: only the nodes the change reached), and the segments of
     # idm.trig and idm.ttl copied, of all their segments
@@ -440,10 +443,13 @@ def _check_same_event(agenda: Agenda, src: Source, before: list[tuple[Source, Ag
 PARALLEL_FROM = 24
 
 
-def _parse_sources(sources: list[Source], cache: AgendaCache | None) -> Iterator[tuple[Source, Agenda]]:
-    """Each source with its agenda, in the sources' order: from the cache where it holds the
-    agenda, else parsed (by a pool of processes when there are many, on a machine of several
-    cores) and kept. The first source that fails raises its error, as a parse in order would."""
+def _parse_sources(
+    sources: list[Source], cache: AgendaCache | None
+) -> Iterator[tuple[Source, str | None, Agenda]]:
+    """Each source with its key in the cache (None without a cache) and its agenda, in the
+    sources' order: from the cache where it holds the agenda, else parsed (by a pool of
+    processes when there are many, on a machine of several cores) and kept. The first source
+    that fails raises its error, as a parse in order would."""
     keys = [cache.key(src) for src in sources] if cache else [None] * len(sources)
     found = [cache.get(key) for key in keys] if cache else [None] * len(sources)
     parsed = iter(_parse_many([src for src, agenda in zip(sources, found) if agenda is None]))
@@ -452,7 +458,7 @@ def _parse_sources(sources: list[Source], cache: AgendaCache | None) -> Iterator
             agenda = next(parsed)
             if cache is not None:
                 cache.put(key, agenda)
-        yield src, agenda
+        yield src, key, agenda
 
 
 def _parse_many(sources: list[Source]) -> Iterator[Agenda]:
@@ -543,7 +549,9 @@ def run_build(
     # the clock of parsing starts before the first agenda comes back (a pool's first answer
     # holds most of the work; it was counted as reading)
     step(f"parsing {len(sources)} sources", "parsing", 0, len(sources))
-    for src, agenda in _parse_sources(sources, cache):
+    keys: dict[str, str | None] = {}  # each source's key in the parse cache
+    for src, key, agenda in _parse_sources(sources, cache):
+        keys[src.id] = key
         step(f"parsing {len(agendas) + 1}/{len(sources)}: {src.id}", "parsing", len(agendas), len(sources))
         _check_same_event(agenda, src, events.get(agenda.event.id, []))
         events.setdefault(agenda.event.id, []).append((src, agenda))
@@ -554,7 +562,10 @@ def run_build(
     step("linking themes")
     themes = assign_themes(agendas, {s.id: list(s.themes) for s in sources})
     step("building RDF")
-    ds = build_dataset(res, {s.id: s for s in sources}, themes)
+    # the statements of the sources that did not change, and whose people, posts and
+    # organisations the resolution still sees the same, are those the last build made
+    units = SourceUnits(cache.folder / UNITS_FOLDER, keys) if cache is not None else None
+    ds = build_dataset(res, {s.id: s for s in sources}, themes, units)
     step("validating (SHACL shapes, SPARQL checks)")
     # the shapes and the checks run in threads while the files are made here; nothing is
     # written into out_dir before they are known to pass
@@ -629,6 +640,7 @@ def run_build(
             kept.commit(files["idm.ttl"], sums["idm.ttl"])
             if cache is not None:
                 cache.prune()  # the entries of sources gone or changed
+                units.commit()  # the statements of each source, for the next build
     except BaseException:
         if kept is not None:
             validation.join()  # the threads are done with the kept store
@@ -636,6 +648,7 @@ def run_build(
         raise
     if cache is not None:
         result.counts_cached = cache.hits
+        result.units_kept = units.hits
     step("done")
     result.timings = timings
     return result

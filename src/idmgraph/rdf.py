@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING, NamedTuple
 
 from rdflib import RDF, RDFS, XSD, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS, Namespace
@@ -37,8 +38,9 @@ from .namespace import (
 from .paths import bundled
 from .posts import highest_level, level_of
 from .quads import GraphQuads, Quads, Term, TermSpace, iri, lit, term
+from .records import Agenda
 from .regions import load_m49
-from .resolve import Resolution, ResolvedParticipation
+from .resolve import Resolution, ResolvedOrganization, ResolvedParticipation
 from .sources import Source
 from .states import load_states
 from .themes import (
@@ -50,7 +52,10 @@ from .themes import (
     theme_links,
 )
 
-__all__ = ["build_dataset", "ONTOLOGY_PATH"]
+if TYPE_CHECKING:
+    from .rdf_units import SourceUnits
+
+__all__ = ["build_dataset", "participation_views", "ParticipationView", "PostView", "ONTOLOGY_PATH"]
 
 SDO = Namespace("https://schema.org/")
 # below, the vocabularies give N-Triples terms, each made once (a build states rdf:type and a
@@ -93,9 +98,14 @@ def _label(
 
 
 def build_dataset(
-    res: Resolution, sources: dict[str, Source], themes: list[ThemeAssignment] | None = None
+    res: Resolution,
+    sources: dict[str, Source],
+    themes: list[ThemeAssignment] | None = None,
+    units: SourceUnits | None = None,
 ) -> Quads:
-    """The whole graph: source graphs, reference, ontology, themes and derived shortcuts."""
+    """The whole graph: source graphs, reference, ontology, themes and derived shortcuts.
+    ``units``: the statements each source gave a build before (``idmgraph.rdf_units``), taken
+    where the source and what the resolution says of its participations are the same."""
     ds = Quads()
     ds.graph(iris.ONTOLOGY_GRAPH).parse(ONTOLOGY_PATH)
     ref = ds.graph(iris.REFERENCE_GRAPH)
@@ -103,12 +113,26 @@ def build_dataset(
     derived = ds.graph(iris.DERIVED_GRAPH)
     _add_reference(ref, res)
     _add_provenance(ds.default_graph, res, sources)
-    for agenda in res.agendas:
-        g = ds.graph(iris.source_graph(agenda.source))
-        _add_event(g, ent, derived, agenda)
-    languages = {a.source: a.event.language for a in res.agendas}
+    parts: dict[str, list[ResolvedParticipation]] = {a.source: [] for a in res.agendas}
     for p in res.participations:
-        _add_participation(ds.graph(iris.source_graph(p.source)), ent, derived, res, p, languages[p.source])
+        parts[p.source].append(p)
+    for agenda in res.agendas:
+        views = participation_views(res, parts[agenda.source])
+        g = ds.graph(iris.source_graph(agenda.source))
+        fingerprint = units.fingerprint(agenda, views) if units is not None else None
+        kept = units.get(fingerprint) if fingerprint else None
+        if kept is not None:
+            g.triples.update(kept.source)
+            ent.triples.update(kept.entities)
+            derived.triples.update(kept.derived)
+        elif fingerprint is None:
+            _add_source(g, ent, derived, agenda, views)
+        else:  # made apart, to be kept: what this source states in the shared graphs
+            own_ent, own_derived = GraphQuads(ent.name), GraphQuads(derived.name)
+            _add_source(g, own_ent, own_derived, agenda, views)
+            units.put(fingerprint, g.triples, own_ent.triples, own_derived.triples)
+            ent.triples |= own_ent.triples
+            derived.triples |= own_derived.triples
     _add_posts(ent, derived, res)
     _add_themes(ds, res, themes or [])
     _describe_graphs(ds)
@@ -528,18 +552,72 @@ def _add_posts(ent: GraphQuads, derived: GraphQuads, res: Resolution) -> None:
             derived.add((part, IDM.representationLevel, LEVEL[level]))
 
 
+class PostView(NamedTuple):
+    """What a participation's statements say of a post it was held in."""
+
+    organization: str | None  # organisation key
+    state: str | None
+    title: str
+    lang: str
+
+
+class ParticipationView(NamedTuple):
+    """A participation with what its statements read of the resolution: beside its agenda's
+    records (its entry and session), all they are made from."""
+
+    part: ResolvedParticipation
+    name: str  # the person's name, as resolved across sources
+    author_name: str | None  # the name of the author of the contribution delivered
+    organizations: tuple[ResolvedOrganization, ...]  # those of part.organizations, in order
+    posts: tuple[PostView, ...]  # those of part.posts, in order
+
+
+def participation_views(res: Resolution, parts: list[ResolvedParticipation]) -> list[ParticipationView]:
+    """Each participation with what the resolution says of the people, posts and organisations
+    it names (what ``idmgraph.rdf_units`` fingerprints)."""
+    persons, posts, orgs = res.persons, res.posts, res.organizations
+    views = []
+    for p in parts:
+        held = tuple(
+            PostView(post.organization, post.state, post.title, post.lang)
+            for post in (posts[k] for k in p.posts)
+        )
+        views.append(
+            ParticipationView(
+                p,
+                persons[p.person].name,
+                persons[p.author].name if p.author else None,
+                tuple(orgs[k] for k in p.organizations),
+                held,
+            )
+        )
+    return views
+
+
+def _add_source(
+    g: GraphQuads, ent: GraphQuads, derived: GraphQuads, agenda: Agenda, views: list[ParticipationView]
+) -> None:
+    """What one source states: its event and sessions, and its participations (in its graph,
+    and what they name in the entities and derived graphs). Made from the agenda and the views
+    alone, so that the views' fingerprint with the agenda's key says when it is made the same."""
+    _add_event(g, ent, derived, agenda)
+    for view in views:
+        _add_participation(g, ent, derived, view, agenda.event.language)
+
+
 def _add_participation(
-    g: GraphQuads, ent: GraphQuads, derived: GraphQuads, res: Resolution, p: ResolvedParticipation, lang: str
+    g: GraphQuads, ent: GraphQuads, derived: GraphQuads, view: ParticipationView, lang: str
 ) -> None:
     """The participation (and contribution) in the source graph; the person, posts, holdings
     and organisations it names in the entities graph, once for all sources."""
     # each node in its N-Triples form once, and each statement added to its graph's set as the
     # text it is (a build states some thirty of them for each of its participations)
     in_source, in_entities, in_derived = g.triples.add, ent.triples.add, derived.triples.add
+    p = view.part
     doc = term(iris.source_document(p.source))
     person = term(iris.person(p.person))
     entry = p.entry
-    canonical = res.persons[p.person].name
+    canonical = view.name
     name = lit(canonical)
     in_entities(f"{person} {RDF.type} {FOAF.Person}")
     in_entities(f"{person} {RDF.type} {SDO.Person}")
@@ -549,8 +627,7 @@ def _add_participation(
         in_entities(f"{person} {SDO.alternateName} {lit(entry.name)}")
     if entry.honorific:
         in_entities(f"{person} {SDO.honorificPrefix} {lit(entry.honorific)}")
-    for key in p.organizations:
-        org = res.organizations[key]
+    for key, org in zip(p.organizations, view.organizations):
         if not org.known:
             node = iris.organization(key)
             _org_common(ent, node, org)
@@ -581,8 +658,7 @@ def _add_participation(
         kind, key = p.on_behalf_of
         spoken_for = iris.state(key) if kind == "state" else iris.organization(key)
         in_source(f"{part} {IDM.onBehalfOf} {term(spoken_for)}")
-    for post_key, hkey in zip(p.posts, p.holdings):
-        post = res.posts[post_key]
+    for post_key, hkey, post in zip(p.posts, p.holdings, view.posts):
         post_node, hold = term(iris.post(post_key)), term(iris.holding(hkey))
         owner = (
             iris.organization(post.organization)
@@ -620,7 +696,7 @@ def _add_participation(
         if p.author:
             in_source(f"{c} {IDM.deliveredBy} {person}")
             written = entry.on_behalf_of_person
-            author_name = lit(res.persons[p.author].name)
+            author_name = lit(view.author_name)
             in_entities(f"{author} {RDF.type} {FOAF.Person}")
             in_entities(f"{author} {RDF.type} {SDO.Person}")
             in_entities(f"{author} {FOAF.name} {author_name}")
@@ -631,7 +707,7 @@ def _add_participation(
         in_source(f"{c} {IDM.viaParticipation} {part}")
         in_source(f"{c} {PROV.wasDerivedFrom} {doc}")
         what = entry.contribution or entry.talk_title or "contribution"
-        who = res.persons[p.author].name if p.author else canonical
+        who = view.author_name if p.author else canonical
         in_source(f"{c} {RDFS.label} {lit(f'{what} — {who}', lang=lang)}")
     moderating = p.role in load_lexicon().moderating_roles  # a chair or co-chair leads the session too
     in_derived(f"{session} {IDM.hasModerator if moderating else IDM.hasSpeaker} {person}")

@@ -97,6 +97,8 @@ def render_headline(console: Console, result: BuildResult) -> None:
         spent = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.timings.items())
         cached = result.counts_cached
         kept = [f"{cached} of {len(result.sources)} sources read from the parse cache"] if cached else []
+        if result.units_kept:
+            kept.append(f"the statements of {result.units_kept} sources kept")
         if not result.validated_whole:
             kept.append("shapes validated on what changed")
         if result.segments_kept[0]:

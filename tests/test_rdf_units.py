@@ -1,0 +1,151 @@
+"""The statements of each source kept between builds (idmgraph.rdf_units, issue 14): a rebuild
+takes those of the sources that did not change, makes anew those of a source whose people or
+posts the resolution now sees otherwise, and writes the bytes a clean build writes."""
+
+import shutil
+
+import pytest
+
+from idmgraph import build as build_module
+from idmgraph.build import BuildFailed, run_build
+from idmgraph.parse_cache import cache_folder
+from idmgraph.rdf_units import FOLDER, PACK
+
+FILES = ("idm.trig", "idm.ttl", "participations.csv", "report.json", "dataset.ttl")
+
+AGENDA = """International Dialogue on Migration {year}: {title}
+11 October {year}, Geneva
+
+Agenda
+
+10:00-11:30 Panel 1: {title}
+
+Moderator: Ana Ruiz, Senior Adviser, International Organization for Migration
+Speakers:
+• Mr. {name}, {post}, Costa Rica (Statement)
+• Dr. Aisha Bello, Director, Department of Immigration Services, Nigeria (Presentation)
+"""
+
+
+def _write(folder, stem, year, name="José Ramírez Ortega", post="Minister of Labour", title="Youth"):
+    text = AGENDA.format(year=year, name=name, post=post, title=title)
+    (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """Two meetings that name the same minister, and a third that does not."""
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    _write(folder, "a-2019", 2019)
+    _write(folder, "b-2020", 2020, title="Cities")
+    _write(folder, "c-2021", 2021, name="Pedro Alvarado", post="Vice Minister of Security", title="Health")
+    return folder
+
+
+def _same_as_clean(corpus, out, tmp_path):
+    clean = tmp_path / "clean"
+    run_build([corpus], clean, clean=True)
+    for name in FILES:
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def _pack(out):
+    return cache_folder(out) / FOLDER / PACK
+
+
+def test_a_rebuild_takes_the_statements_of_the_sources_that_did_not_change(corpus, tmp_path):
+    out = tmp_path / "out"
+    first = run_build([corpus], out)
+    assert first.units_kept == 0 and _pack(out).is_file()
+    again = run_build([corpus], out)
+    assert again.units_kept == 3
+    text = (corpus / "c-2021.txt").read_text(encoding="utf-8")
+    (corpus / "c-2021.txt").write_text(
+        text + "• Ms. Wilhelmina Quarshie, Director, Ministry of Labour, Ghana (Statement)\n", encoding="utf-8"
+    )
+    third = run_build([corpus], out)
+    assert third.units_kept == 2  # the meetings of 2019 and 2020
+    assert "Wilhelmina Quarshie" in {p.name for p in third.resolution.persons.values()}
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def test_a_name_resolved_anew_makes_anew_the_sources_that_name_the_person(corpus, tmp_path):
+    """The minister's name is the first spelling met (2019's). Spelt without accents there, the
+    2020 meeting, unchanged, names a person whose name changed: its statements (the person's
+    name, the participation's label) are made anew, not taken."""
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    _write(corpus, "a-2019", 2019, name="Jose Ramirez Ortega")
+    result = run_build([corpus], out)
+    assert result.units_kept == 1  # 2021's, which does not name him
+    minister = next(p for p in result.resolution.persons.values() if "Ortega" in p.name)
+    assert minister.name == "Jose Ramirez Ortega"
+    turtle = (out / "idm.ttl").read_text(encoding="utf-8")
+    assert '"José Ramírez Ortega — speaker' not in turtle  # 2020's label names him as resolved
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def test_a_post_worded_anew_makes_anew_the_sources_that_name_the_post(corpus, tmp_path):
+    """A post's title is its first wording met: worded otherwise in 2019 (the same post), the
+    2020 meeting's holding of it is labelled anew."""
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    _write(corpus, "a-2019", 2019, post="Minister of labour")
+    result = run_build([corpus], out)
+    assert result.units_kept == 1
+    assert {p.title for p in result.resolution.posts.values()} >= {"Minister of labour"}
+    assert "Minister of Labour" not in {p.title for p in result.resolution.posts.values()}
+    _same_as_clean(corpus, out, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["a byte changed", "cut short", "emptied"])
+def test_a_damaged_pack_is_no_pack(corpus, tmp_path, damage):
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    data = bytearray(_pack(out).read_bytes())
+    if damage == "a byte changed":
+        data[len(data) // 2] ^= 0x01
+    elif damage == "cut short":
+        del data[len(data) // 3 :]
+    else:
+        data.clear()
+    _pack(out).write_bytes(bytes(data))
+    result = run_build([corpus], out)
+    assert result.units_kept == 0 and result.report.conforms
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def test_the_pack_holds_the_units_of_the_last_good_build_only(corpus, tmp_path, monkeypatch):
+    """A change and its undoing leave the pack as it was (the unit of the changed source is not
+    kept beside it); a build that fails leaves the pack of the last good one."""
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    first = _pack(out).read_bytes()
+    original = (corpus / "b-2020.txt").read_text(encoding="utf-8")
+    _write(corpus, "b-2020", 2020, title="Cities and towns")
+    run_build([corpus], out)
+    assert _pack(out).read_bytes() != first
+    (corpus / "b-2020.txt").write_text(original, encoding="utf-8")
+    assert run_build([corpus], out).units_kept == 2
+    assert _pack(out).read_bytes() == first
+    _write(corpus, "c-2021", 2021, name="Pedro Alvarado", post="Vice Minister of Security", title="Water")
+    monkeypatch.setattr(build_module, "_check_expected", lambda *_args: ["a miss the test makes"])
+    with pytest.raises(BuildFailed):
+        run_build([corpus], out)
+    assert _pack(out).read_bytes() == first
+
+
+def test_clean_builds_every_source_anew(corpus, tmp_path):
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    assert run_build([corpus], out, clean=True).units_kept == 0
+    assert run_build([corpus], out).units_kept == 3
+
+
+def test_no_pack_without_an_output_folder(corpus, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_build([corpus], None)
+    assert result.units_kept == 0
+    assert not list(tmp_path.rglob(PACK))
+    shutil.rmtree(corpus)
