@@ -58,8 +58,10 @@ def test_a_rebuild_takes_the_statements_of_the_sources_that_did_not_change(corpu
     out = tmp_path / "out"
     first = run_build([corpus], out)
     assert first.units_kept == 0 and _pack(out).is_file()
+    written = _pack(out).stat().st_mtime_ns
     again = run_build([corpus], out)
     assert again.units_kept == 3
+    assert _pack(out).stat().st_mtime_ns == written  # nothing changed: the pack is not written again
     text = (corpus / "c-2021.txt").read_text(encoding="utf-8")
     (corpus / "c-2021.txt").write_text(
         text + "• Ms. Wilhelmina Quarshie, Director, Ministry of Labour, Ghana (Statement)\n", encoding="utf-8"

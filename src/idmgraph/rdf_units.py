@@ -144,6 +144,9 @@ class SourceUnits:
         all; a pack that cannot be written is left out, for the next build to make anew)."""
         if self._data is None:
             self._read()
+        made = any(isinstance(place[0], bytes) for place in self._used.values())
+        if not made and self._used.keys() == self._index.keys():
+            return  # the pack holds these units and no others already
         blocks, index, offset = [_HEAD], {}, len(_HEAD)
         for fingerprint in sorted(self._used):
             place = self._used[fingerprint]
