@@ -9,7 +9,7 @@ import pytest
 from idmgraph import build as build_module
 from idmgraph.build import BuildFailed, run_build
 from idmgraph.parse_cache import cache_folder
-from idmgraph.rdf_units import FOLDER, PACK
+from idmgraph.rdf_units import FOLDER, PACK, SourceUnits
 
 FILES = ("idm.trig", "idm.ttl", "participations.csv", "report.json", "dataset.ttl")
 
@@ -118,24 +118,33 @@ def test_a_damaged_pack_is_no_pack(corpus, tmp_path, damage):
     _same_as_clean(corpus, out, tmp_path)
 
 
+def _fingerprints(out):
+    return SourceUnits(cache_folder(out) / FOLDER, {}).fingerprints()
+
+
 def test_the_pack_holds_the_units_of_the_last_good_build_only(corpus, tmp_path, monkeypatch):
-    """A change and its undoing leave the pack as it was (the unit of the changed source is not
-    kept beside it); a build that fails leaves the pack of the last good one."""
+    """A change and its undoing leave the pack with the units it had (the unit of the changed
+    source is not kept beside them); a build that fails leaves the pack of the last good one,
+    and nothing of the pack it began."""
     out = tmp_path / "out"
     run_build([corpus], out)
-    first = _pack(out).read_bytes()
+    first = _fingerprints(out)
+    assert len(first) == 3
     original = (corpus / "b-2020.txt").read_text(encoding="utf-8")
     _write(corpus, "b-2020", 2020, title="Cities and towns")
     run_build([corpus], out)
-    assert _pack(out).read_bytes() != first
+    changed = _fingerprints(out)
+    assert len(changed) == 3 and len(changed & first) == 2
     (corpus / "b-2020.txt").write_text(original, encoding="utf-8")
     assert run_build([corpus], out).units_kept == 2
-    assert _pack(out).read_bytes() == first
+    assert _fingerprints(out) == first
+    last_good = _pack(out).read_bytes()
     _write(corpus, "c-2021", 2021, name="Pedro Alvarado", post="Vice Minister of Security", title="Water")
     monkeypatch.setattr(build_module, "_check_expected", lambda *_args: ["a miss the test makes"])
     with pytest.raises(BuildFailed):
         run_build([corpus], out)
-    assert _pack(out).read_bytes() == first
+    assert _pack(out).read_bytes() == last_good
+    assert [p.name for p in _pack(out).parent.iterdir()] == [PACK]
 
 
 def test_clean_builds_every_source_anew(corpus, tmp_path):

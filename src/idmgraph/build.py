@@ -645,6 +645,8 @@ def run_build(
         if kept is not None:
             validation.join()  # the threads are done with the kept store
             kept.undo()
+        if units is not None:
+            units.discard()  # the pack this build began
         raise
     if cache is not None:
         result.counts_cached = cache.hits

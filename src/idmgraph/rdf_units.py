@@ -10,11 +10,13 @@ else. They are kept under a fingerprint of exactly that: the source's key in the
 agenda is made) and the views. A person's name resolved anew from another source, or a post's
 first wording, changes the fingerprint of every source that names them.
 
-The units live in one file, ``rdf/units.pack`` in the parse cache's folder, written whole by a
-build that succeeds (the units it used, and no others) and read whole by the next: one file, not
-one a source, because making and opening hundreds of files cost more than their statements. It
-holds the units' statements (three blocks of lines each), then an index of where each unit is,
-then a line with the index's length and the SHA-256 of all that comes before. A pack that cannot
+The units live in one file, ``rdf/units.pack`` in the parse cache's folder: one file, not one
+a source, because making and opening hundreds of files cost more than their statements. It holds
+the units' statements (three blocks of lines each), then an index of where each unit is, then a
+line with the index's length and the SHA-256 of all that comes before. A build writes the units
+it makes into its next pack as it makes them (none is held in memory), copies those it took from
+the last pack when it succeeds, and only then puts the new pack in place; the next reads the
+units it asks for from the file. A pack that cannot
 be read, or whose bytes do not match that digest (a pack cut short, a byte changed), is no pack:
 every source is made anew, never an error. ``build --clean`` empties it.
 """
@@ -56,9 +58,15 @@ class SourceUnits:
         self.path = Path(folder) / PACK
         self.keys = keys  # each source's key in the parse cache, by source id (None: none)
         self.hits = 0
-        self._used: dict[str, bytes | tuple[int, int, int, int, int]] = {}  # new bytes, or a kept place
-        self._data: bytes | None = None  # the pack read, once asked
+        # each unit used: (offset, length, counts) in the last pack, or (None, offset, length,
+        # counts) in the pack this build writes
+        self._used: dict[str, tuple] = {}
+        self._pack = None  # the last pack's file, once opened (False: none to read)
         self._index: dict[str, list[int]] = {}
+        self._out = None  # the pack this build writes, once it writes (False: it cannot)
+        self._tmp: str | None = None
+        self._digest = hashlib.sha256()
+        self._offset = 0
         self._organizations: dict[str, str] = {}  # each organisation's record as text, made once
 
     def fingerprint(self, agenda: Agenda, views: list[ParticipationView]) -> str | None:
@@ -98,83 +106,148 @@ class SourceUnits:
         digest.update(repr(sorted(organizations.items())).encode("utf-8"))
         return digest.hexdigest()
 
-    def _read(self) -> None:
-        """The pack and its index, read once; none that can be trusted: empty."""
-        self._data, self._index = b"", {}
+    def _open(self) -> None:
+        """The last pack opened and its index read, once; one whose bytes do not match its
+        digest: none. It is read a unit at a time from the file opened here (a pack written
+        meanwhile by another build replaces the file, not what is open)."""
+        self._index = {}
         try:
-            data = self.path.read_bytes()
-            tail = data[-_TAIL:].decode("ascii")
-            size, sha256 = int(tail[1:17], 16), tail[17:81]
-            body = memoryview(data)[: len(data) - _TAIL]
-            if not data.startswith(_HEAD) or size > len(body) - len(_HEAD):
-                return
-            if hashlib.sha256(body).hexdigest() != sha256:
-                return
-            index = json.loads(bytes(body[len(body) - size :]))
-        except (OSError, ValueError, UnicodeDecodeError):
+            pack = self.path.open("rb")
+        except OSError:
+            self._pack = False
             return
-        if isinstance(index, dict):
-            self._data, self._index = data, index
+        try:
+            size = pack.seek(0, os.SEEK_END)
+            pack.seek(max(size - _TAIL, 0))
+            tail = pack.read(_TAIL).decode("ascii")
+            length, sha256 = int(tail[1:17], 16), tail[17:81]
+            if size < len(_HEAD) + length + _TAIL or len(tail) != _TAIL:
+                raise ValueError("too short")
+            pack.seek(0)
+            digest, left = hashlib.sha256(), size - _TAIL
+            while left:
+                block = pack.read(min(left, 1 << 20))
+                if not block:
+                    raise ValueError("cut short")
+                digest.update(block)
+                left -= len(block)
+            pack.seek(0)
+            if digest.hexdigest() != sha256 or pack.read(len(_HEAD)) != _HEAD:
+                raise ValueError("not the digest")
+            pack.seek(size - _TAIL - length)
+            index = json.loads(pack.read(length))
+            if not isinstance(index, dict):
+                raise ValueError("no index")
+        except (OSError, ValueError, UnicodeDecodeError):
+            pack.close()
+            self._pack = False
+            return
+        self._pack, self._index = pack, index
+
+    def fingerprints(self) -> set[str]:
+        """The fingerprints of the units the last pack holds (none: no pack that can be read)."""
+        if self._pack is None:
+            self._open()
+        return set(self._index)
+
+    def _read_unit(self, offset: int, length: int) -> bytes:
+        self._pack.seek(offset)
+        data = self._pack.read(length)
+        if len(data) != length:
+            raise ValueError("cut short")
+        return data
 
     def get(self, fingerprint: str) -> Unit | None:
         """The statements kept under a fingerprint, or None."""
-        if self._data is None:
-            self._read()
+        if self._pack is None:
+            self._open()
         place = self._index.get(fingerprint)
         if place is None:
             return None
         try:
             offset, length, a, b, c = (int(n) for n in place)
-            lines = self._data[offset : offset + length].decode("ascii").split("\n") if length else []
-        except (TypeError, ValueError):
+            if min(offset, length, a, b, c) < 0:
+                return None
+            lines = self._read_unit(offset, length).decode("ascii").split("\n") if length else []
+        except (OSError, TypeError, ValueError):
             return None
-        if min(offset, a, b, c) < 0 or offset + length > len(self._data) or len(lines) != a + b + c:
+        if len(lines) != a + b + c:
             return None
         self._used[fingerprint] = (offset, length, a, b, c)
         self.hits += 1
         return Unit(lines[:a], lines[a : a + b], lines[a + b :])
 
     def put(self, fingerprint: str, source: set[str], entities: set[str], derived: set[str]) -> None:
-        """Keep a source's statements under their fingerprint, for the pack of this build."""
-        text = "\n".join(line for block in (source, entities, derived) for line in block)
-        self._used[fingerprint] = (text.encode("ascii"), len(source), len(entities), len(derived))
+        """Keep a source's statements under their fingerprint: written at once into the pack
+        this build will leave (nothing held in memory); a pack that cannot be written is left
+        out, for the next build to make its sources anew."""
+        data = "\n".join(line for block in (source, entities, derived) for line in block).encode("ascii")
+        if self._write(data):
+            counts = (len(source), len(entities), len(derived))
+            self._used[fingerprint] = (None, self._offset - len(data), len(data), *counts)
+
+    def _write(self, data: bytes) -> bool:
+        """Append to the pack being written (started at the first write); False if it cannot be."""
+        if self._out is False:
+            return False
+        try:
+            if self._out is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd, self._tmp = tempfile.mkstemp(prefix=".units-", dir=self.path.parent)
+                self._out = os.fdopen(fd, "wb")
+                self._out.write(_HEAD)
+                self._digest, self._offset = hashlib.sha256(_HEAD), len(_HEAD)
+            self._out.write(data)
+        except OSError:
+            self.discard()
+            self._out = False
+            return False
+        self._digest.update(data)
+        self._offset += len(data)
+        return True
 
     def commit(self) -> None:
-        """The build is in place: the pack holds the units it used (written whole or not at
-        all; a pack that cannot be written is left out, for the next build to make anew)."""
-        if self._data is None:
-            self._read()
-        made = any(isinstance(place[0], bytes) for place in self._used.values())
-        if not made and self._used.keys() == self._index.keys():
-            return  # the pack holds these units and no others already
-        blocks, index, offset = [_HEAD], {}, len(_HEAD)
-        for fingerprint in sorted(self._used):
-            place = self._used[fingerprint]
-            if isinstance(place[0], bytes):
-                data, a, b, c = place
-            else:
-                start, length, a, b, c = place
-                data = self._data[start : start + length]
-            blocks.append(data)
-            index[fingerprint] = [offset, len(data), a, b, c]
-            offset += len(data)
-        raw = json.dumps(index, separators=(",", ":")).encode("ascii")
-        blocks.append(raw)
-        digest = hashlib.sha256()
-        for block in blocks:
-            digest.update(block)
-        blocks.append(f"\n{len(raw):016x}{digest.hexdigest()}\n".encode("ascii"))
+        """The build is in place: the pack holds the units it used, and no others (put in
+        place whole or not at all); the packs killed builds left are removed."""
+        if self._pack is None:
+            self._open()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".units-", dir=self.path.parent)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.writelines(blocks)
-            os.replace(tmp, self.path)
-        except BaseException as exc:
-            Path(tmp).unlink(missing_ok=True)
-            if not isinstance(exc, OSError):
-                raise
-        self._data = None  # the next asks read the pack written
+            if self._out is None and self._used.keys() == self._index.keys():
+                return  # the pack holds these units and no others already
+            if not self._write(b""):  # the pack started, if no unit was made
+                return
+            index = {}
+            for fingerprint in sorted(self._used):
+                place = self._used[fingerprint]
+                if place[0] is not None:  # a unit of the last pack: copied
+                    offset, length, a, b, c = place
+                    place = (None, self._offset, length, a, b, c)
+                    if not self._write(self._read_unit(offset, length)):
+                        return
+                index[fingerprint] = list(place[1:])
+            raw = json.dumps(index, separators=(",", ":")).encode("ascii")
+            if not self._write(raw):
+                return
+            self._out.write(f"\n{len(raw):016x}{self._digest.hexdigest()}\n".encode("ascii"))
+            self._out.close()
+            os.replace(self._tmp, self.path)
+            self._out = self._tmp = None
+        except (OSError, ValueError):
+            self.discard()
+        finally:
+            self._close()
+            for left in self.path.parent.glob(".units-*"):
+                left.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        """The pack being written, given up (a build that failed)."""
+        if self._out not in (None, False):
+            self._out.close()
+        if self._tmp is not None:
+            Path(self._tmp).unlink(missing_ok=True)
+        self._out, self._tmp = None, None
+
+    def _close(self) -> None:
+        if self._pack not in (None, False):
+            self._pack.close()
+        self._pack = None
