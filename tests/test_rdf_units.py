@@ -2,6 +2,7 @@
 takes those of the sources that did not change, makes anew those of a source whose people or
 posts the resolution now sees otherwise, and writes the bytes a clean build writes."""
 
+import dataclasses
 import shutil
 
 import pytest
@@ -9,7 +10,9 @@ import pytest
 from idmgraph import build as build_module
 from idmgraph.build import BuildFailed, run_build
 from idmgraph.parse_cache import cache_folder
+from idmgraph.rdf import ParticipationView, PostView, participation_views
 from idmgraph.rdf_units import FOLDER, PACK, SourceUnits
+from idmgraph.resolve import ResolvedOrganization
 
 FILES = ("idm.trig", "idm.ttl", "participations.csv", "report.json", "dataset.ttl")
 
@@ -160,3 +163,50 @@ def test_no_pack_without_an_output_folder(corpus, tmp_path, monkeypatch):
     assert result.units_kept == 0
     assert not list(tmp_path.rglob(PACK))
     shutil.rmtree(corpus)
+
+
+# what a participation holds that its agenda gives (and the source's key covers)
+FROM_THE_AGENDA = {"source", "event_id", "session", "entry"}
+
+
+def _other(value):
+    """A value of the same kind, not equal."""
+    if isinstance(value, ResolvedOrganization):
+        return dataclasses.replace(value, name=value.name + " (other)")
+    if isinstance(value, PostView):
+        return value._replace(title=value.title + " (other)")
+    if isinstance(value, tuple):
+        return (_other(value[0]), *value[1:]) if value and not isinstance(value[0], str) else (*value, "x")
+    if isinstance(value, int):
+        return value + 1
+    return "x" if value is None else value + " (other)"
+
+
+def test_every_value_a_source_s_statements_are_made_from_is_in_its_fingerprint(corpus, tmp_path):
+    """Each field of a participation's view, and each field of the participation the
+    resolution gives (not its agenda's records), changes the fingerprint: a field added to
+    either and read by the RDF, but left out of the fingerprint, fails here."""
+    result = run_build([corpus], None)
+    res = result.resolution
+    agenda = res.agendas[0]
+    views = participation_views(res, [p for p in res.participations if p.source == agenda.source])
+    view = next(v for v in views if v.organizations and v.posts and v.level)
+    at = views.index(view)
+    units = SourceUnits(tmp_path, {agenda.source: "a key"})
+    before = units.fingerprint(agenda, views)
+    assert SourceUnits(tmp_path, {agenda.source: "another key"}).fingerprint(agenda, views) != before
+
+    def fingerprint_with(changed):
+        return units.fingerprint(agenda, [*views[:at], changed, *views[at + 1 :]])
+
+    checked = []
+    for name in ParticipationView._fields:
+        if name != "part":
+            checked.append(name)
+            assert fingerprint_with(view._replace(**{name: _other(getattr(view, name))})) != before, name
+    for field in dataclasses.fields(view.part):
+        if field.name not in FROM_THE_AGENDA:
+            checked.append(field.name)
+            part = dataclasses.replace(view.part, **{field.name: _other(getattr(view.part, field.name))})
+            assert fingerprint_with(view._replace(part=part)) != before, field.name
+    assert {"name", "posts", "level", "themes", "person", "on_behalf_of", "author"} <= set(checked)

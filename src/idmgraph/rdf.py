@@ -55,7 +55,14 @@ from .themes import (
 if TYPE_CHECKING:
     from .rdf_units import SourceUnits
 
-__all__ = ["build_dataset", "participation_views", "ParticipationView", "PostView", "ONTOLOGY_PATH"]
+__all__ = [
+    "build_dataset",
+    "participation_views",
+    "post_levels",
+    "ParticipationView",
+    "PostView",
+    "ONTOLOGY_PATH",
+]
 
 SDO = Namespace("https://schema.org/")
 # below, the vocabularies give N-Triples terms, each made once (a build states rdf:type and a
@@ -116,8 +123,9 @@ def build_dataset(
     parts: dict[str, list[ResolvedParticipation]] = {a.source: [] for a in res.agendas}
     for p in res.participations:
         parts[p.source].append(p)
+    levels, themed = post_levels(res), _session_themes(themes or [])
     for agenda in res.agendas:
-        views = participation_views(res, parts[agenda.source])
+        views = participation_views(res, parts[agenda.source], levels, themed)
         g = ds.graph(iris.source_graph(agenda.source))
         fingerprint = units.fingerprint(agenda, views) if units is not None else None
         kept = units.get(fingerprint) if fingerprint else None
@@ -133,7 +141,7 @@ def build_dataset(
             units.put(fingerprint, g.triples, own_ent.triples, own_derived.triples)
             ent.triples |= own_ent.triples
             derived.triples |= own_derived.triples
-    _add_posts(ent, derived, res)
+    _add_posts(ent, derived, res, levels)
     _add_themes(ds, res, themes or [])
     _describe_graphs(ds)
     return ds
@@ -213,7 +221,6 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
     agent, activity = iris.software_agent(__version__), iris.build_activity(__version__)
     rules = {r.id: r for r in load_theme_rules()}
     derived = ds.graph(iris.DERIVED_GRAPH)
-    by_session: dict[tuple[str, str], set[URIRef]] = {}
     described_rules: set[str] = set()
     for a in assignments:
         node = iris.session(a.event_id, a.session_id) if a.session_id else iris.workshop(a.event_id)
@@ -244,8 +251,6 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
                 )
             )
         g.add((node, DCTERMS.subject, a.theme))
-        if a.session_id:
-            by_session.setdefault((a.event_id, a.session_id), set()).add(a.theme)
     # how each session and workshop reaches each theme: the one definition the queries read
     for link in theme_links(assignments, res.agendas):
         workshop_iri = iris.workshop(link.event_id)
@@ -269,19 +274,6 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
         prov_graph.add(
             (iris.CURATED_THEMES_GRAPH, DCTERMS.source, lit("data/curation/session-themes.yml"))
         )
-    for p in res.participations:
-        person = iris.person(p.person)
-        for theme in by_session.get((p.event_id, p.session.id), ()):
-            derived.add((person, IDM.spokeOn, theme))
-        actor = _actor_type(res, p)
-        if actor:
-            derived.add(
-                (
-                    iris.participation(p.event_id, p.session.id, p.role, p.person),
-                    IDM.actorType,
-                    ORG_TYPE[actor],
-                )
-            )
 
 
 def _add_m49(g: GraphQuads, m49, used: set[str]) -> None:
@@ -522,11 +514,27 @@ def _post_kind(res: Resolution, post) -> str | None:
     return "state" if post.state else None
 
 
-def _add_posts(ent: GraphQuads, derived: GraphQuads, res: Resolution) -> None:
+def post_levels(res: Resolution) -> dict[str, str | None]:
+    """Each post's level of representation, read from its words in every language met."""
+    return {
+        key: highest_level(level_of(t, _post_kind(res, post)) for ts in post.titles.values() for t in ts)
+        for key, post in res.posts.items()
+    }
+
+
+def _session_themes(assignments: list[ThemeAssignment]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The themes of each session (by event and session), its own: stated, curated or inferred."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for a in assignments:
+        if a.session_id:
+            found.setdefault((a.event_id, a.session_id), set()).add(str(a.theme))
+    return {key: tuple(sorted(themes)) for key, themes in found.items()}
+
+
+def _add_posts(ent: GraphQuads, derived: GraphQuads, res: Resolution, levels: dict[str, str | None]) -> None:
     """Each post once (and each holding's dates once): its wordings in every language met (the
-    first of a language its preferred label), its organisation, and its level of representation,
-    read from its words; a participation's level is the highest of the posts it was held in."""
-    levels: dict[str, str | None] = {}
+    first of a language its preferred label), its organisation, and its level of representation
+    (``levels``); a participation's level is stated with the participation."""
     for key in sorted(res.posts):
         post = res.posts[key]
         node = iris.post(key)
@@ -538,18 +546,11 @@ def _add_posts(ent: GraphQuads, derived: GraphQuads, res: Resolution) -> None:
         for lang, titles in sorted(post.titles.items()):
             for i, title in enumerate(titles):
                 _label(ent, node, title, lang, SKOS.prefLabel if i == 0 else SKOS.altLabel)
-        kind = _post_kind(res, post)
-        levels[key] = highest_level(level_of(t, kind) for ts in post.titles.values() for t in ts)
         if levels[key]:
             derived.add((node, IDM.representationLevel, LEVEL[levels[key]]))
     for hkey in sorted(res.holdings):  # each holding's dates once (a post held at many events)
         for day in sorted(res.holdings[hkey].dates):
             ent.add((iris.holding(hkey), IDM.attestedOn, _date(day)))
-    for p in res.participations:
-        level = highest_level(levels[k] for k in p.posts)
-        if level:
-            part = iris.participation(p.event_id, p.session.id, p.role, p.person)
-            derived.add((part, IDM.representationLevel, LEVEL[level]))
 
 
 class PostView(NamedTuple):
@@ -570,12 +571,23 @@ class ParticipationView(NamedTuple):
     author_name: str | None  # the name of the author of the contribution delivered
     organizations: tuple[ResolvedOrganization, ...]  # those of part.organizations, in order
     posts: tuple[PostView, ...]  # those of part.posts, in order
+    level: str | None  # the highest level of representation of its posts
+    actor_type: str | None  # the kind of actor it spoke as (``_actor_type``)
+    themes: tuple[str, ...]  # the IRIs of its session's own themes
 
 
-def participation_views(res: Resolution, parts: list[ResolvedParticipation]) -> list[ParticipationView]:
+def participation_views(
+    res: Resolution,
+    parts: list[ResolvedParticipation],
+    levels: dict[str, str | None] | None = None,
+    themes: dict[tuple[str, str], tuple[str, ...]] | None = None,
+) -> list[ParticipationView]:
     """Each participation with what the resolution says of the people, posts and organisations
-    it names (what ``idmgraph.rdf_units`` fingerprints)."""
+    it names, its level (``levels``: each post's, ``post_levels``) and its session's themes (by
+    event and session) (what ``idmgraph.rdf_units`` fingerprints)."""
     persons, posts, orgs = res.persons, res.posts, res.organizations
+    levels = post_levels(res) if levels is None else levels
+    themes = themes or {}
     views = []
     for p in parts:
         held = tuple(
@@ -589,6 +601,9 @@ def participation_views(res: Resolution, parts: list[ResolvedParticipation]) -> 
                 persons[p.author].name if p.author else None,
                 tuple(orgs[k] for k in p.organizations),
                 held,
+                highest_level(levels[k] for k in p.posts),
+                _actor_type(res, p),
+                themes.get((p.event_id, p.session.id), ()),
             )
         )
     return views
@@ -709,6 +724,12 @@ def _add_participation(
         what = entry.contribution or entry.talk_title or "contribution"
         who = view.author_name if p.author else canonical
         in_source(f"{c} {RDFS.label} {lit(f'{what} — {who}', lang=lang)}")
+    if view.level:
+        in_derived(f"{part} {IDM.representationLevel} {LEVEL[view.level]}")
+    if view.actor_type:
+        in_derived(f"{part} {IDM.actorType} {ORG_TYPE[view.actor_type]}")
+    for theme in view.themes:
+        in_derived(f"{person} {IDM.spokeOn} {iri(theme)}")
     moderating = p.role in load_lexicon().moderating_roles  # a chair or co-chair leads the session too
     in_derived(f"{session} {IDM.hasModerator if moderating else IDM.hasSpeaker} {person}")
     in_derived(f"{person} {IDM.tookPartIn} {term(iris.workshop(p.event_id))}")

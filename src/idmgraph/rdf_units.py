@@ -3,12 +3,13 @@ state in the entities and derived graphs), kept between builds of one output fol
 rebuild makes anew only those of the sources that changed.
 
 A source's statements are made by ``rdf._add_source`` from its agenda and the views of its
-participations (``rdf.ParticipationView``: the keys the resolution gave each participation and
-the names, posts and organisations it names, as resolved across all sources) and from nothing
-else. They are kept under a fingerprint of exactly that: the source's key in the parse cache
-(its bytes and source.yml, the curation, the reference data and idmgraph's code, of which the
-agenda is made) and the views. A person's name resolved anew from another source, or a post's
-first wording, changes the fingerprint of every source that names them.
+participations (``rdf.ParticipationView``: the keys the resolution gave each participation, the
+names, posts and organisations it names as resolved across all sources, its level of
+representation, the kind of actor it spoke as and its session's themes) and from nothing else.
+They are kept under a fingerprint of exactly that: the source's key in the parse cache (its
+bytes and source.yml, the curation, the reference data and idmgraph's code, of which the agenda
+is made) and the views. A person's name resolved anew from another source, or a post's first
+wording, changes the fingerprint of every source that names them.
 
 The units live in one file, ``rdf/units.pack`` in the parse cache's folder: one file, not one
 a source, because making and opening hundreds of files cost more than their statements. It holds
@@ -67,7 +68,7 @@ class SourceUnits:
         self._tmp: str | None = None
         self._digest = hashlib.sha256()
         self._offset = 0
-        self._organizations: dict[str, str] = {}  # each organisation's record as text, made once
+        self._organizations: dict = {}  # each organisation's record as text, made once
 
     def fingerprint(self, agenda: Agenda, views: list[ParticipationView]) -> str | None:
         """What the source's statements are made from, digested; None for a source the parse
@@ -94,13 +95,16 @@ class SourceUnits:
                     view.name,
                     view.author_name,
                     view.posts,
+                    view.level,
+                    view.actor_type,
+                    view.themes,
                 )
             )
             for org in view.organizations:
                 if org.key not in organizations:
-                    text = texts.get(org.key)
+                    text = texts.get(org)  # by the record itself (frozen), not by its key
                     if text is None:
-                        text = texts[org.key] = repr(org)  # a frozen record: each of its fields
+                        text = texts[org] = repr(org)  # each of its fields
                     organizations[org.key] = text
         digest.update(repr(rows).encode("utf-8"))
         digest.update(repr(sorted(organizations.items())).encode("utf-8"))
