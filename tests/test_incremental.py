@@ -335,18 +335,18 @@ def test_a_rebuild_whose_checks_fail_puts_the_kept_store_back(corpus, tmp_path, 
     first = run_build([corpus], out)
     before = _kept(out)
     seen = []
-    checks = validate.run_checks
+    checks = validate.run_checks_of_change  # a rebuild's checks: those of the change
 
-    def failing(store, union=True):
+    def failing(store, changed, files):
         seen.append(any("Zora Quillfeather" in str(q.object) for q in store))
-        return {**checks(store, union), "made-up-violation": [("<https://example.org/x>",)]}
+        return {**checks(store, changed, files), "made-up-violation": [("<https://example.org/x>",)]}
 
-    monkeypatch.setattr(validate, "run_checks", failing)
+    monkeypatch.setattr(validate, "run_checks_of_change", failing)
     _rename_someone(corpus, first, "Zora Quillfeather")
     with pytest.raises(BuildFailed, match="made-up-violation"):
         run_build([corpus], out)
     assert seen == [True] and _kept(out) == before
-    monkeypatch.setattr(validate, "run_checks", checks)
+    monkeypatch.setattr(validate, "run_checks_of_change", checks)
     opened = []
     monkeypatch.setattr(KeptStore, "_take", _spy(KeptStore._take, opened))
     again = run_build([corpus], out)

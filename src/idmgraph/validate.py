@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
+from .checks_of_change import run_checks_of_change
 from .paths import bundled
 from .quads import Quads, joined_statements, names_blank_node
 from .store import select, store_from_dataset, store_of
@@ -438,6 +440,9 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
                     self._start_whole_shapes(data if data is not None else store, engine)
                 else:
                     self._shapes = found
+                    # the graph that passed gave no rows: the checks run where the change is
+                    self._checks = run_checks_of_change(store, changes, check_files())
+                    return
             self._checks = run_checks(store, union=False)
         except BaseException as exc:  # raised again in report(), in the caller's thread
             self._error = exc
@@ -455,11 +460,16 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
         return ValidationReport(shapes=self._shapes, checks=self._checks)
 
 
+def check_files() -> list[Path]:
+    """The check queries (each must return no row), in order."""
+    return sorted(CHECKS_DIR.glob("*-violation.rq"))
+
+
 def run_checks(store: ox.Store, union: bool = True) -> dict[str, list[tuple]]:
     """The rows of every check query (each must return none), by the check's name; ``union``:
     read the union of the store's graphs (False: its default graph, which holds the union)."""
     checks = {}
-    for path in sorted(CHECKS_DIR.glob("*-violation.rq")):
+    for path in check_files():
         _, rows = select(store, path.read_text(encoding="utf-8"), union=union)
         checks[path.stem] = [tuple(str(t) for t in row) for row in rows]
     return checks

@@ -1,0 +1,196 @@
+"""The SPARQL checks of a graph that differs by a few statements from one that passed them,
+run only where the change can have made a violation.
+
+A check returns the rows that break a rule, and the last good build's graph gave none; so every
+row the changed graph gives must use a changed statement. A check's graph pattern (its triple
+patterns, UNIONs and FILTERs, the patterns of its EXISTS and NOT EXISTS and of its subqueries)
+is read from the query; for each changed statement that fits one of its triple patterns, the
+check runs once with the variables that fit bound to the statement's terms (Oxigraph's
+substitutions: nothing is pasted into the query but ``*`` for its list of selected variables,
+since Oxigraph binds only what a query selects): a row that uses the statement is found by
+that run, and every row a run finds is a row of the whole check. A statement that fits a
+pattern inside EXISTS or NOT EXISTS binds only the variables the check's own patterns share
+(the others are the pattern's own), one inside a subquery only those the subquery selects (a
+subquery may group: the group of the bound value is computed whole). A statement that binds
+none, a blank node, a check whose pattern holds anything else (OPTIONAL, MINUS, GRAPH, a
+property path, a grouping of the check itself, a subquery that cuts its rows) or a change that
+fits too often: the whole check.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef, Variable
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from .quads import joined_statements, names_blank_node
+from .store import select, solution_rows
+
+__all__ = ["check_patterns", "bindings_of_change", "run_checks_of_change"]
+
+# past this many runs a check is run once on the whole graph
+MOST_RUNS = 200
+
+Pattern = tuple[object, object, object]  # rdflib terms: Variable, URIRef or Literal
+
+
+Inner = tuple[Pattern, frozenset[str] | None]  # a pattern and the variables it shares (None: the own)
+
+
+@cache
+def check_patterns(query: str) -> tuple[tuple[Pattern, ...], tuple[Inner, ...], frozenset[str]] | None:
+    """A check's triple patterns: (its own; those inside its EXISTS and NOT EXISTS, and inside
+    its subqueries with the variables each selects; the names of the variables the check's
+    own patterns and subqueries bind); None when its pattern holds what a change cannot bound
+    (then it runs whole). A subquery may group (a group is computed whole for the value a run
+    binds); the check itself may not."""
+    own: list[Pattern] = []
+    inner: list[Inner] = []
+    selected: set[str] = set()  # the variables the subqueries select
+    depth = [0]  # how many subqueries deep the walk is
+
+    def triples(found, into: list, shares: frozenset[str] | None = None) -> bool:
+        for s, p, o in found:
+            if not all(isinstance(t, (Variable, URIRef, Literal)) for t in (s, p, o)):
+                return False  # a property path, a blank node
+            into.append((s, p, o) if into is own else ((s, p, o), shares))
+        return True
+
+    def subquery(node) -> bool:
+        """A subquery: its patterns are inner ones sharing the variables it selects."""
+        top = node
+        while getattr(top, "name", None) in ("Distinct", "Reduced"):
+            top = top.p
+        if getattr(top, "name", None) != "Project":
+            return False
+        shares = frozenset(str(v) for v in top.PV)
+        selected.update(shares)
+        found: list = []
+        depth[0] += 1
+        ok = pattern(top.p, found, grouped=True)
+        depth[0] -= 1
+        inner.extend((p, shares) for p, _ in found)
+        return ok
+
+    def pattern(node, into: list, grouped: bool = False) -> bool:
+        """A graph pattern, as the query's algebra or (inside EXISTS) as parsed."""
+        name = getattr(node, "name", None)
+        if name in ("SelectQuery", "Project", "Distinct", "Reduced"):
+            return pattern(node.p, into, grouped)
+        if name == "ToMultiSet":
+            return subquery(node.p)
+        if name in ("Group", "AggregateJoin") and grouped:
+            return pattern(node.p, into, grouped)
+        if name in ("Filter", "Extend"):  # a parsed FILTER has no pattern of its own
+            return (node.get("p") is None or pattern(node.p, into, grouped)) and expression(node.expr)
+        if name in ("Join", "Union"):
+            return pattern(node.p1, into, grouped) and pattern(node.p2, into, grouped)
+        if name == "BGP":
+            return triples(node.triples, into)
+        if name == "TriplesBlock":
+            return all(triples(zip(t[0::3], t[1::3], t[2::3]), into) for t in node.triples)
+        if name == "GroupGraphPatternSub":
+            return all(pattern(part, into, grouped) for part in node.part or ())
+        if name == "GroupOrUnionGraphPattern":
+            return all(pattern(g, into, grouped) for g in node.graph)
+        return False
+
+    def expression(node) -> bool:
+        if isinstance(node, CompValue):
+            if node.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+                # within a subquery its variables are not the check's, even by the same name
+                return not depth[0] and pattern(node.graph, inner)
+            return all(expression(v) for v in node.values())
+        if isinstance(node, (list, tuple)):
+            return all(expression(v) for v in node)
+        return True
+
+    if not pattern(prepareQuery(query).algebra, own):
+        return None
+    bound = frozenset(str(t) for pattern in own for t in pattern if isinstance(t, Variable)) | selected
+    return tuple(own), tuple(inner), bound
+
+
+def _fits(pattern: Pattern, triple: ox.Triple) -> dict[str, object] | None:
+    """The variables of a triple pattern bound by a statement that fits it, or None."""
+    binding: dict[str, object] = {}
+    for want, have in zip(pattern, (triple.subject, triple.predicate, triple.object)):
+        if isinstance(want, Variable):
+            if binding.setdefault(str(want), have) != have:
+                return None
+        elif isinstance(want, URIRef):
+            if not (isinstance(have, ox.NamedNode) and have.value == str(want)):
+                return None
+        elif not (isinstance(have, ox.Literal) and have.value == str(want)):
+            return None  # a literal is told apart by its text only: a fit too many is a run more
+    return binding
+
+
+def bindings_of_change(query: str, changed: list[str]) -> list[dict[str, object]] | None:
+    """The runs of a check that find every row a change can have made (each a binding of
+    variables to terms; an empty one runs the whole check), or None: run it whole."""
+    patterns = check_patterns(query)
+    if patterns is None or any(names_blank_node(s) for s in changed):
+        return None
+    own, inner, bound = patterns
+    runs: dict[tuple, dict[str, object]] = {}
+    for triple in ox.parse(joined_statements(changed), format=ox.RdfFormat.N_TRIPLES):
+        for pattern, shared in [(p, None) for p in own] + [(p, shared or bound) for p, shared in inner]:
+            binding = _fits(pattern, triple)
+            if binding is None:
+                continue
+            if shared is not None:
+                binding = {k: v for k, v in binding.items() if k in shared}
+            if not binding:
+                return None
+            runs.setdefault(tuple(sorted((k, str(v)) for k, v in binding.items())), binding)
+            if len(runs) > MOST_RUNS:
+                return None
+    return list(runs.values())
+
+
+# "SELECT [DISTINCT] ?a ?b WHERE": Oxigraph substitutes only variables a query selects, so a
+# bounded run selects them all (*) and keeps the check's own columns
+_PROJECTION = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?((?:\?\w+\s+)+)WHERE\b", re.IGNORECASE)
+
+
+def _selecting_all(query: str) -> tuple[str, list[str]] | None:
+    """The query selecting every variable in scope, and the variables it selected; None when
+    its projection is not a plain list of variables."""
+    text = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
+    found = list(_PROJECTION.finditer(text))
+    if len(found) != 1:
+        return None
+    match = found[0]
+    columns = [v[1:] for v in match.group(1).split()]
+    return text[: match.start(1)] + "* " + text[match.end(1) :], columns
+
+
+def run_checks_of_change(store: ox.Store, changed: list[str], checks: list[Path]) -> dict[str, list[tuple]]:
+    """The rows of each check (a file of ``checks``), each once, sorted, on a store whose
+    default graph holds a graph that differs by the ``changed`` statements from one on which
+    every check gave none: each check run only where the change can have made a row
+    (``bindings_of_change``)."""
+    out = {}
+    for path in checks:
+        query = path.read_text(encoding="utf-8")
+        runs = bindings_of_change(query, changed)
+        every = _selecting_all(query) if runs else None
+        rows: set[tuple] = set()
+        if runs is None or (runs and every is None):
+            _, found = select(store, query, union=False)
+            rows.update(tuple(str(t) for t in row) for row in found)
+        elif runs:
+            text, columns = every
+            at: list[int] = []
+            for binding in runs:
+                subs = {ox.Variable(k): v for k, v in binding.items()}
+                names, found = solution_rows(store.query(text, substitutions=subs))
+                at = [names.index(c) for c in columns]
+                rows.update(tuple(str(row[i]) for i in at) for row in found)
+        out[path.stem] = sorted(rows)
+    return out

@@ -1,0 +1,138 @@
+"""The SPARQL checks of a change (idmgraph.checks_of_change, issue 14): run only where a change
+to a graph that passed them can have made a row, they find what the checks of the whole changed
+graph find."""
+
+import random
+
+import pytest
+
+from idmgraph.checks_of_change import bindings_of_change, check_patterns, run_checks_of_change
+from idmgraph.quads import joined_statements
+from idmgraph.store import store_of
+from idmgraph.validate import check_files, run_checks
+
+
+def _predicates() -> set[str]:
+    """The predicates the checks' triple patterns name, as N-Triples terms."""
+    found = set()
+    for path in check_files():
+        patterns = check_patterns(path.read_text(encoding="utf-8"))
+        for pattern in () if patterns is None else (*patterns[0], *patterns[1]):
+            if not str(pattern[1]).startswith("?") and type(pattern[1]).__name__ == "URIRef":
+                found.add(f"<{pattern[1]}>")
+    return found
+
+
+def _mutations(statements: list[str], seed: int = 14) -> list[tuple[str, list[str]]]:
+    """Changes of one statement, for each predicate a check reads: one taken away, and one
+    whose object is another statement's object of the same predicate (a participation of
+    someone else, a contribution delivered in another session, a break with a speaker)."""
+    rng = random.Random(seed)
+    by_predicate: dict[str, list[str]] = {}
+    for t in statements:
+        by_predicate.setdefault(t.split(" ", 2)[1], []).append(t)
+    out = []
+    for predicate in sorted(_predicates() & set(by_predicate)):
+        found = by_predicate[predicate]
+        for t in rng.sample(found, min(3, len(found))):
+            out.append((f"without {t}", [x for x in statements if x != t]))
+            s, p, _ = t.split(" ", 2)
+            other = rng.choice(found).split(" ", 2)[2]
+            added = f"{s} {p} {other}"
+            if added not in found:
+                out.append((f"with {added}", sorted({*statements, added})))
+    # a term the ontology does not declare: a property, and a class
+    ontology = "<https://w3id.org/idmgraph/ontology#"
+    typed = next(
+        t for t in statements if t.split(" ", 2)[1:2] == [RDF_TYPE] and ontology in t.split(" ", 2)[2]
+    )
+    said = next(t for t in statements if t.split(" ", 2)[1].startswith(ontology))
+    for t, undeclared in (
+        (typed, f"{typed.split(' ', 2)[0]} {RDF_TYPE} {ontology}Undeclared>"),
+        (said, said.replace(said.split(" ", 2)[1], f"{ontology}undeclared>", 1)),
+    ):
+        out.append((f"with {undeclared}", sorted({*statements, undeclared} - {t})))
+    return out
+
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+def _sorted(checks: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """Each check's rows once each, sorted (the checks of a change give them so)."""
+    return {name: sorted(set(rows)) for name, rows in checks.items()}
+
+
+def test_the_checks_of_a_change_find_what_the_whole_graph_gives(build_all):
+    before = build_all.dataset.union_statements()
+    assert not any(run_checks(store_of(joined_statements(before)), union=False).values())
+    mutations = _mutations(before)
+    assert len(mutations) > 40
+    broken = bounded = 0
+    whole_of_undeclared = []
+    for what, after in mutations:
+        changed = sorted(set(before).symmetric_difference(after))
+        store = store_of(joined_statements(after))
+        whole = _sorted(run_checks(store, union=False))
+        if "ndeclared" in what:
+            whole_of_undeclared.append(whole["term-not-in-ontology-violation"])
+        assert run_checks_of_change(store, changed, check_files()) == whole, what
+        broken += any(whole.values())
+        bounded += sum(
+            bindings_of_change(p.read_text(encoding="utf-8"), changed) is not None for p in check_files()
+        )
+    assert broken > 15  # the mutations break checks: the test can fail
+    assert all(whole_of_undeclared)  # both undeclared terms are found
+    assert bounded > 4 * len(mutations)  # most checks ran bounded, not whole
+
+
+@pytest.mark.parametrize(
+    "query, bounded",
+    [
+        ("SELECT ?s WHERE { ?s <http://e/p> ?o }", True),
+        ("SELECT ?s WHERE { ?s <http://e/p> ?o FILTER NOT EXISTS { ?o <http://e/q> ?x } }", True),
+        ("SELECT ?s WHERE { ?s <http://e/p> ?o OPTIONAL { ?o <http://e/q> ?x } }", False),
+        ("SELECT ?s WHERE { ?s <http://e/p> ?o MINUS { ?o <http://e/q> ?s } }", False),
+        ("SELECT ?s WHERE { ?s <http://e/p>/<http://e/q> ?o }", False),
+        ("SELECT ?s WHERE { { SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s } }", True),
+        ("SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s", False),
+        ("SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 5 } }", False),
+        ("SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS { ?o ?q ?s } } } }", False),
+        ("SELECT ?s WHERE { GRAPH ?g { ?s <http://e/p> ?o } }", False),
+    ],
+)
+def test_what_a_change_can_bound(query, bounded):
+    """Triple patterns, UNION, FILTER, (NOT) EXISTS and subqueries that group are bounded;
+    OPTIONAL, MINUS, paths, GRAPH, a check that groups itself, a subquery that cuts its rows or
+    holds an EXISTS run whole."""
+    assert (check_patterns(query) is not None) == bounded
+
+
+def test_a_statement_in_a_not_exists_binds_only_the_check_s_own_variables():
+    """Taking away "?o q ?x" binds ?o (the check's own) and leaves ?x to the pattern; taking
+    away a statement that binds none of the check's own variables runs the check whole."""
+    query = "SELECT ?s WHERE { ?s <http://e/p> ?o FILTER NOT EXISTS { ?o <http://e/q> ?x } }"
+    runs = bindings_of_change(query, ["<http://e/a> <http://e/q> <http://e/b>"])
+    assert [{k: str(v) for k, v in run.items()} for run in runs] == [{"o": "<http://e/a>"}]
+    assert bindings_of_change(query, ["<http://e/a> <http://e/other> <http://e/b>"]) == []
+    assert (
+        bindings_of_change(
+            "SELECT ?s WHERE { ?s <http://e/p> ?o FILTER NOT EXISTS { ?x <http://e/q> ?y } }",
+            ["<http://e/a> <http://e/q> <http://e/b>"],
+        )
+        is None
+    )
+    assert bindings_of_change(query, ["_:b1 <http://e/q> <http://e/b>"]) is None
+
+
+def test_nothing_changed_runs_nothing_and_a_subquery_binds_what_it_selects():
+    query = "SELECT ?t WHERE { { SELECT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } } GROUP BY ?t } }"
+    assert bindings_of_change(query, []) == []
+    runs = bindings_of_change(
+        query, ["<http://e/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/C>"]
+    )
+    assert sorted(str(run["t"]) for run in runs) == [
+        "<http://e/C>",
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
+    ]
+    assert all(set(run) == {"t"} for run in runs)
