@@ -3,18 +3,18 @@ run only where the change can have made a violation.
 
 A check returns the rows that break a rule, and the last good build's graph gave none; so every
 row the changed graph gives must use a changed statement. A check's graph pattern (its triple
-patterns, UNIONs and FILTERs, the patterns of its EXISTS and NOT EXISTS and of its subqueries)
-is read from the query; for each changed statement that fits one of its triple patterns, the
+patterns, UNIONs and FILTERs, the patterns of its EXISTS and NOT EXISTS) is read from the
+query; for each changed statement that fits one of its triple patterns, the
 check runs once with the variables that fit bound to the statement's terms (Oxigraph's
 substitutions: nothing is pasted into the query but ``*`` for its list of selected variables,
 since Oxigraph binds only what a query selects): a row that uses the statement is found by
 that run, and every row a run finds is a row of the whole check. A statement that fits a
 pattern inside EXISTS or NOT EXISTS binds only the variables the check's own patterns share
-(the others are the pattern's own), one inside a subquery only those the subquery selects (a
-subquery may group: the group of the bound value is computed whole). A statement that binds
-none, a blank node, a check whose pattern holds anything else (OPTIONAL, MINUS, GRAPH, a
-property path, a grouping of the check itself, a subquery that cuts its rows) or a change that
-fits too often: the whole check.
+(the others are the pattern's own). A statement that binds none, a blank node, a check whose
+pattern holds anything else (OPTIONAL, MINUS, GRAPH, a property path, a subquery, a grouping)
+or a change that fits too often: the whole check. (A grouping subquery could be bound by what it
+selects, but a run for a common predicate then groups all of that predicate's statements: for
+the check of undeclared terms twenty such runs cost more than the whole check.)
 """
 from __future__ import annotations
 
@@ -38,72 +38,44 @@ MOST_RUNS = 200
 Pattern = tuple[object, object, object]  # rdflib terms: Variable, URIRef or Literal
 
 
-Inner = tuple[Pattern, frozenset[str] | None]  # a pattern and the variables it shares (None: the own)
-
-
 @cache
-def check_patterns(query: str) -> tuple[tuple[Pattern, ...], tuple[Inner, ...], frozenset[str]] | None:
-    """A check's triple patterns: (its own; those inside its EXISTS and NOT EXISTS, and inside
-    its subqueries with the variables each selects; the names of the variables the check's
-    own patterns and subqueries bind); None when its pattern holds what a change cannot bound
-    (then it runs whole). A subquery may group (a group is computed whole for the value a run
-    binds); the check itself may not."""
+def check_patterns(query: str) -> tuple[tuple[Pattern, ...], tuple[Pattern, ...], frozenset[str]] | None:
+    """A check's triple patterns: (its own, those inside its EXISTS and NOT EXISTS, the names of
+    the variables its own patterns bind); None when its pattern holds what a change cannot
+    bound (then it runs whole)."""
     own: list[Pattern] = []
-    inner: list[Inner] = []
-    selected: set[str] = set()  # the variables the subqueries select
-    depth = [0]  # how many subqueries deep the walk is
+    inner: list[Pattern] = []
 
-    def triples(found, into: list, shares: frozenset[str] | None = None) -> bool:
+    def triples(found, into: list) -> bool:
         for s, p, o in found:
             if not all(isinstance(t, (Variable, URIRef, Literal)) for t in (s, p, o)):
                 return False  # a property path, a blank node
-            into.append((s, p, o) if into is own else ((s, p, o), shares))
+            into.append((s, p, o))
         return True
 
-    def subquery(node) -> bool:
-        """A subquery: its patterns are inner ones sharing the variables it selects."""
-        top = node
-        while getattr(top, "name", None) in ("Distinct", "Reduced"):
-            top = top.p
-        if getattr(top, "name", None) != "Project":
-            return False
-        shares = frozenset(str(v) for v in top.PV)
-        selected.update(shares)
-        found: list = []
-        depth[0] += 1
-        ok = pattern(top.p, found, grouped=True)
-        depth[0] -= 1
-        inner.extend((p, shares) for p, _ in found)
-        return ok
-
-    def pattern(node, into: list, grouped: bool = False) -> bool:
+    def pattern(node, into: list) -> bool:
         """A graph pattern, as the query's algebra or (inside EXISTS) as parsed."""
         name = getattr(node, "name", None)
         if name in ("SelectQuery", "Project", "Distinct", "Reduced"):
-            return pattern(node.p, into, grouped)
-        if name == "ToMultiSet":
-            return subquery(node.p)
-        if name in ("Group", "AggregateJoin") and grouped:
-            return pattern(node.p, into, grouped)
+            return pattern(node.p, into)
         if name in ("Filter", "Extend"):  # a parsed FILTER has no pattern of its own
-            return (node.get("p") is None or pattern(node.p, into, grouped)) and expression(node.expr)
+            return (node.get("p") is None or pattern(node.p, into)) and expression(node.expr)
         if name in ("Join", "Union"):
-            return pattern(node.p1, into, grouped) and pattern(node.p2, into, grouped)
+            return pattern(node.p1, into) and pattern(node.p2, into)
         if name == "BGP":
             return triples(node.triples, into)
         if name == "TriplesBlock":
             return all(triples(zip(t[0::3], t[1::3], t[2::3]), into) for t in node.triples)
         if name == "GroupGraphPatternSub":
-            return all(pattern(part, into, grouped) for part in node.part or ())
+            return all(pattern(part, into) for part in node.part or ())
         if name == "GroupOrUnionGraphPattern":
-            return all(pattern(g, into, grouped) for g in node.graph)
+            return all(pattern(g, into) for g in node.graph)
         return False
 
     def expression(node) -> bool:
         if isinstance(node, CompValue):
             if node.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
-                # within a subquery its variables are not the check's, even by the same name
-                return not depth[0] and pattern(node.graph, inner)
+                return pattern(node.graph, inner)
             return all(expression(v) for v in node.values())
         if isinstance(node, (list, tuple)):
             return all(expression(v) for v in node)
@@ -111,7 +83,7 @@ def check_patterns(query: str) -> tuple[tuple[Pattern, ...], tuple[Inner, ...], 
 
     if not pattern(prepareQuery(query).algebra, own):
         return None
-    bound = frozenset(str(t) for pattern in own for t in pattern if isinstance(t, Variable)) | selected
+    bound = frozenset(str(t) for pattern in own for t in pattern if isinstance(t, Variable))
     return tuple(own), tuple(inner), bound
 
 
@@ -139,7 +111,7 @@ def bindings_of_change(query: str, changed: list[str]) -> list[dict[str, object]
     own, inner, bound = patterns
     runs: dict[tuple, dict[str, object]] = {}
     for triple in ox.parse(joined_statements(changed), format=ox.RdfFormat.N_TRIPLES):
-        for pattern, shared in [(p, None) for p in own] + [(p, shared or bound) for p, shared in inner]:
+        for pattern, shared in [(p, None) for p in own] + [(p, bound) for p in inner]:
             binding = _fits(pattern, triple)
             if binding is None:
                 continue
