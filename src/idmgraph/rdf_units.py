@@ -244,12 +244,13 @@ class SourceUnits:
                 left.unlink(missing_ok=True)
 
     def discard(self) -> None:
-        """The pack being written, given up (a build that failed)."""
+        """The pack being written, given up (a build that failed), and the last one closed."""
         if self._out not in (None, False):
             self._out.close()
         if self._tmp is not None:
             Path(self._tmp).unlink(missing_ok=True)
         self._out, self._tmp = None, None
+        self._close()
 
     def _close(self) -> None:
         if self._pack not in (None, False):
