@@ -165,15 +165,6 @@ def participation_rows(res: Resolution) -> list[dict[str, object]]:
     return rows
 
 
-def participations_by_source(res: Resolution) -> dict[str, list[ResolvedParticipation]]:
-    """The participations of each source, in their order (for the per-source figures of a
-    build of many sources: one pass, not one per source)."""
-    out: dict[str, list[ResolvedParticipation]] = {a.source: [] for a in res.agendas}
-    for p in res.participations:
-        out.setdefault(p.source, []).append(p)
-    return out
-
-
 def source_counts(
     res: Resolution, source: str, parts: list[ResolvedParticipation] | None = None
 ) -> dict[str, int]:
@@ -351,7 +342,7 @@ def _csv_bytes(rows: list[dict[str, object]], base: str = BASE) -> bytes:
 
 def _report_json(result: BuildResult) -> bytes:
     res = result.resolution
-    by_source = participations_by_source(res)
+    by_source = res.participations_by_source()
     data = {
         "tool": f"idmgraph {__version__}",
         "iri_base": result.base,

@@ -153,16 +153,14 @@ def run_checks_of_change(store: ox.Store, changed: list[str], checks: list[Path]
         runs = bindings_of_change(query, changed)
         every = _selecting_all(query) if runs else None
         rows: set[tuple] = set()
-        if runs is None or (runs and every is None):
+        if runs is None or (runs and every is None):  # the whole check
             _, found = select(store, query, union=False)
             rows.update(tuple(str(t) for t in row) for row in found)
-        elif runs:
+        for binding in runs if every is not None else ():  # none when nothing fits
             text, columns = every
-            at: list[int] = []
-            for binding in runs:
-                subs = {ox.Variable(k): v for k, v in binding.items()}
-                names, found = solution_rows(store.query(text, substitutions=subs))
-                at = [names.index(c) for c in columns]
-                rows.update(tuple(str(row[i]) for i in at) for row in found)
+            subs = {ox.Variable(k): v for k, v in binding.items()}
+            names, found = solution_rows(store.query(text, substitutions=subs))
+            at = [names.index(c) for c in columns]
+            rows.update(tuple(str(row[i]) for i in at) for row in found)
         out[path.stem] = sorted(rows)
     return out

@@ -120,9 +120,7 @@ def build_dataset(
     derived = ds.graph(iris.DERIVED_GRAPH)
     _add_reference(ref, res)
     _add_provenance(ds.default_graph, res, sources)
-    parts: dict[str, list[ResolvedParticipation]] = {a.source: [] for a in res.agendas}
-    for p in res.participations:
-        parts[p.source].append(p)
+    parts = res.participations_by_source()
     levels, themed = post_levels(res), _session_themes(themes or [])
     for agenda in res.agendas:
         views = participation_views(res, parts[agenda.source], levels, themed)

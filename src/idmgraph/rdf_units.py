@@ -203,7 +203,7 @@ class SourceUnits:
                 self._digest, self._offset = hashlib.sha256(_HEAD), len(_HEAD)
             self._out.write(data)
         except OSError:
-            self.discard()
+            self._drop_out()
             self._out = False
             return False
         self._digest.update(data)
@@ -237,7 +237,7 @@ class SourceUnits:
             os.replace(self._tmp, self.path)
             self._out = self._tmp = None
         except (OSError, ValueError):
-            self.discard()
+            self._drop_out()
         finally:
             self._close()
             for left in self.path.parent.glob(".units-*"):
@@ -245,12 +245,16 @@ class SourceUnits:
 
     def discard(self) -> None:
         """The pack being written, given up (a build that failed), and the last one closed."""
+        self._drop_out()
+        self._close()
+
+    def _drop_out(self) -> None:
+        """The pack being written, closed and removed."""
         if self._out not in (None, False):
             self._out.close()
         if self._tmp is not None:
             Path(self._tmp).unlink(missing_ok=True)
         self._out, self._tmp = None, None
-        self._close()
 
     def _close(self) -> None:
         if self._pack not in (None, False):

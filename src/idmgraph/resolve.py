@@ -107,6 +107,14 @@ class Resolution:
     states: set[str] = field(default_factory=set)
     warnings: list[Warning_] = field(default_factory=list)
 
+    def participations_by_source(self) -> dict[str, list[ResolvedParticipation]]:
+        """The participations of each source (every agenda's, none or more), in their order:
+        one pass, not one a source."""
+        out: dict[str, list[ResolvedParticipation]] = {a.source: [] for a in self.agendas}
+        for p in self.participations:
+            out.setdefault(p.source, []).append(p)
+        return out
+
 
 class _Resolver:
     def __init__(self, states: StateIndex, orgs: OrganizationIndex, people: PeopleDecisions | None = None):
