@@ -18,8 +18,8 @@ def _predicates() -> set[str]:
     for path in check_files():
         patterns = check_patterns(path.read_text(encoding="utf-8"))
         for pattern in () if patterns is None else (*patterns[0], *patterns[1]):
-            if not str(pattern[1]).startswith("?") and type(pattern[1]).__name__ == "URIRef":
-                found.add(f"<{pattern[1]}>")
+            if pattern[1].kind == "iri":
+                found.add(f"<{pattern[1].value}>")
     return found
 
 

@@ -337,9 +337,9 @@ def test_a_rebuild_whose_checks_fail_puts_the_kept_store_back(corpus, tmp_path, 
     seen = []
     checks = validate.run_checks_of_change  # a rebuild's checks: those of the change
 
-    def failing(store, changed, files):
+    def failing(store, changed, files, kept=None):
         seen.append(any("Zora Quillfeather" in str(q.object) for q in store))
-        return {**checks(store, changed, files), "made-up-violation": [("<https://example.org/x>",)]}
+        return {**checks(store, changed, files, kept), "made-up-violation": [("<https://example.org/x>",)]}
 
     monkeypatch.setattr(validate, "run_checks_of_change", failing)
     _rename_someone(corpus, first, "Zora Quillfeather")

@@ -18,39 +18,63 @@ the check of undeclared terms twenty such runs cost more than the whole check.)
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef, Variable
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from .quads import joined_statements, names_blank_node
 from .store import select, solution_rows
 
-__all__ = ["check_patterns", "bindings_of_change", "run_checks_of_change"]
+__all__ = ["check_patterns", "bindings_of_change", "run_checks_of_change", "PatternTerm"]
 
 # past this many runs a check is run once on the whole graph
 MOST_RUNS = 200
 
-Pattern = tuple[object, object, object]  # rdflib terms: Variable, URIRef or Literal
+
+class PatternTerm(NamedTuple):
+    """A term of a triple pattern: a variable (its name), an IRI or a literal (its text)."""
+
+    kind: str  # "var", "iri" or "literal"
+    value: str
+
+
+Pattern = tuple[PatternTerm, PatternTerm, PatternTerm]
+Patterns = tuple[tuple[Pattern, ...], tuple[Pattern, ...], frozenset[str]]
+# what the patterns kept on disk are made by: a change misses them all
+PATTERNS_FORMAT = 1
 
 
 @cache
-def check_patterns(query: str) -> tuple[tuple[Pattern, ...], tuple[Pattern, ...], frozenset[str]] | None:
+def check_patterns(query: str) -> Patterns | None:
     """A check's triple patterns: (its own, those inside its EXISTS and NOT EXISTS, the names of
     the variables its own patterns bind); None when its pattern holds what a change cannot
     bound (then it runs whole)."""
+    # imported here: rdflib's SPARQL parser takes a tenth of a second to import, and a rebuild
+    # reads the patterns it kept instead (``patterns_of``)
+    from rdflib import Literal, URIRef, Variable
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     own: list[Pattern] = []
     inner: list[Pattern] = []
+    kinds = ((Variable, "var"), (URIRef, "iri"), (Literal, "literal"))
 
     def triples(found, into: list) -> bool:
         for s, p, o in found:
-            if not all(isinstance(t, (Variable, URIRef, Literal)) for t in (s, p, o)):
-                return False  # a property path, a blank node
-            into.append((s, p, o))
+            terms = []
+            for t in (s, p, o):
+                kind = next((name for cls, name in kinds if isinstance(t, cls)), None)
+                if kind is None:
+                    return False  # a property path, a blank node
+                terms.append(PatternTerm(kind, str(t)))
+            into.append(tuple(terms))
         return True
 
     def pattern(node, into: list) -> bool:
@@ -83,29 +107,75 @@ def check_patterns(query: str) -> tuple[tuple[Pattern, ...], tuple[Pattern, ...]
 
     if not pattern(prepareQuery(query).algebra, own):
         return None
-    bound = frozenset(str(t) for pattern in own for t in pattern if isinstance(t, Variable))
+    bound = frozenset(t.value for pattern in own for t in pattern if t.kind == "var")
     return tuple(own), tuple(inner), bound
+
+
+def patterns_of(query: str, kept: Path | None) -> Patterns | None:
+    """``check_patterns(query)``, read from the JSON file ``kept`` (the patterns of the checks a
+    build met before, by the SHA-256 of their text) and added to it when it lacks them; a file
+    that cannot be read or written is none."""
+    if kept is None:
+        return check_patterns(query)
+    key = hashlib.sha256(f"{PATTERNS_FORMAT}\0{query}".encode()).hexdigest()
+    try:
+        known = json.loads(kept.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    known = known if isinstance(known, dict) else {}
+    if key in known:
+        entry = known[key]
+        if entry is None:
+            return None
+        try:
+            own, inner = (tuple(map(_pattern, entry[part])) for part in ("own", "inner"))
+            return own, inner, frozenset(map(str, entry["bound"]))
+        except (KeyError, TypeError, ValueError):
+            pass  # not as this version keeps them: made again
+    found = check_patterns(query)
+    known[key] = None if found is None else {"own": found[0], "inner": found[1], "bound": sorted(found[2])}
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".patterns-", dir=kept.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(known, out)
+        os.replace(tmp, kept)
+    except OSError:
+        pass
+    return found
+
+
+def _pattern(kept: list) -> Pattern:
+    """A triple pattern as ``patterns_of`` keeps it ([kind, value] three times)."""
+    terms = tuple(PatternTerm(str(kind), str(value)) for kind, value in kept)
+    if len(terms) != 3 or any(t.kind not in ("var", "iri", "literal") for t in terms):
+        raise ValueError("not a triple pattern")
+    return terms
 
 
 def _fits(pattern: Pattern, triple: ox.Triple) -> dict[str, object] | None:
     """The variables of a triple pattern bound by a statement that fits it, or None."""
     binding: dict[str, object] = {}
     for want, have in zip(pattern, (triple.subject, triple.predicate, triple.object)):
-        if isinstance(want, Variable):
-            if binding.setdefault(str(want), have) != have:
+        if want.kind == "var":
+            if binding.setdefault(want.value, have) != have:
                 return None
-        elif isinstance(want, URIRef):
-            if not (isinstance(have, ox.NamedNode) and have.value == str(want)):
+        elif want.kind == "iri":
+            if not (isinstance(have, ox.NamedNode) and have.value == want.value):
                 return None
-        elif not (isinstance(have, ox.Literal) and have.value == str(want)):
+        elif not (isinstance(have, ox.Literal) and have.value == want.value):
             return None  # a literal is told apart by its text only: a fit too many is a run more
     return binding
 
 
-def bindings_of_change(query: str, changed: list[str]) -> list[dict[str, object]] | None:
+def bindings_of_change(
+    query: str, changed: list[str], patterns: Patterns | None | bool = True
+) -> list[dict[str, object]] | None:
     """The runs of a check that find every row a change can have made (each a binding of
-    variables to terms; an empty one runs the whole check), or None: run it whole."""
-    patterns = check_patterns(query)
+    variables to terms; an empty one runs the whole check), or None: run it whole.
+    ``patterns``: the check's (``check_patterns``), where the caller has them."""
+    if patterns is True:
+        patterns = check_patterns(query)
     if patterns is None or any(names_blank_node(s) for s in changed):
         return None
     own, inner, bound = patterns
@@ -142,15 +212,18 @@ def _selecting_all(query: str) -> tuple[str, list[str]] | None:
     return text[: match.start(1)] + "* " + text[match.end(1) :], columns
 
 
-def run_checks_of_change(store: ox.Store, changed: list[str], checks: list[Path]) -> dict[str, list[tuple]]:
+def run_checks_of_change(
+    store: ox.Store, changed: list[str], checks: list[Path], kept: Path | None = None
+) -> dict[str, list[tuple]]:
     """The rows of each check (a file of ``checks``), each once, sorted, on a store whose
     default graph holds a graph that differs by the ``changed`` statements from one on which
     every check gave none: each check run only where the change can have made a row
-    (``bindings_of_change``)."""
+    (``bindings_of_change``). ``kept``: a file that keeps the checks' patterns between builds
+    (``patterns_of``)."""
     out = {}
     for path in checks:
         query = path.read_text(encoding="utf-8")
-        runs = bindings_of_change(query, changed)
+        runs = bindings_of_change(query, changed, patterns_of(query, kept))
         every = _selecting_all(query) if runs else None
         rows: set[tuple] = set()
         if runs is None or (runs and every is None):  # the whole check

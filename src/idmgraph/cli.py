@@ -728,10 +728,9 @@ def main(argv: list[str] | None = None) -> int:
     from .fetch import FetchError
     from .files import OutputRefused
     from .paths import default_out, set_project
-    from .push import PushError
     from .query import QueryError
     from .records import AgendaError
-    from .remote import RemoteError, TruncatedAnswer
+    from .remote import PushError, RemoteError, TruncatedAnswer
     from .text import printable
     from .yamlfile import YamlError
 

@@ -39,9 +39,18 @@ from .parse_cache import digest_files, tool_digest
 from .paths import bundled
 from .quads import joined_statements, names_blank_node, statement_of
 
-__all__ = ["Change", "KeptStore", "LastBuild", "changed_statements", "MOST_CHANGED"]
+__all__ = [
+    "Change",
+    "KeptStore",
+    "LastBuild",
+    "Made",
+    "changed_statements",
+    "statements_of_turtle",
+    "MOST_CHANGED",
+]
 
 FOLDER = "last-build"
+MADE = "made.lines"  # what the last good build's dataset was made of (``Made``)
 # past this share of the graph changed, the whole graph is validated again (the shapes engine
 # then reads every statement anyway)
 MOST_CHANGED = 0.25
@@ -60,13 +69,25 @@ def _key() -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class Made:
+    """What a build's dataset was made of: each source's unit fingerprint
+    (``idmgraph.rdf_units``), and the statements each graph holds that no unit gave, by the
+    graph's name in N-Triples ("" for the default graph)."""
+
+    units: dict[str, str]
+    shared: dict[str, set[str]]
+
+
 class LastBuild:
-    """The segment index of the last good build of one output folder."""
+    """The segment index of the last good build of one output folder, and what its dataset
+    was made of."""
 
     def __init__(self, cache_folder: Path):
         self.folder = Path(cache_folder) / FOLDER
         self.segments: dict[str, dict] = {}  # the index of each file the build under way writes
         self.sha256: dict[str, str] = {}  # the SHA-256 of each last file found as it was written
+        self.made: Made | None = None  # what the build under way was made of, to keep
 
     def previous_files(self, out_dir: Path) -> dict[str, tuple[bytes, dict]]:
         """The last good build's files that are as it wrote them (their size and SHA-256), each
@@ -92,6 +113,40 @@ class LastBuild:
                 continue
         return out
 
+    def previous_made(self) -> Made | None:
+        """What the last good build's dataset was made of, or None (none kept, or its bytes
+        not those it was written with)."""
+        try:
+            if (self.folder / "key").read_text(encoding="ascii") != _key():
+                return None
+            raw = (self.folder / MADE).read_bytes()
+            digest, _, rest = raw.partition(b"\n")
+            if hashlib.sha256(rest).hexdigest().encode("ascii") != digest:
+                return None
+            head, _, body = rest.partition(b"\n")
+            described = json.loads(head)
+            lines = body.decode("ascii").split("\n")
+            shared, at = {}, 0
+            for name, count in described["graphs"]:
+                shared[name] = set(lines[at : at + count])
+                at += count
+            if at != len(lines) - 1 or not isinstance(described["units"], dict):
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return Made(described["units"], shared)
+
+    def _write_made(self) -> None:
+        if self.made is None:
+            (self.folder / MADE).unlink(missing_ok=True)
+            return
+        graphs = sorted(self.made.shared.items())
+        counts = [[name, len(lines)] for name, lines in graphs]
+        head = json.dumps({"units": self.made.units, "graphs": counts})
+        body = "".join(line + "\n" for _, lines in graphs for line in lines)
+        rest = head.encode("ascii") + b"\n" + body.encode("ascii")
+        _write_file(self.folder / MADE, hashlib.sha256(rest).hexdigest().encode("ascii") + b"\n" + rest)
+
     def commit(self, written: dict[str, bytes], sums: dict[str, str] | None = None) -> None:
         """Keep the segment index of the files the build wrote (their bytes by name, and the
         SHA-256 of those the caller has hashed), once they are in place in the output folder."""
@@ -103,18 +158,24 @@ class LastBuild:
                 kept[name] = {"size": len(data), "sha256": sha256, "index": index}
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "key").unlink(missing_ok=True)  # no key while the index is replaced
-        fd, tmp = tempfile.mkstemp(prefix=".segments-", dir=self.folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(kept, out)
-            os.replace(tmp, self.folder / "segments.json")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _write_file(self.folder / "segments.json", json.dumps(kept).encode("utf-8"))
+        self._write_made()
         (self.folder / "key").write_text(_key(), encoding="ascii")
 
 
-def _statements_of(turtle: bytes) -> list[str]:
+def _write_file(path: Path, data: bytes) -> None:
+    """A file written whole or not at all (a temporary file beside it, then renamed)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def statements_of_turtle(turtle: bytes) -> list[str]:
     """The statements of Turtle text as the build holds them (N-Triples in ASCII, no " .")."""
     return [statement_of(t) for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
 
@@ -147,7 +208,10 @@ def changed_statements(
     now = {digest for digest, _, _ in digests}
     before = {digest for digest, _, _ in index["segments"]}
     gone = {
-        t for digest, a, b in index["segments"] if digest not in now for t in _statements_of(head + old[a:b])
+        t
+        for digest, a, b in index["segments"]
+        if digest not in now
+        for t in statements_of_turtle(head + old[a:b])
     }
     came = {t for digest, a, b in digests if digest not in before for t in statements[a:b]}
     if len(gone ^ came) > MOST_CHANGED * max(len(statements), 1):
@@ -178,12 +242,15 @@ class KeptStore:
         self._undo: tuple[str, Change] | None = None  # for a patched store: its mark, the change
 
     def open(
-        self, marked: str | None, change: Callable[[], Change | None], statements: list[str]
+        self,
+        marked: str | None,
+        change: Callable[[], Change | None],
+        statements: list[str] | Callable[[], list[str]],
     ) -> ox.Store:
-        """A store whose default graph holds ``statements`` (this build's union): the kept one
-        patched with ``change()`` (what changed; it may wait for it, the store is taken first)
-        where its mark is ``marked`` (the last idm.ttl's SHA-256), else a new one (in memory
-        where none can be made on disk)."""
+        """A store whose default graph holds ``statements`` (this build's union, or a function
+        that makes it): the kept one patched with ``change()`` (what changed; it may wait for
+        it, the store is taken first) where its mark is ``marked`` (the last idm.ttl's
+        SHA-256), else a new one (in memory where none can be made on disk)."""
         taken = None if marked is None else self._take(marked)
         found = change()
         if taken is not None:
@@ -199,6 +266,8 @@ class KeptStore:
             store, self._name = ox.Store(str(path)), path.name
         except OSError:  # a file system a store cannot live on: one in memory, not kept
             store, self._name = ox.Store(), None
+        if callable(statements):  # made only now that they are needed
+            statements = statements()
         for first in range(0, len(statements), LOAD_CHUNK):
             text = joined_statements(statements[first : first + LOAD_CHUNK])
             store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)

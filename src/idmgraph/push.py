@@ -23,13 +23,9 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from .remote import USER_AGENT
+from .remote import USER_AGENT, PushError
 
 __all__ = ["push_graphs", "PushError", "StoreAuth"]
-
-
-class PushError(Exception):
-    """The store refused a graph (exit code 2: the store, its URL or the login is wrong)."""
 
 
 class StoreAuth(httpx.Auth):

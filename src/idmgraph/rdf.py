@@ -122,16 +122,22 @@ def build_dataset(
     _add_provenance(ds.default_graph, res, sources)
     parts = res.participations_by_source()
     levels, themed = post_levels(res), _session_themes(themes or [])
+    every_unit = units is not None
+    unit_graphs = [ent, derived]  # the graphs units give statements to
     for agenda in res.agendas:
         views = participation_views(res, parts[agenda.source], levels, themed)
         g = ds.graph(iris.source_graph(agenda.source))
+        unit_graphs.append(g)
         fingerprint = units.fingerprint(agenda, views) if units is not None else None
         kept = units.get(fingerprint) if fingerprint else None
+        if fingerprint is not None:
+            units.sources[agenda.source] = fingerprint
         if kept is not None:
             g.triples.update(kept.source)
             ent.triples.update(kept.entities)
             derived.triples.update(kept.derived)
         elif fingerprint is None:
+            every_unit = False
             _add_source(g, ent, derived, agenda, views)
         else:  # made apart, to be kept: what this source states in the shared graphs
             own_ent, own_derived = GraphQuads(ent.name), GraphQuads(derived.name)
@@ -139,9 +145,17 @@ def build_dataset(
             units.put(fingerprint, g.triples, own_ent.triples, own_derived.triples)
             ent.triples |= own_ent.triples
             derived.triples |= own_derived.triples
+    # what the units gave each graph, to tell the graphs' own statements apart (idmgraph.patch)
+    from_units = {g.name: set(g.triples) for g in unit_graphs} if every_unit else None
     _add_posts(ent, derived, res, levels)
     _add_themes(ds, res, themes or [])
     _describe_graphs(ds)
+    if units is not None and from_units is not None:
+        shared = {"": set(ds.default_graph.triples)}
+        for g in ds._graphs.values():
+            given = from_units.get(g.name)
+            shared[g.name] = g.triples - given if given is not None else set(g.triples)
+        units.shared = shared
     return ds
 
 

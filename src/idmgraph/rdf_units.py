@@ -69,6 +69,11 @@ class SourceUnits:
         self._digest = hashlib.sha256()
         self._offset = 0
         self._organizations: dict = {}  # each organisation's record as text, made once
+        self.sources: dict[str, str] = {}  # the fingerprint of each source's unit in this build
+        self._made: dict[str, Unit] = {}  # the units made in this build
+        # the statements of each graph no unit gave (by graph name, "" for the default graph),
+        # once the dataset is made; None if a source had no unit
+        self.shared: dict[str, set[str]] | None = None
 
     def fingerprint(self, agenda: Agenda, views: list[ParticipationView]) -> str | None:
         """What the source's statements are made from, digested; None for a source the parse
@@ -163,6 +168,25 @@ class SourceUnits:
 
     def get(self, fingerprint: str) -> Unit | None:
         """The statements kept under a fingerprint, or None."""
+        found = self._kept(fingerprint)
+        if found is None:
+            return None
+        place, unit = found
+        self._used[fingerprint] = place
+        self.hits += 1
+        return unit
+
+    def unit(self, fingerprint: str) -> Unit | None:
+        """The statements of a unit made in this build or kept by the last (without keeping it
+        for the next), or None."""
+        made = self._made.get(fingerprint)
+        if made is not None:
+            return made
+        found = self._kept(fingerprint)
+        return None if found is None else found[1]
+
+    def _kept(self, fingerprint: str) -> tuple[tuple, Unit] | None:
+        """(its place, the unit) of a unit the last pack holds, or None."""
         if self._pack is None:
             self._open()
         place = self._index.get(fingerprint)
@@ -177,15 +201,15 @@ class SourceUnits:
             return None
         if len(lines) != a + b + c:
             return None
-        self._used[fingerprint] = (offset, length, a, b, c)
-        self.hits += 1
-        return Unit(lines[:a], lines[a : a + b], lines[a + b :])
+        return (offset, length, a, b, c), Unit(lines[:a], lines[a : a + b], lines[a + b :])
 
     def put(self, fingerprint: str, source: set[str], entities: set[str], derived: set[str]) -> None:
         """Keep a source's statements under their fingerprint: written at once into the pack
         this build will leave (nothing held in memory); a pack that cannot be written is left
         out, for the next build to make its sources anew."""
-        data = "\n".join(line for block in (source, entities, derived) for line in block).encode("ascii")
+        unit = Unit(list(source), list(entities), list(derived))  # as they are now: the sets grow
+        self._made[fingerprint] = unit
+        data = "\n".join(line for block in unit for line in block).encode("ascii")
         if self._write(data):
             counts = (len(source), len(entities), len(derived))
             self._used[fingerprint] = (None, self._offset - len(data), len(data), *counts)

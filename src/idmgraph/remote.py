@@ -23,6 +23,7 @@ __all__ = [
     "bind_values",
     "TruncatedAnswer",
     "RemoteError",
+    "PushError",
     "USER_AGENT",
 ]
 
@@ -71,6 +72,12 @@ def _refuse_cut_answer(url: str, headers, data: dict) -> None:
 
 class RemoteError(Exception):
     """A remote endpoint that could not be asked or whose answer cannot be used (exit code 2)."""
+
+
+class PushError(Exception):
+    """The store refused a graph (exit code 2: the store, its URL or the login is wrong).
+    Defined here, not in ``idmgraph.push``, so that the command line can catch it without
+    importing httpx (and the httpx command line's click and pygments) on every command."""
 
 
 MAX_ANSWER_BYTES = 200 * 1024 * 1024  # a larger answer is refused, not read into memory

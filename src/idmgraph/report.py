@@ -103,6 +103,8 @@ def render_headline(console: Console, result: BuildResult) -> None:
             kept.append("shapes validated on what changed")
         if result.segments_kept[0]:
             kept.append(f"{result.segments_kept[0]} of {result.segments_kept[1]} file segments kept")
+        if result.files_patched:
+            kept.append("files patched where the change is")
         kept = f" ({'; '.join(kept)})" if kept else ""
         console.print(_text(f"took {sum(result.timings.values()):.1f} s{kept}: {spent}", style="dim"))
 

@@ -29,14 +29,25 @@ import pyoxigraph as ox
 
 from .quads import GraphEnds, joined_statements
 
-__all__ = ["CUT_EVERY", "Written", "write_segmented", "statement_digests", "statement_cuts", "trig_segments"]
+__all__ = [
+    "CUT_EVERY",
+    "Written",
+    "write_segmented",
+    "statement_digests",
+    "statement_cuts",
+    "trig_segments",
+    "cut_before",
+    "digest_of",
+    "split_prefixes",
+    "trimmed",
+]
 
 Segments = list[tuple[str, int, int]]  # (digest, first, end) of each segment, in order
 
-CUT_EVERY = 128  # about one subject in this many opens a segment
+CUT_EVERY = 32  # about one subject in this many opens a segment
 
 
-def _cut_before(subject: str) -> bool:
+def cut_before(subject: str) -> bool:
     return zlib.crc32(subject.encode("ascii")) % CUT_EVERY == 0
 
 
@@ -47,7 +58,7 @@ def statement_cuts(statements: list[str]) -> list[int]:
     for i, statement in enumerate(statements):
         subject = statement[: statement.index(" ")]
         if subject != previous:
-            if i and _cut_before(subject):
+            if i and cut_before(subject):
                 cuts.append(i)
             previous = subject
     cuts.append(len(statements))
@@ -79,7 +90,7 @@ def trig_segments(statements: list[str], ends: GraphEnds, digests: Segments) -> 
     return out, trims
 
 
-def _trimmed(body: bytes, trim: Trim) -> bytes:
+def trimmed(body: bytes, trim: Trim) -> bytes:
     """A TriG segment's text without the opening of the graph block the segment before leaves
     open, and without the closing of the block the segment after goes on in."""
     first, last = trim
@@ -91,7 +102,7 @@ def _trimmed(body: bytes, trim: Trim) -> bytes:
     return body
 
 
-def _split_prefixes(text: bytes) -> tuple[bytes, bytes]:
+def split_prefixes(text: bytes) -> tuple[bytes, bytes]:
     end = 0
     while text.startswith(b"@prefix", end):
         end = text.index(b"\n", end) + 1
@@ -101,24 +112,27 @@ def _split_prefixes(text: bytes) -> tuple[bytes, bytes]:
 @dataclass
 class Written:
     """A file written by segments: its bytes, its prefix lines, and each segment's digest and
-    place in it (what the next build reuses)."""
+    place in it (what the next build reuses); ``described``: what else its index says of each
+    segment (idm.ttl: the subject it opens with; idm.trig: its trims and the ends of its first
+    and last lines), from which ``idmgraph.patch`` patches the file."""
 
     data: bytes
     prefixes: bytes = b""
     segments: Segments = field(default_factory=list)
     reused: int = 0
+    described: dict = field(default_factory=dict)
 
     def index(self) -> dict:
-        return {"prefixes": self.prefixes.decode("utf-8"), "segments": self.segments}
+        return {"prefixes": self.prefixes.decode("utf-8"), "segments": self.segments, **self.described}
 
 
 def statement_digests(statements: list[str], cuts: list[int]) -> Segments:
     """Each segment of the sorted statements cut at ``cuts``, as (SHA-256 digest of its
     N-Triples text, first, end): the segments of the Turtle."""
-    return [(_digest(joined_statements(statements[a:b])), a, b) for a, b in zip(cuts, cuts[1:]) if a < b]
+    return [(digest_of(joined_statements(statements[a:b])), a, b) for a, b in zip(cuts, cuts[1:]) if a < b]
 
 
-def _digest(text: str) -> str:
+def digest_of(text: str) -> str:
     # SHA-256 (cut to 128 bits, what a segment's identity needs): with the processors' SHA
     # instructions it hashes the text of the statements about twice as fast as BLAKE2
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:32]
@@ -151,13 +165,13 @@ def write_segmented(
             reused += 1
         else:
             made = ox.serialize(ox.parse(text_of(a, b), format=source), format=syntax, prefixes=prefixes)
-            opening, body = _split_prefixes(made)
+            opening, body = split_prefixes(made)
             if head is None:
                 head = opening
             elif opening != head:  # the prefixes written differ from the last file's: none reused
                 return write_segmented(segments, text_of, source, syntax, prefixes, None, trims)
             if trims is not None:
-                body = _trimmed(body, trims[i])
+                body = trimmed(body, trims[i])
         parts.append(body)
         placed.append((digest, place, place + len(body)))
         place += len(body)

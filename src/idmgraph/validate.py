@@ -386,7 +386,8 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
     ``changed``: the statements by which the graph differs from one that passed its shapes (or
     a Future of them, or of None when too much changed): then the shapes validate only the
     nodes the change reaches (looked up in the store), and ``whole`` says afterwards whether
-    the whole graph's shapes were validated after all."""
+    the whole graph's shapes were validated after all. ``patterns``: a file that keeps the
+    checks' triple patterns between builds (``checks_of_change.patterns_of``)."""
 
     def __init__(
         self,
@@ -394,9 +395,11 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
         engine: str | None = None,
         statements: list[str] | None = None,
         changed: list[str] | Future | None = None,
+        patterns: Path | None = None,
     ):
         import threading
 
+        self._patterns = patterns
         # the shapes read the union's statements where the caller has them (no second copy)
         shapes_data = statements if statements is not None else union if not callable(union) else None
         self._shapes, self._checks, self._error = [], {}, None
@@ -434,18 +437,34 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
                 self._start_whole_shapes(store, engine)
             elif changed is not None:
                 changes = changed.result() if isinstance(changed, Future) else changed
+                # the graph that passed gave no rows: the checks run where the change is, in a
+                # thread beside the shapes (Oxigraph gives the interpreter back while it queries)
+                checks = None if changes is None else self._start_checks_of_change(store, changes)
                 found = None if changes is None else shacl_results_of_change(store, changes, engine=engine)
-                if found is None:  # too much changed to bound: the whole graph's shapes, beside the checks
-                    self.whole = True
-                    self._start_whole_shapes(data if data is not None else store, engine)
-                else:
+                if checks is not None:
+                    checks.join()
+                if found is not None:
                     self._shapes = found
-                    # the graph that passed gave no rows: the checks run where the change is
-                    self._checks = run_checks_of_change(store, changes, check_files())
                     return
+                # too much changed to bound: the whole graph's shapes, beside the whole checks
+                self.whole = True
+                self._start_whole_shapes(data if data is not None else store, engine)
             self._checks = run_checks(store, union=False)
         except BaseException as exc:  # raised again in report(), in the caller's thread
             self._error = exc
+
+    def _start_checks_of_change(self, store: ox.Store, changes: list[str]):
+        import threading
+
+        def run() -> None:
+            try:
+                self._checks = run_checks_of_change(store, changes, check_files(), self._patterns)
+            except BaseException as exc:  # raised again in report(), in the caller's thread
+                self._error = exc
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
 
     def join(self) -> None:
         """Wait for the threads to end (their errors are left to ``report()``)."""

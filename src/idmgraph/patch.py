@@ -1,0 +1,246 @@
+"""idm.trig and idm.ttl of a rebuild, patched: the last good build's files, with anew only the
+segments (``idmgraph.segments``) that hold a statement the change touched, found without
+sorting, cutting or digesting the whole union again.
+
+What changed is known from what the dataset is made of (``Made``): each source's unit of
+statements (``idmgraph.rdf_units``), by fingerprint, and what each graph holds that no unit
+gave (the ontology, reference data, posts, theme links, provenance). A quad can come or go only
+where a source's unit or a graph's own statements changed, so the statements of the units whose
+fingerprint changed and of the graphs' own statements that changed hold every statement whose
+graphs are not those of the last build (and maybe some whose are: they are made again, and
+come out the same).
+
+A segment covers the subjects from its first to the next segment's first, so the segments
+those statements' subjects fall in are the ones to make again: their statements are those the
+last file's segments held (read back from it) and the touched ones, each kept if a graph holds
+it now, in the graphs that do. Cuts depend on subjects alone: within a stretch made again they
+fall where a clean build puts them, and a stretch whose first subject is gone (or no longer opens
+a segment) takes in the segment before. A TriG segment's ends (whether the block of a graph goes
+on across a cut) depend on its neighbours: a neighbour whose trim changes is made again too.
+
+Anything the files' index does not describe, a blank node, or more change than
+``last_build.MOST_CHANGED`` allows gives None: the build writes the files whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .last_build import MOST_CHANGED, Change, Made, statements_of_turtle
+from .quads import Quads, joined_statements
+from .segments import Written, cut_before, digest_of, split_prefixes, statement_cuts, trimmed
+
+__all__ = ["Made", "Patched", "touched_statements", "patch_files"]
+
+_DEFAULT_GRAPH = " .\n"  # the end of a line in the default graph
+
+
+@dataclass
+class Patched:
+    """The files patched, and how the union changed."""
+
+    trig: Written
+    ttl: Written
+    change: Change
+
+
+def touched_statements(
+    before: Made, now: Made, unit: Callable[[str], tuple[list[str], ...] | None]
+) -> set[str] | None:
+    """Every statement whose graphs may differ between the build ``before`` and this one
+    (``now``); ``unit(fingerprint)`` gives a unit's statements (None: not kept, then None)."""
+    touched: set[str] = set()
+    for name in before.shared.keys() | now.shared.keys():
+        touched |= before.shared.get(name, set()) ^ now.shared.get(name, set())
+    for source in before.units.keys() | now.units.keys():
+        old, new = before.units.get(source), now.units.get(source)
+        if old == new:
+            continue
+        parts = []
+        for fingerprint in (old, new):
+            found = unit(fingerprint) if fingerprint else ([], [], [])
+            if found is None:
+                return None
+            parts.append(found)
+        for a, b in zip(*parts):
+            touched |= set(a).symmetric_difference(b)
+    return touched
+
+
+class _BlankNode(Exception):
+    """A statement read back names a blank node."""
+
+
+def _blank_node_in(statements) -> bool:
+    """Whether a statement may name a blank node (one text searched: a literal that holds
+    "_:" says yes too, and the files are then written whole)."""
+    return "_:" in "\n".join(statements)
+
+
+def _subject(statement: str) -> str:
+    return statement[: statement.index(" ")]
+
+
+def _graphs_of(ds: Quads, statements: set[str]) -> dict[str, list[str]]:
+    """The ends of the N-Quads lines of each of ``statements`` a graph of ``ds`` holds, in
+    order (the default graph's first, then by the text of the graph's name, as
+    ``quads.GraphEnds``); a statement no graph holds is left out."""
+    found = {t: [_DEFAULT_GRAPH] for t in statements & ds.default_graph.triples}
+    for g in ds.graphs():
+        tail = f" {g.name} .\n"
+        for t in statements & g.triples:  # a set's & walks the smaller of the two
+            found.setdefault(t, []).append(tail)
+    for ends in found.values():
+        if len(ends) > 1:
+            ends.sort()
+    return found
+
+
+def _serialised(text: str, source: ox.RdfFormat, syntax: ox.RdfFormat, prefixes: dict) -> tuple[bytes, bytes]:
+    """(prefix lines, the rest) of RDF text in ``source`` syntax written in ``syntax``."""
+    return split_prefixes(ox.serialize(ox.parse(text, format=source), format=syntax, prefixes=prefixes))
+
+
+def _runs(indices: set[int]) -> list[tuple[int, int]]:
+    """The runs of consecutive indices, as (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(indices):
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def patch_files(
+    ds: Quads,
+    touched: set[str],
+    ttl_before: tuple[bytes, dict],
+    trig_before: tuple[bytes, dict],
+    prefixes: dict[str, str],
+) -> Patched | None:
+    """idm.ttl and idm.trig of ``ds``, from the last good build's (each its bytes and index)
+    and the statements ``touched`` since; None where they cannot be patched."""
+    ttl_old, ttl_index = ttl_before
+    trig_old, trig_index = trig_before
+    try:
+        segments, trig_segments = ttl_index["segments"], trig_index["segments"]
+        subjects, trims, ends = ttl_index["subjects"], trig_index["trims"], trig_index["ends"]
+        ttl_head = ttl_index["prefixes"].encode("utf-8")
+        trig_head = trig_index["prefixes"].encode("utf-8")
+    except (KeyError, TypeError, AttributeError):
+        return None  # an index from before segments said their subjects, trims and ends
+    n = len(segments)
+    if not n or not len(trig_segments) == len(subjects) == len(trims) == len(ends) == n:
+        return None
+    if len(touched) > MOST_CHANGED * max(len(ds), 1) or _blank_node_in(touched):
+        return None
+    trims = [tuple(t) for t in trims]
+    segment_of = {t: max(bisect_right(subjects, _subject(t)) - 1, 0) for t in touched}
+    dirty = set(segment_of.values())
+    read: dict[int, list[str]] = {}  # the statements of a last segment, read back once
+
+    def old_statements(i: int) -> list[str]:
+        if i not in read:
+            _, a, b = segments[i]
+            read[i] = statements_of_turtle(ttl_head + ttl_old[a:b])
+            if _blank_node_in(read[i]):
+                raise _BlankNode
+        return read[i]
+
+    while True:
+        regions = _runs(dirty)
+        try:
+            before = {(i, j): {t for k in range(i, j + 1) for t in old_statements(k)} for i, j in regions}
+        except _BlankNode:
+            return None  # a blank node read back is not the one the graph holds
+        candidates: set[str] = set(touched).union(*before.values())
+        graphs = _graphs_of(ds, candidates)
+        # each region's statements now: those it held that a graph still holds, and the
+        # touched ones that fall in it
+        made = {region: [t for t in found if t in graphs] for region, found in before.items()}
+        starts = [i for i, _ in regions]
+        for t, k in segment_of.items():
+            if t in graphs:
+                region = regions[bisect_right(starts, k) - 1]
+                if t not in before[region]:
+                    made[region].append(t)
+        grow = set()
+        # the segments in order: each ("kept", i) or ("made", statements of it)
+        sequence: list[tuple[str, object]] = []
+        k = 0
+        for i, j in regions:
+            sequence.extend(("kept", m) for m in range(k, i))
+            statements = sorted(made[(i, j)])
+            if i > 0 and (not statements or not cut_before(_subject(statements[0]))):
+                grow.add(i - 1)  # its first subject no longer opens a segment: one with the one before
+            cuts = statement_cuts(statements)  # on the stretch alone: it opens a segment
+            sequence.extend(("made", statements[a:b]) for a, b in zip(cuts, cuts[1:]) if a < b)
+            k = j + 1
+        sequence.extend(("kept", m) for m in range(k, n))
+        if grow - dirty:
+            dirty |= grow
+            continue
+        first_ends = [ends[m][0] if kind == "kept" else graphs[m[0]][0] for kind, m in sequence]
+        last_ends = [ends[m][1] if kind == "kept" else graphs[m[-1]][-1] for kind, m in sequence]
+        joins = [
+            p > 0 and last_ends[p - 1] == first_ends[p] != _DEFAULT_GRAPH for p in range(len(sequence))
+        ]
+        new_trims = [(joins[p], p + 1 < len(joins) and joins[p + 1]) for p in range(len(sequence))]
+        for p, (kind, m) in enumerate(sequence):
+            if kind == "kept" and new_trims[p] != trims[m]:
+                grow.add(m)  # the graph block around it opens or closes elsewhere now
+        if not grow:
+            break
+        dirty |= grow
+
+    ttl_parts, trig_parts = [ttl_head], [trig_head]
+    ttl_placed, trig_placed, subjects_now, ends_now = [], [], [], []
+    ttl_at, trig_at, reused = len(ttl_head), len(trig_head), 0
+    for p, (kind, m) in enumerate(sequence):
+        if kind == "kept":
+            digest, a, b = segments[m]
+            trig_digest, c, d = trig_segments[m]
+            body, trig_body = ttl_old[a:b], trig_old[c:d]
+            subjects_now.append(subjects[m])
+            ends_now.append(list(ends[m]))
+            reused += 1
+        else:
+            text = joined_statements(m)
+            digest = digest_of(text)
+            head, body = _serialised(text, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, prefixes)
+            line_ends = "".join(e for t in m for e in graphs[t])
+            lines = "".join(t + e for t in m for e in graphs[t])
+            trig_head_now, trig_body = _serialised(lines, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, prefixes)
+            if head != ttl_head or trig_head_now != trig_head:
+                return None  # other prefixes than the last files': written whole
+            trig_body = trimmed(trig_body, new_trims[p])
+            h = hashlib.sha256(bytes.fromhex(digest))
+            h.update(line_ends.encode("ascii"))
+            h.update(bytes(new_trims[p]))
+            trig_digest = h.hexdigest()[:32]
+            subjects_now.append(_subject(m[0]))
+            ends_now.append([graphs[m[0]][0], graphs[m[-1]][-1]])
+        ttl_parts.append(body)
+        trig_parts.append(trig_body)
+        ttl_placed.append((digest, ttl_at, ttl_at + len(body)))
+        trig_placed.append((trig_digest, trig_at, trig_at + len(trig_body)))
+        ttl_at += len(body)
+        trig_at += len(trig_body)
+    ttl = Written(b"".join(ttl_parts), ttl_head, ttl_placed, reused, {"subjects": subjects_now})
+    trig = Written(
+        b"".join(trig_parts),
+        trig_head,
+        trig_placed,
+        reused,
+        {"trims": [list(t) for t in new_trims], "ends": ends_now},
+    )
+    old = set().union(*before.values())
+    new = {t for statements in made.values() for t in statements}
+    return Patched(trig, ttl, Change(sorted(old - new), sorted(new - old)))
+
