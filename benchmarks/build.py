@@ -34,8 +34,8 @@ from children import REPORT_PEAK, run_child  # noqa: E402
 
 BUILD = f"""
 import sys
-from idmgraph.cli import main
-code = main(sys.argv[1:])
+from idmgraph.cli import command  # what the idmgraph command runs
+code = command(sys.argv[1:])
 {REPORT_PEAK}
 sys.exit(code)
 """

@@ -119,14 +119,14 @@ class BuildResult:
     files_patched: bool = False
 
 
-def participation_rows(res: Resolution) -> list[dict[str, object]]:
-    """One row per participation, in the order of the CSV's columns."""
+def participation_rows(
+    res: Resolution, parts: list[ResolvedParticipation] | None = None
+) -> list[dict[str, object]]:
+    """One row per participation (``parts``: of those only; default all), in the order of the
+    CSV's columns."""
     rows = []
-    for p in res.participations:
-        org_key = next(
-            (res.posts[k].organization for k in p.posts if res.posts[k].organization),
-            p.organizations[0] if p.organizations else None,
-        )
+    for p in res.participations if parts is None else parts:
+        org_key = _row_organization(res, p)
         org = res.organizations.get(org_key) if org_key else None
         rows.append(
             {
@@ -156,7 +156,10 @@ def participation_rows(res: Resolution) -> list[dict[str, object]]:
             }
         )
     moderating = load_lexicon().moderating_roles
-    position = {(a.source, s.id): i for a in res.agendas for i, s in enumerate(a.sessions)}
+    sources = {r["source"] for r in rows}
+    position = {
+        (a.source, s.id): i for a in res.agendas if a.source in sources for i, s in enumerate(a.sessions)
+    }
     rows.sort(
         key=lambda r: (
             r["source"],
@@ -168,6 +171,15 @@ def participation_rows(res: Resolution) -> list[dict[str, object]]:
     for r in rows:
         del r["session_key"]
     return rows
+
+
+def _row_organization(res: Resolution, p: ResolvedParticipation) -> str | None:
+    """The organisation a participation's row names: its first post's that has one, else the
+    first it names."""
+    return next(
+        (res.posts[k].organization for k in p.posts if res.posts[k].organization),
+        p.organizations[0] if p.organizations else None,
+    )
 
 
 def source_counts(
@@ -360,7 +372,7 @@ def _patched(
     return patch_files(ds, touched, previous["idm.ttl"], previous["idm.trig"], FILE_PREFIXES)
 
 
-def _csv_bytes(rows: list[dict[str, object]], base: str = BASE) -> bytes:
+def _csv_bytes(rows: list[dict[str, object]], base: str = BASE, header: bool = True) -> bytes:
     if base != BASE:
         rows = [
             {k: rebase(v, base) if isinstance(v, str) and k.endswith("_id") else v for k, v in r.items()}
@@ -368,10 +380,37 @@ def _csv_bytes(rows: list[dict[str, object]], base: str = BASE) -> bytes:
         ]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    if header:
+        writer.writerow(CSV_COLUMNS)
     # each row's cells in the order of the columns, none that a spreadsheet would run
     writer.writerows(spreadsheet_safe_cells(map(r.__getitem__, CSV_COLUMNS)) for r in rows)
     return buf.getvalue().encode("utf-8")
+
+
+def _participations_csv(res: Resolution, base: str, units: SourceUnits | None) -> bytes:
+    """participations.csv: its rows source by source (the order of its rows), each source's
+    kept with the statements of its unit (``SourceUnits.csv_rows``) under the unit's
+    fingerprint and what the rows read beyond it (the names and kinds of the organisations they
+    name): a source that did not change has its rows written again without making them."""
+    if base != BASE or units is None:
+        return _csv_bytes(participation_rows(res), base)
+    out = [_csv_bytes([], base)]
+    for source, parts in sorted(res.participations_by_source().items()):
+        fingerprint = units.sources.get(source)
+        key = None
+        if fingerprint is not None:
+            named = []
+            for p in parts:
+                org = res.organizations.get(_row_organization(res, p) or "")
+                named.append((org.key, org.name, org.type) if org else None)
+            key = hashlib.sha256(f"{fingerprint}\0{named!r}".encode()).hexdigest()
+        text = units.csv_rows(key) if key else None
+        if text is None:
+            text = _csv_bytes(participation_rows(res, parts), base, header=False)
+            if key:
+                units.keep_csv_rows(key, text)
+        out.append(text)
+    return b"".join(out)
 
 
 def _report_json(result: BuildResult) -> bytes:
@@ -592,18 +631,18 @@ def _run_build(
         tell(stage, done, total)
 
     step("reading sources")
-    sources = find_sources(paths or default_inputs())
+    cache = None
+    if out_dir is not None:
+        cache = AgendaCache(cache_folder(out_dir))
+        if clean:
+            cache.clear()
+    sources = find_sources(paths or default_inputs(), cache.record_source if cache is not None else None)
     if not sources:
         raise AgendaError(
             ", ".join(str(p) for p in (paths or default_inputs())),
             None,
             "no agenda files (.txt, .md, .html, .pdf, .docx) found",
         )
-    cache = None
-    if out_dir is not None:
-        cache = AgendaCache(cache_folder(out_dir))
-        if clean:
-            cache.clear()
     agendas = []
     events: dict[str, list[tuple[Source, Agenda]]] = {}
     # the clock of parsing starts before the first agenda comes back (a pool's first answer
@@ -690,7 +729,24 @@ def _run_build(
             files = {"idm.trig": trig.data, "idm.ttl": ttl.data}
             last.segments = {"idm.trig": trig.index(), "idm.ttl": ttl.index()}
             segments_kept = (trig.reused + ttl.reused, len(trig.segments) + len(ttl.segments))
-            files["participations.csv"] = _csv_bytes(participation_rows(res), base)
+            files["participations.csv"] = _participations_csv(res, base, units)
+            # what the files are if the graph passes, and what the next build keeps, made while
+            # the shapes and checks run (report.json says "conforms" and no violation: what a
+            # report that passes says; a report that does not fails the build)
+            passing = ValidationReport()
+            files["report.json"] = _report_json(
+                BuildResult(sources, agendas, res, ds, passing, out_dir, themes, counts, base=base)
+            )
+            docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
+            if docs is not None:
+                files[ONTOLOGY_DOCS] = docs
+            # each large file hashed once: the catalogue, the segment index and the kept
+            # store's mark all name its SHA-256
+            sums = {name: hashlib.sha256(files[name]).hexdigest() for name in _DISTRIBUTED}
+            files["dataset.ttl"] = _dataset_description(files, sources, base, sums)
+            last.prepare(files, sums)
+            if units is not None:
+                units.prepare()
             step("writing files (the SHACL shapes still running)", "writing")
         report = validation.report()
         validated_whole = validation.whole
@@ -708,16 +764,8 @@ def _run_build(
             )
         if out_dir is not None:
             step("writing files")
-            files["report.json"] = _report_json(result)
-            docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
-            if docs is not None:
-                files[ONTOLOGY_DOCS] = docs
-            # each large file hashed once: the catalogue, the segment index and the kept
-            # store's mark all name its SHA-256
-            sums = {name: hashlib.sha256(files[name]).hexdigest() for name in _DISTRIBUTED}
-            files["dataset.ttl"] = _dataset_description(files, sources, base, sums)
             result.files = write_folder_atomically(out_dir, files)
-            last.commit(files, sums)
+            last.commit()
             kept.commit(files["idm.ttl"], sums["idm.ttl"])
             if cache is not None:
                 cache.prune()  # the entries of sources gone or changed
@@ -726,6 +774,8 @@ def _run_build(
         if kept is not None:
             validation.join()  # the threads are done with the kept store
             kept.undo()
+        if last is not None:
+            last.discard()
         if units is not None:
             units.discard()  # the pack this build began
         raise

@@ -88,6 +88,7 @@ class LastBuild:
         self.segments: dict[str, dict] = {}  # the index of each file the build under way writes
         self.sha256: dict[str, str] = {}  # the SHA-256 of each last file found as it was written
         self.made: Made | None = None  # what the build under way was made of, to keep
+        self._ready: dict[str, str] = {}  # the files ``prepare`` wrote, by the name they take
 
     def previous_files(self, out_dir: Path) -> dict[str, tuple[bytes, dict]]:
         """The last good build's files that are as it wrote them (their size and SHA-256), each
@@ -136,20 +137,18 @@ class LastBuild:
             return None
         return Made(described["units"], shared)
 
-    def _write_made(self) -> None:
-        if self.made is None:
-            (self.folder / MADE).unlink(missing_ok=True)
-            return
+    def _made_bytes(self) -> bytes:
         graphs = sorted(self.made.shared.items())
         counts = [[name, len(lines)] for name, lines in graphs]
         head = json.dumps({"units": self.made.units, "graphs": counts})
         body = "".join(line + "\n" for _, lines in graphs for line in lines)
         rest = head.encode("ascii") + b"\n" + body.encode("ascii")
-        _write_file(self.folder / MADE, hashlib.sha256(rest).hexdigest().encode("ascii") + b"\n" + rest)
+        return hashlib.sha256(rest).hexdigest().encode("ascii") + b"\n" + rest
 
-    def commit(self, written: dict[str, bytes], sums: dict[str, str] | None = None) -> None:
-        """Keep the segment index of the files the build wrote (their bytes by name, and the
-        SHA-256 of those the caller has hashed), once they are in place in the output folder."""
+    def prepare(self, written: dict[str, bytes], sums: dict[str, str] | None = None) -> None:
+        """What ``commit`` keeps, written beside it (while the build's checks still run): the
+        segment index of the files the build writes (their bytes by name, and the SHA-256 of
+        those the caller has hashed) and what its dataset was made of."""
         kept, sums = {}, sums or {}
         for name, index in self.segments.items():
             if name in written:
@@ -157,22 +156,46 @@ class LastBuild:
                 sha256 = sums.get(name) or hashlib.sha256(data).hexdigest()
                 kept[name] = {"size": len(data), "sha256": sha256, "index": index}
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.discard()
+        self._ready["segments.json"] = _temporary(self.folder, "segments", json.dumps(kept).encode("utf-8"))
+        if self.made is not None:
+            self._ready[MADE] = _temporary(self.folder, "made", self._made_bytes())
+
+    def commit(self, written: dict[str, bytes] | None = None, sums: dict[str, str] | None = None) -> None:
+        """Keep what ``prepare`` wrote (or, given the build's files, what it writes), once the
+        files are in place in the output folder."""
+        if written is not None or not self._ready:
+            self.prepare(written or {}, sums)
         (self.folder / "key").unlink(missing_ok=True)  # no key while the index is replaced
-        _write_file(self.folder / "segments.json", json.dumps(kept).encode("utf-8"))
-        self._write_made()
+        ready, self._ready = self._ready, {}
+        try:
+            for name, tmp in ready.items():
+                os.replace(tmp, self.folder / name)
+            if MADE not in ready:
+                (self.folder / MADE).unlink(missing_ok=True)
+        except BaseException:
+            for tmp in ready.values():
+                Path(tmp).unlink(missing_ok=True)
+            raise
         (self.folder / "key").write_text(_key(), encoding="ascii")
 
+    def discard(self) -> None:
+        """What ``prepare`` wrote, removed (a build that failed)."""
+        for tmp in self._ready.values():
+            Path(tmp).unlink(missing_ok=True)
+        self._ready = {}
 
-def _write_file(path: Path, data: bytes) -> None:
-    """A file written whole or not at all (a temporary file beside it, then renamed)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+
+def _temporary(folder: Path, stem: str, data: bytes) -> str:
+    """A file of ``data`` in ``folder`` under a temporary name, to be renamed into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{stem}-", dir=folder)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def statements_of_turtle(turtle: bytes) -> list[str]:

@@ -39,6 +39,7 @@ __all__ = ["SourceUnits", "Unit", "FOLDER", "PACK"]
 
 FOLDER = "rdf"
 PACK = "units.pack"
+CSV_ROWS = "csv-rows.json"  # each source's rows of participations.csv, by their key
 FORMAT = 1  # of the pack and of what the fingerprint holds; a change misses every unit
 _HEAD = f"idmgraph rdf units {FORMAT}\n".encode("ascii")
 _TAIL = 16 + 64 + 2  # "\n", the index's length (16 hex digits), the SHA-256 of the rest (64), "\n"
@@ -74,6 +75,10 @@ class SourceUnits:
         # the statements of each graph no unit gave (by graph name, "" for the default graph),
         # once the dataset is made; None if a source had no unit
         self.shared: dict[str, set[str]] | None = None
+        self._csv_kept: dict[str, str] | None = None  # the last build's CSV rows, once read
+        self._csv_used: dict[str, str] = {}
+        self._csv_tmp: str | None = None  # the CSV rows written for commit to put in place
+        self._prepared = False
 
     def fingerprint(self, agenda: Agenda, views: list[ParticipationView]) -> str | None:
         """What the source's statements are made from, digested; None for a source the parse
@@ -234,9 +239,51 @@ class SourceUnits:
         self._offset += len(data)
         return True
 
-    def commit(self) -> None:
-        """The build is in place: the pack holds the units it used, and no others (put in
-        place whole or not at all); the packs killed builds left are removed."""
+    def csv_rows(self, key: str) -> bytes | None:
+        """A source's rows of participations.csv kept by the last build under ``key`` (what
+        ``build`` makes them from: the unit's fingerprint and what else they read), or None."""
+        if self._csv_kept is None:
+            try:
+                kept = json.loads((self.path.parent / CSV_ROWS).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                kept = {}
+            self._csv_kept = kept if isinstance(kept, dict) else {}
+        text = self._csv_kept.get(key)
+        if not isinstance(text, str):
+            return None
+        self._csv_used[key] = text
+        return text.encode("utf-8")
+
+    def keep_csv_rows(self, key: str, rows: bytes) -> None:
+        """Keep a source's rows of participations.csv for the next build (written by ``commit``)."""
+        self._csv_used[key] = rows.decode("utf-8")
+
+    def _prepare_csv_rows(self) -> None:
+        """The CSV rows this build used, written beside the file that keeps them (an entry is
+        kept under a digest of what it is made from: the file left in place if this one cannot
+        be written holds no wrong entry)."""
+        if self._csv_used == (self._csv_kept or {}):
+            return  # the file holds these rows and no others already (or none were made)
+        tmp = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".csv-rows-", dir=self.path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(self._csv_used, out, ensure_ascii=False, separators=(",", ":"))
+        except OSError:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            return
+        self._csv_tmp = tmp
+
+    def prepare(self) -> None:
+        """What ``commit`` puts in place, written beside it (while the build's checks still
+        run): the pack of the units this build used, unless the last pack holds exactly them,
+        and the CSV rows. Written once; ``discard`` removes it."""
+        if self._prepared:
+            return
+        self._prepared = True
+        self._prepare_csv_rows()
         if self._pack is None:
             self._open()
         try:
@@ -258,18 +305,37 @@ class SourceUnits:
                 return
             self._out.write(f"\n{len(raw):016x}{self._digest.hexdigest()}\n".encode("ascii"))
             self._out.close()
-            os.replace(self._tmp, self.path)
-            self._out = self._tmp = None
+            self._out = None  # written whole: self._tmp is the pack to put in place
         except (OSError, ValueError):
             self._drop_out()
+
+    def commit(self) -> None:
+        """The build is in place: the pack holds the units it used, and no others (put in
+        place whole or not at all), and the CSV rows file those it wrote; the files killed
+        builds left are removed."""
+        self.prepare()
+        try:
+            if self._csv_tmp is not None:
+                os.replace(self._csv_tmp, self.path.parent / CSV_ROWS)
+                self._csv_tmp = None
+            if self._tmp is not None and self._out is None:
+                os.replace(self._tmp, self.path)
+                self._tmp = None
+        except OSError:
+            self._drop_out()  # the last pack stays: the next build makes the sources it lacks
         finally:
             self._close()
-            for left in self.path.parent.glob(".units-*"):
-                left.unlink(missing_ok=True)
+            for pattern in (".units-*", ".csv-rows-*"):
+                for left in self.path.parent.glob(pattern):
+                    left.unlink(missing_ok=True)
 
     def discard(self) -> None:
-        """The pack being written, given up (a build that failed), and the last one closed."""
+        """The pack being written and the CSV rows, given up (a build that failed), and the last
+        pack closed."""
         self._drop_out()
+        if self._csv_tmp is not None:
+            Path(self._csv_tmp).unlink(missing_ok=True)
+            self._csv_tmp = None
         self._close()
 
     def _drop_out(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -172,9 +173,13 @@ def _check_meta(meta: dict, lines: dict, meta_path: Path, schema: dict | None = 
             raise AgendaError(str(meta_path), line, f"'{where}' {problem}, not {value!r}")
 
 
-def find_sources(paths: list[Path]) -> list[Source]:
-    """Every agenda under the given files or folders, in a stable order."""
+def find_sources(paths: list[Path], read_record: Callable[[Path], Source] | None = None) -> list[Source]:
+    """Every agenda under the given files or folders, in a stable order; ``read_record``
+    reads a curated record's Source (default: ``curated.read_record_source``; a build's parse
+    cache gives one that keeps them)."""
     from .curated import is_record, read_record_source
+
+    read_record = read_record or read_record_source
 
     found: list[Path] = []
     for p in paths:
@@ -195,7 +200,7 @@ def find_sources(paths: list[Path]) -> list[Source]:
             found.append(p)
         else:
             raise AgendaError(str(p), None, "no such file or folder")
-    sources = [read_record_source(p) if is_record(p) else read_source(p) for p in found]
+    sources = [read_record(p) if is_record(p) else read_source(p) for p in found]
     ids: dict[str, Path] = {}
     for s in sources:
         if s.id in ids:
