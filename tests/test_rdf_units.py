@@ -210,3 +210,44 @@ def test_every_value_a_source_s_statements_are_made_from_is_in_its_fingerprint(c
             part = dataclasses.replace(view.part, **{field.name: _other(getattr(view.part, field.name))})
             assert fingerprint_with(view._replace(part=part)) != before, field.name
     assert {"name", "posts", "level", "themes", "person", "on_behalf_of", "author"} <= set(checked)
+
+
+def test_the_csv_rows_of_a_source_are_made_anew_when_an_organisation_they_name_is(corpus, tmp_path):
+    """A source's rows of participations.csv are kept under its unit's fingerprint and the
+    organisations its rows name: the organisation of a post (which the unit's views hold by key
+    only) named otherwise, or of another kind, makes the rows anew, as a build of every row
+    writes them; otherwise they are taken."""
+    from idmgraph.build import _csv_bytes, _participations_csv, participation_rows
+
+    third = corpus / "c-2021.txt"  # its second speaker from another organisation
+    text = third.read_text(encoding="utf-8")
+    third.write_text(text.replace("Department of Immigration Services, Nigeria", "Migration Office, Ghana"))
+    result = run_build([corpus], tmp_path / "out")
+    res = result.resolution
+
+    class Units:  # a unit's fingerprint for each source, and the rows kept
+        sources = {a.source: f"unit of {a.source}" for a in res.agendas}
+        kept: dict[str, bytes] = {}
+        made = 0
+
+        def csv_rows(self, key):
+            return self.kept.get(key)
+
+        def keep_csv_rows(self, key, rows):
+            self.kept[key], self.made = rows, self.made + 1
+
+    units = Units()
+    assert _participations_csv(res, build_module.BASE, units) == _csv_bytes(participation_rows(res))
+    assert units.made == 3
+    assert _participations_csv(res, build_module.BASE, units) == _csv_bytes(participation_rows(res))
+    assert units.made == 3  # all taken
+    by_source: dict[str, set] = {}
+    for p in res.participations:
+        by_source.setdefault(p.source, set()).update(res.posts[k].organization for k in p.posts)
+    post_org = next(iter(sorted(by_source["a-2019"] - by_source["c-2021"] - {None})))
+    named = dataclasses.replace(res.organizations[post_org], name="Ministerio de Trabajo", type="ngo")
+    res.organizations[post_org] = named
+    remade = _participations_csv(res, build_module.BASE, units)
+    assert remade == _csv_bytes(participation_rows(res)) and b"Ministerio de Trabajo" in remade
+    naming = {p.source for p in res.participations if post_org in {res.posts[k].organization for k in p.posts}}
+    assert units.made == 3 + len(naming) and 0 < len(naming) < 3  # only the sources that name it

@@ -290,3 +290,29 @@ def test_linked_data_pages_link_each_participation_to_its_pages(forum):
     # a participation read from an agenda links the agenda's published address
     page = client.get("/id/person/laura-thompson", headers={"Accept": "text/html"}).text
     assert "agenda, captured 2026-11-27" in page and 'href="https://www.iom.int/fr/renforcer' in page
+
+
+def test_a_record_is_read_from_the_parse_cache_until_it_changes(tmp_path, monkeypatch, capsys):
+    """A record a build read is not parsed and checked again by the next build of the same
+    folder (the same Source comes back from the cache); once it changes it is, and an error in
+    it still names its file and line."""
+    import idmgraph.curated as curated
+    from idmgraph.parse_cache import AgendaCache, cache_folder
+
+    folder = tmp_path / "records"
+    folder.mkdir()
+    record = folder / "forum.yml"
+    shutil.copy(FORUM, record)
+    out = tmp_path / "out"
+    first = run_build([folder], out)
+    read = []
+    real = curated.read_record_source
+    monkeypatch.setattr(curated, "read_record_source", lambda path: read.append(path) or real(path))
+    again = run_build([folder], out)
+    assert read == [] and again.sources == first.sources
+    assert AgendaCache(cache_folder(out)).record_source(record) == real(record)
+    text = record.read_text(encoding="utf-8")
+    line = text.count("\n", 0, text.index("role: chair")) + 1
+    record.write_text(text.replace("role: chair", "role: host", 1), encoding="utf-8")
+    assert main(["build", str(folder), "--out", str(out)]) == 2
+    assert read == [record] and f"{record}:{line}:" in capsys.readouterr().err
