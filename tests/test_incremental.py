@@ -259,9 +259,11 @@ def test_a_failed_build_keeps_the_state_of_the_last_good_one(corpus, tmp_path):
         run_build([corpus], out)
     assert (state.folder / "segments.json").read_bytes() == kept
     assert set(state.previous_files(out)) == {"idm.trig", "idm.ttl"}
-    # nothing of what the failed build wrote for the next one (made while its checks ran)
+    # nothing of what the failed build wrote for the next one, nor of its files (made while its
+    # checks ran)
     for folder in (state.folder, cache_folder(out) / "rdf"):
         assert not [p.name for p in folder.iterdir() if p.name.startswith(".")], folder
+    assert not list(out.parent.glob(".out.tmp-*"))
 
 
 def test_a_node_targeted_as_the_object_of_a_new_statement_is_validated(build_2017):

@@ -27,7 +27,7 @@ from . import __version__, iris
 from .agenda import parse_source
 from .curation import load_corrections
 from .dataset import describe_dataset, file_distribution
-from .files import check_output_folder, write_folder_atomically
+from .files import FolderWrite, check_output_folder
 from .last_build import KeptStore, LastBuild, Made, changed_statements
 from .lexicon import load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
@@ -669,6 +669,7 @@ def _run_build(
     # the shapes and the checks run in threads while the files are made here; nothing is
     # written into out_dir before they are known to pass
     last, previous, ttl_segments, kept, patched, statements = None, {}, None, None, None, None
+    writing: FolderWrite | None = None
     changed: Future | None = None
     if out_dir is None:
         statements = ds.union_statements()  # the union of the graphs, sorted
@@ -744,6 +745,7 @@ def _run_build(
             # store's mark all name its SHA-256
             sums = {name: hashlib.sha256(files[name]).hexdigest() for name in _DISTRIBUTED}
             files["dataset.ttl"] = _dataset_description(files, sources, base, sums)
+            writing = FolderWrite(out_dir, files)  # swapped in once the graph passes
             last.prepare(files, sums)
             if units is not None:
                 units.prepare()
@@ -764,7 +766,7 @@ def _run_build(
             )
         if out_dir is not None:
             step("writing files")
-            result.files = write_folder_atomically(out_dir, files)
+            result.files = writing.commit()
             last.commit()
             kept.commit(files["idm.ttl"], sums["idm.ttl"])
             if cache is not None:
@@ -774,6 +776,8 @@ def _run_build(
         if kept is not None:
             validation.join()  # the threads are done with the kept store
             kept.undo()
+        if writing is not None:
+            writing.discard()
         if last is not None:
             last.discard()
         if units is not None:

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["write_folder_atomically", "check_output_folder", "OutputRefused", "MARKER"]
+__all__ = ["write_folder_atomically", "FolderWrite", "check_output_folder", "OutputRefused", "MARKER"]
 
 MARKER = ".idmgraph-output"
 _STALE_S = 3600  # a temporary folder this old belongs to no running write
@@ -72,33 +72,61 @@ def write_folder_atomically(
     Until the swap, out_dir is untouched; if anything fails, the temporary folder is removed.
     Subfolders of the old out_dir that the new files do not hold are moved into the new one.
     """
-    out_dir = Path(out_dir).resolve()
-    check_output_folder(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(out_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        (tmp / MARKER).write_text(
-            f"written by {made_by}; idmgraph may replace this folder\n", encoding="utf-8"
-        )
-        old = None
-        if out_dir.exists():
-            for sub in sorted(out_dir.iterdir()):
-                if sub.is_dir() and not sub.is_symlink() and not (tmp / sub.name).exists():
-                    os.replace(sub, tmp / sub.name)  # analysis/, views/: not the build's to delete
-            old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        # subfolders moved over before a failure go back where they were
-        if out_dir.exists():
-            for sub in sorted(tmp.iterdir()) if tmp.exists() else ():
-                if sub.is_dir() and not (out_dir / sub.name).exists():
-                    os.replace(sub, out_dir / sub.name)
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return {name: out_dir / name for name in files}
+    return FolderWrite(out_dir, files, made_by).commit()
+
+
+class FolderWrite:
+    """``write_folder_atomically`` in two steps: the files written into a temporary folder beside
+    out_dir now (a build writes them while its checks still run), and swapped in by ``commit``,
+    or removed by ``discard``; out_dir is untouched until the swap."""
+
+    def __init__(self, out_dir: Path, files: dict[str, bytes], made_by: str = "idmgraph"):
+        self.out_dir = out_dir = Path(out_dir).resolve()
+        self.names = list(files)
+        check_output_folder(out_dir)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        _clean_leftovers(out_dir)
+        self.tmp: Path | None = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+        try:
+            for name, data in files.items():
+                (self.tmp / name).write_bytes(data)
+            (self.tmp / MARKER).write_text(
+                f"written by {made_by}; idmgraph may replace this folder\n", encoding="utf-8"
+            )
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> dict[str, Path]:
+        """The written folder swapped in for out_dir; the path of each file by name."""
+        out_dir, tmp = self.out_dir, self.tmp
+        if tmp is None:
+            raise RuntimeError("a folder write that was discarded or committed already")
+        try:
+            check_output_folder(out_dir)
+            old = None
+            if out_dir.exists():
+                for sub in sorted(out_dir.iterdir()):
+                    if sub.is_dir() and not sub.is_symlink() and not (tmp / sub.name).exists():
+                        os.replace(sub, tmp / sub.name)  # analysis/, views/: not the build's to delete
+                old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+                os.replace(out_dir, old)
+            os.replace(tmp, out_dir)
+            self.tmp = None
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            # subfolders moved over before a failure go back where they were
+            if out_dir.exists():
+                for sub in sorted(tmp.iterdir()) if tmp.exists() else ():
+                    if sub.is_dir() and not (out_dir / sub.name).exists():
+                        os.replace(sub, out_dir / sub.name)
+            self.discard()
+            raise
+        return {name: out_dir / name for name in self.names}
+
+    def discard(self) -> None:
+        """The written folder removed (a build that failed); out_dir as it was."""
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
