@@ -225,16 +225,33 @@ def test_a_rebuild_after_an_agenda_is_removed_writes_what_a_clean_build_writes(c
     _same_as_clean(corpus, out, tmp_path)
 
 
-def test_a_file_changed_in_the_output_folder_is_not_copied_from(corpus, tmp_path):
+def test_a_file_changed_in_the_output_folder_is_not_copied_from(corpus, tmp_path, monkeypatch):
     """Someone edits idm.ttl after the build (the same size, the same time): the next build
-    writes it whole, not from it."""
+    writes it whole, not from it. A file untouched since the build wrote it (its inode and
+    times of change) is taken without hashing it again; the edited one is hashed, and refused."""
+    import idmgraph.last_build as last_build
+
     out = tmp_path / "out"
     run_build([corpus], out)
+    hashed = []
+    real = last_build.hashlib.sha256
+
+    class Hashlib:
+        @staticmethod
+        def sha256(data=b""):
+            hashed.append(len(data))
+            return real(data)
+
+    monkeypatch.setattr(last_build, "hashlib", Hashlib)
+    assert set(LastBuild(cache_folder(out)).previous_files(out)) == {"idm.trig", "idm.ttl"}
+    assert hashed == []
     ttl = out / "idm.ttl"
     stat = ttl.stat()
     ttl.write_bytes(ttl.read_bytes().replace(b"schema:", b"schemx:"))  # the same size
     os.utime(ttl, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time of change
     assert set(LastBuild(cache_folder(out)).previous_files(out)) == {"idm.trig"}
+    assert hashed == [stat.st_size]  # idm.ttl's ctime moved: hashed, and not the bytes written
+    monkeypatch.undo()
     path = sorted(corpus.glob("*.txt"))[0]
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     run_build([corpus], out)

@@ -183,11 +183,15 @@ def _row_organization(res: Resolution, p: ResolvedParticipation) -> str | None:
 
 
 def source_counts(
-    res: Resolution, source: str, parts: list[ResolvedParticipation] | None = None
+    res: Resolution,
+    source: str,
+    parts: list[ResolvedParticipation] | None = None,
+    agenda: Agenda | None = None,
 ) -> dict[str, int]:
     """The counts a source.yml's ``expected`` block can state, for one source (``parts``: its
-    participations, when the caller has them)."""
-    agenda = next(a for a in res.agendas if a.source == source)
+    participations, and ``agenda``, when the caller has them)."""
+    if agenda is None:
+        agenda = next(a for a in res.agendas if a.source == source)
     if parts is None:
         parts = [p for p in res.participations if p.source == source]
     states = {p.entry.state for p in parts if p.entry.state}
@@ -416,6 +420,7 @@ def _participations_csv(res: Resolution, base: str, units: SourceUnits | None) -
 def _report_json(result: BuildResult) -> bytes:
     res = result.resolution
     by_source = res.participations_by_source()
+    agendas = {a.source: a for a in res.agendas}
     data = {
         "tool": f"idmgraph {__version__}",
         "iri_base": result.base,
@@ -425,7 +430,7 @@ def _report_json(result: BuildResult) -> bytes:
                 "path": os.path.relpath(s.path, project_dir())
                 if s.path.is_absolute() and project_dir() in s.path.parents
                 else str(s.path),
-                "counts": source_counts(res, s.id, by_source.get(s.id, [])),
+                "counts": source_counts(res, s.id, by_source.get(s.id, []), agendas.get(s.id)),
                 "expected": s.expected,
                 "people": source_people(res, s.id, by_source.get(s.id, [])),
             }
@@ -746,7 +751,7 @@ def _run_build(
             sums = {name: hashlib.sha256(files[name]).hexdigest() for name in _DISTRIBUTED}
             files["dataset.ttl"] = _dataset_description(files, sources, base, sums)
             writing = FolderWrite(out_dir, files)  # swapped in once the graph passes
-            last.prepare(files, sums)
+            last.prepare(files, sums, writing.tmp)
             if units is not None:
                 units.prepare()
             step("writing files (the SHACL shapes still running)", "writing")

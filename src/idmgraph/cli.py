@@ -10,10 +10,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
 
@@ -389,32 +391,57 @@ def _build(args, console: Console) -> int:
 
 class _ProgressBar:
     """A rich progress bar on stderr, a row per build stage with its counts (the agendas parsed
-    so far out of all); it appears once the build has taken a second, and goes when it ends."""
+    so far out of all); it appears once the build has taken a second, on a terminal only, and
+    goes when it ends. Rich's progress is made only then (a build of a second or less, or one
+    whose stderr is a file, does not import it, nor run its refresh thread)."""
 
     def __init__(self):
         import time
 
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(
-            TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=Console(stderr=True), transient=True,
-        )  # fmt: skip
+        self.bar = None
+        self.stages: dict[str, tuple[int, int]] = {}  # each stage's (done, total) so far, in order
         self.tasks: dict[str, int] = {}
         self.started = time.perf_counter()
+        self.shown = sys.stderr.isatty()
 
     def tell(self, stage: str, done: int, total: int) -> None:
         import time
 
-        if not self.bar.live.is_started and time.perf_counter() - self.started > 1.0:
+        self.stages[stage] = (done, total)
+        if self.bar is None:
+            if not self.shown or time.perf_counter() - self.started <= 1.0:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=Console(stderr=True), transient=True,
+            )  # fmt: skip
             self.bar.start()
-        if stage not in self.tasks:
-            self.tasks[stage] = self.bar.add_task(stage, total=total)
-        self.bar.update(self.tasks[stage], completed=done, total=total)
+        for name, (stage_done, stage_total) in self.stages.items():
+            if name not in self.tasks:
+                self.tasks[name] = self.bar.add_task(name, total=stage_total)
+            self.bar.update(self.tasks[name], completed=stage_done, total=stage_total)
 
     def stop(self) -> None:
-        if self.bar.live.is_started:
+        if self.bar is not None:
             self.bar.stop()
+
+
+class _LazyConsole:
+    """A rich Console made when first used: rich takes 40 ms to import, and a quiet build or a
+    command that fails early prints nothing through it."""
+
+    def __init__(self, **options):
+        self._options, self._console = options, None
+
+    def __getattr__(self, name: str):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
 
 
 def _validate(args, console: Console) -> int:
@@ -747,8 +774,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: --project {args.project}: no such folder", file=sys.stderr)
             return EXIT_INPUT
         set_project(args.project)
-    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
-    err = Console(stderr=True, soft_wrap=True)
+    console = _LazyConsole(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+    err = _LazyConsole(stderr=True, soft_wrap=True)
     handlers = {
         "ingest": _ingest,
         "fetch": _fetch,

@@ -103,10 +103,15 @@ class LastBuild:
         for name, entry in kept.items() if isinstance(kept, dict) else ():
             path = Path(out_dir) / name
             try:
-                if path.stat().st_size != entry["size"]:
+                found = path.stat()
+                if found.st_size != entry["size"]:
                     continue  # changed since: not the bytes the index describes
                 data = path.read_bytes()
-                if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                # the same file (inode) unchanged since it was written (a write or a change of
+                # its times sets its ctime, which no one can set back): not hashed again; else
+                # its bytes are compared by their SHA-256
+                same = _identity(found) == entry.get("stat")
+                if not same and hashlib.sha256(data).hexdigest() != entry["sha256"]:
                     continue  # the same size, other bytes (an edit, a build that ran beside)
                 out[name] = (data, entry["index"])
                 self.sha256[name] = entry["sha256"]
@@ -145,16 +150,22 @@ class LastBuild:
         rest = head.encode("ascii") + b"\n" + body.encode("ascii")
         return hashlib.sha256(rest).hexdigest().encode("ascii") + b"\n" + rest
 
-    def prepare(self, written: dict[str, bytes], sums: dict[str, str] | None = None) -> None:
+    def prepare(
+        self, written: dict[str, bytes], sums: dict[str, str] | None = None, files: Path | None = None
+    ) -> None:
         """What ``commit`` keeps, written beside it (while the build's checks still run): the
         segment index of the files the build writes (their bytes by name, and the SHA-256 of
-        those the caller has hashed) and what its dataset was made of."""
+        those the caller has hashed) and what its dataset was made of. ``files``: the folder
+        the files are written in (the output folder's, or the one swapped in for it): the
+        identity of each file there is kept too."""
         kept, sums = {}, sums or {}
         for name, index in self.segments.items():
             if name in written:
                 data = written[name]
                 sha256 = sums.get(name) or hashlib.sha256(data).hexdigest()
                 kept[name] = {"size": len(data), "sha256": sha256, "index": index}
+                if files is not None:
+                    kept[name]["stat"] = _identity((files / name).stat())
         self.folder.mkdir(parents=True, exist_ok=True)
         self.discard()
         self._ready["segments.json"] = _temporary(self.folder, "segments", json.dumps(kept).encode("utf-8"))
@@ -184,6 +195,12 @@ class LastBuild:
         for tmp in self._ready.values():
             Path(tmp).unlink(missing_ok=True)
         self._ready = {}
+
+
+def _identity(found: os.stat_result) -> list[int]:
+    """A file's identity as a rebuild checks it: its device and inode, size, and times of
+    change in nanoseconds."""
+    return [found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns]
 
 
 def _temporary(folder: Path, stem: str, data: bytes) -> str:

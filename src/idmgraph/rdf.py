@@ -114,20 +114,14 @@ def build_dataset(
     ``units``: the statements each source gave a build before (``idmgraph.rdf_units``), taken
     where the source and what the resolution says of its participations are the same."""
     ds = Quads()
-    ds.graph(iris.ONTOLOGY_GRAPH).parse(ONTOLOGY_PATH)
-    ref = ds.graph(iris.REFERENCE_GRAPH)
     ent = ds.graph(iris.ENTITIES_GRAPH)
     derived = ds.graph(iris.DERIVED_GRAPH)
-    _add_reference(ref, res)
-    _add_provenance(ds.default_graph, res, sources)
     parts = res.participations_by_source()
     levels, themed = post_levels(res), _session_themes(themes or [])
     every_unit = units is not None
-    unit_graphs = [ent, derived]  # the graphs units give statements to
     for agenda in res.agendas:
         views = participation_views(res, parts[agenda.source], levels, themed)
         g = ds.graph(iris.source_graph(agenda.source))
-        unit_graphs.append(g)
         fingerprint = units.fingerprint(agenda, views) if units is not None else None
         kept = units.get(fingerprint) if fingerprint else None
         if fingerprint is not None:
@@ -145,18 +139,27 @@ def build_dataset(
             units.put(fingerprint, g.triples, own_ent.triples, own_derived.triples)
             ent.triples |= own_ent.triples
             derived.triples |= own_derived.triples
-    # what the units gave each graph, to tell the graphs' own statements apart (idmgraph.patch)
-    from_units = {g.name: set(g.triples) for g in unit_graphs} if every_unit else None
-    _add_posts(ent, derived, res, levels)
-    _add_themes(ds, res, themes or [])
-    _describe_graphs(ds)
-    if units is not None and from_units is not None:
-        shared = {"": set(ds.default_graph.triples)}
-        for g in ds._graphs.values():
-            given = from_units.get(g.name)
-            shared[g.name] = g.triples - given if given is not None else set(g.triples)
-        units.shared = shared
+    # what no source's unit gives: made apart, then added (idmgraph.patch compares it with the
+    # last build's to find what changed)
+    own = Quads()
+    own.graph(iris.ONTOLOGY_GRAPH).parse(ONTOLOGY_PATH)
+    _add_reference(own.graph(iris.REFERENCE_GRAPH), res)
+    _add_provenance(own.default_graph, res, sources)
+    _add_posts(own.graph(iris.ENTITIES_GRAPH), own.graph(iris.DERIVED_GRAPH), res, levels)
+    _add_themes(own, res, themes or [])
+    _merge(ds, own)
+    _describe_graphs(ds, own.default_graph)
+    ds.default_graph.triples |= own.default_graph.triples
+    if units is not None and every_unit:
+        units.shared = {"": own.default_graph.triples, **{g.name: g.triples for g in own._graphs.values()}}
     return ds
+
+
+def _merge(ds: Quads, more: Quads) -> None:
+    """The statements of ``more`` added to those of ``ds``, graph by graph."""
+    ds.default_graph.triples |= more.default_graph.triples
+    for key, g in more._graphs.items():
+        ds.graph(key).triples |= g.triples
 
 
 _GRAPH_LABELS = {
@@ -168,19 +171,21 @@ _GRAPH_LABELS = {
 }
 
 
-def _describe_graphs(ds: Quads) -> None:
-    """Every named graph says what it is and what made it, so its IRI resolves to something."""
+def _describe_graphs(ds: Quads, into: GraphQuads | None = None) -> None:
+    """Every named graph says what it is and what made it, so its IRI resolves to something:
+    in the default graph of ``ds`` (or in ``into``, from what that default graph holds)."""
     prov_graph = ds.default_graph
+    into = prov_graph if into is None else into
     activity = iris.build_activity(__version__)
     labelled = prov_graph.subjects_with(RDFS.label)
     labels = {str(k): v for k, v in _GRAPH_LABELS.items()}
     for graph in ds.graphs():
         g = graph.name
         if g not in labelled:
-            prov_graph.add((g, RDFS.label, lit(labels.get(graph.iri, f"graph {graph.iri}"), lang="en")))
-        prov_graph.add((g, RDF.type, PROV.Entity))
+            into.add((g, RDFS.label, lit(labels.get(graph.iri, f"graph {graph.iri}"), lang="en")))
+        into.add((g, RDF.type, PROV.Entity))
         if (g, PROV.wasAttributedTo, iris.editors_agent()) not in prov_graph:
-            prov_graph.add((g, PROV.wasGeneratedBy, activity))
+            into.add((g, PROV.wasGeneratedBy, activity))
 
 
 def _actor_type(res: Resolution, p: ResolvedParticipation) -> str | None:
