@@ -164,3 +164,32 @@ def test_the_cache_key_follows_the_source_bytes(corpus, tmp_path):
     assert cache.key(source) == key
     source.path.write_bytes(source.path.read_bytes() + b" ")
     assert cache.key(source) != key
+
+
+def test_the_reference_yaml_a_build_reads_is_kept_as_json_and_read_back_the_same(tmp_path, monkeypatch):
+    """Every reference file: read through the folder a build keeps its reads in, the data is the
+    YAML's; read again, it comes from the JSON without parsing YAML; a file edited is parsed
+    anew; data JSON would not give back as it is (a date) is not kept."""
+    import idmgraph.lexicon as lexicon
+    from idmgraph.lexicon import REFERENCE_DIR, keep_reads_in, read_yaml
+
+    files = sorted(REFERENCE_DIR.glob("*.yml"))
+    plain = {path.name: read_yaml(path) for path in files}
+    kept = tmp_path / "reference"
+    keep_reads_in(kept)
+    try:
+        assert {path.name: read_yaml(path) for path in files} == plain
+        assert len(list(kept.glob("*.json"))) == len(files)
+        parsed = []
+        real = lexicon._parse_yaml
+        monkeypatch.setattr(lexicon, "_parse_yaml", lambda *a: parsed.append(a[0]) or real(*a))
+        assert {path.name: read_yaml(path) for path in files} == plain and parsed == []
+        edited = tmp_path / "states.yml"
+        edited.write_text((REFERENCE_DIR / "states.yml").read_text(encoding="utf-8") + "\nextra: 1\n")
+        assert read_yaml(edited)["extra"] == 1 and parsed == [edited]
+        dated = tmp_path / "dated.yml"
+        dated.write_text("when: 2026-12-02\n")
+        assert str(read_yaml(dated)["when"]) == "2026-12-02"
+        assert len(list(kept.glob("*.json"))) == len(files) + 1  # the edited file, not the dated one
+    finally:
+        keep_reads_in(None)

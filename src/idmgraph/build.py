@@ -29,7 +29,7 @@ from .curation import load_corrections
 from .dataset import describe_dataset, file_distribution
 from .files import FolderWrite, check_output_folder
 from .last_build import KeptStore, LastBuild, Made, changed_statements
-from .lexicon import load_lexicon
+from .lexicon import keep_reads_in, load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
 from .ontology_docs import FILE_NAME as ONTOLOGY_DOCS
 from .ontology_docs import render_ontology_docs
@@ -552,6 +552,22 @@ def _parse_many(sources: list[Source]) -> Iterator[Agenda]:
         yield from pool.map(parse_source, sources, chunksize=max(1, len(sources) // (workers * 8)))
 
 
+def _beside(failed: list[BaseException], work: Callable, *args) -> None:
+    """``work(*args)`` in a thread beside the build's; an error is left in ``failed``, for the
+    build to raise in its own."""
+    try:
+        work(*args)
+    except BaseException as exc:
+        failed.append(exc)
+
+
+def _write_and_hash(writing: FolderWrite, files: dict[str, bytes], sums: dict[str, str]) -> None:
+    """The distributed files written into ``writing`` and their SHA-256 put in ``sums`` by name."""
+    for name in _DISTRIBUTED:
+        writing.add(name, files[name])
+        sums[name] = hashlib.sha256(files[name]).hexdigest()
+
+
 def _start_worker(project: Path) -> None:
     """A parsing worker: the project's curation, and the cycle collector on (a forked worker
     inherits the build's, paused)."""
@@ -603,7 +619,10 @@ def run_build(
     in both cases nothing in out_dir changes. A malformed base is a ValueError, before any work.
     """
     with _collector_paused():
-        return _run_build(paths, out_dir, step, base, progress, clean)
+        try:
+            return _run_build(paths, out_dir, step, base, progress, clean)
+        finally:
+            keep_reads_in(None)
 
 
 def _run_build(
@@ -641,6 +660,7 @@ def _run_build(
         cache = AgendaCache(cache_folder(out_dir))
         if clean:
             cache.clear()
+        keep_reads_in(cache.folder / "reference")  # the reference data's YAML, as JSON
     sources = find_sources(paths or default_inputs(), cache.record_source if cache is not None else None)
     if not sources:
         raise AgendaError(
@@ -739,6 +759,15 @@ def _run_build(
             # what the files are if the graph passes, and what the next build keeps, made while
             # the shapes and checks run (report.json says "conforms" and no violation: what a
             # report that passes says; a report that does not fails the build)
+            # the large files written (swapped in once the graph passes) and each hashed once
+            # (the catalogue, the segment index and the kept store's mark all name its
+            # SHA-256) in a thread, while report.json is made here (writing and hashing give
+            # the interpreter back)
+            writing = FolderWrite(out_dir, {})
+            sums: dict[str, str] = {}
+            failed: list[BaseException] = []
+            large = threading.Thread(target=_beside, args=(failed, _write_and_hash, writing, files, sums))
+            large.start()
             passing = ValidationReport()
             files["report.json"] = _report_json(
                 BuildResult(sources, agendas, res, ds, passing, out_dir, themes, counts, base=base)
@@ -746,14 +775,15 @@ def _run_build(
             docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
             if docs is not None:
                 files[ONTOLOGY_DOCS] = docs
-            # each large file hashed once: the catalogue, the segment index and the kept
-            # store's mark all name its SHA-256
-            sums = {name: hashlib.sha256(files[name]).hexdigest() for name in _DISTRIBUTED}
+            large.join()
+            if failed:
+                raise failed[0]
             files["dataset.ttl"] = _dataset_description(files, sources, base, sums)
-            writing = FolderWrite(out_dir, files)  # swapped in once the graph passes
+            for name in ("report.json", ONTOLOGY_DOCS, "dataset.ttl"):
+                if name in files:
+                    writing.add(name, files[name])
             last.prepare(files, sums, writing.tmp)
-            if units is not None:
-                units.prepare()
+            units.prepare()
             step("writing files (the SHACL shapes still running)", "writing")
         report = validation.report()
         validated_whole = validation.whole

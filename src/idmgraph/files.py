@@ -97,6 +97,14 @@ class FolderWrite:
             self.discard()
             raise
 
+    def add(self, name: str, data: bytes) -> None:
+        """One more file, written into the folder to be swapped in."""
+        if self.tmp is None:
+            raise RuntimeError("a folder write that was discarded or committed already")
+        (self.tmp / name).write_bytes(data)
+        if name not in self.names:
+            self.names.append(name)
+
     def commit(self) -> dict[str, Path]:
         """The written folder swapped in for out_dir; the path of each file by name."""
         out_dir, tmp = self.out_dir, self.tmp
