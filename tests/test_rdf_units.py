@@ -104,20 +104,58 @@ def test_a_post_worded_anew_makes_anew_the_sources_that_name_the_post(corpus, tm
     _same_as_clean(corpus, out, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["a byte changed", "cut short", "emptied"])
-def test_a_damaged_pack_is_no_pack(corpus, tmp_path, damage):
+@pytest.mark.parametrize(
+    "damage, kept", [("a byte of a unit", 2), ("a byte of the index", 0), ("cut short", 0), ("emptied", 0)]
+)
+def test_a_damaged_pack_is_no_pack_and_a_damaged_unit_no_unit(corpus, tmp_path, damage, kept):
+    """A unit whose bytes do not match its digest is made anew (the others are taken); a pack
+    whose index does not match its digest, or that is cut short, is no pack. Either way the
+    rebuild writes a clean build's bytes."""
     out = tmp_path / "out"
     run_build([corpus], out)
     data = bytearray(_pack(out).read_bytes())
-    if damage == "a byte changed":
-        data[len(data) // 2] ^= 0x01
+    index = SourceUnits(cache_folder(out) / FOLDER, {})
+    index.fingerprints()
+    first = min(place[0] for place in index._index.values())
+    index._close()
+    if damage == "a byte of a unit":
+        data[first + 10] ^= 0x01
+    elif damage == "a byte of the index":
+        data[-100] ^= 0x01
     elif damage == "cut short":
         del data[len(data) // 3 :]
     else:
         data.clear()
     _pack(out).write_bytes(bytes(data))
     result = run_build([corpus], out)
-    assert result.units_kept == 0 and result.report.conforms
+    assert result.units_kept == kept and result.report.conforms
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def test_a_rebuild_adds_to_the_pack_and_writes_it_anew_once_it_holds_more_old_units_than_live(
+    corpus, tmp_path, monkeypatch
+):
+    """A rebuild that makes one unit adds it and a new index to the end of the pack (the same
+    file, its bytes before kept as they were), rather than copying the units it took; once the
+    units no index names outweigh those it names (and a megabyte), the pack is written anew."""
+    from idmgraph import rdf_units
+
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    pack = _pack(out)
+    old = pack.read_bytes()
+    _write(corpus, "b-2020", 2020, title="Cities and towns")
+    assert run_build([corpus], out).units_kept == 2
+    added = pack.read_bytes()
+    assert len(added) > len(old) and added[: len(old)] == old  # the units taken not rewritten
+    assert len(_fingerprints(out)) == 3
+    monkeypatch.setattr(rdf_units, "_GARBAGE_SLACK", 0)  # no unit the index does not name is borne
+    monkeypatch.setattr(rdf_units, "_GARBAGE_SHARE", 0.0)
+    _write(corpus, "b-2020", 2020, title="Cities")
+    assert run_build([corpus], out).units_kept == 2
+    anew = pack.read_bytes()
+    assert len(anew) < len(added) and anew[: len(old) - 200] != old[: len(old) - 200]
+    assert len(_fingerprints(out)) == 3
     _same_as_clean(corpus, out, tmp_path)
 
 

@@ -13,13 +13,15 @@ wording, changes the fingerprint of every source that names them.
 
 The units live in one file, ``rdf/units.pack`` in the parse cache's folder: one file, not one
 a source, because making and opening hundreds of files cost more than their statements. It holds
-the units' statements (three blocks of lines each), then an index of where each unit is, then a
-line with the index's length and the SHA-256 of all that comes before. A build writes the units
-it makes into its next pack as it makes them (none is held in memory), copies those it took from
-the last pack when it succeeds, and only then puts the new pack in place; the next reads the
-units it asks for from the file. A pack that cannot
-be read, or whose bytes do not match that digest (a pack cut short, a byte changed), is no pack:
-every source is made anew, never an error. ``build --clean`` empties it.
+the units' statements (three blocks of lines each, each unit with its SHA-256 in the index),
+then an index of where each unit is, then a line with the index's length and SHA-256. A build
+writes the units it makes beside the pack as it makes them (none is held in memory); when it
+succeeds it adds them and a new index to the end of the pack (the units it took stay where they
+are, and their bytes are not copied), or, once the units no index names outweigh those it
+names, writes a new pack whole and puts it in place. A pack an error leaves half added to is
+cut back. A unit whose bytes do not match its digest is no unit (its source is made anew); a
+pack that cannot be read, or whose index does not match its digest (a pack cut short, emptied),
+is no pack: every source is made anew, never an error. ``build --clean`` empties it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -40,9 +43,13 @@ __all__ = ["SourceUnits", "Unit", "FOLDER", "PACK"]
 FOLDER = "rdf"
 PACK = "units.pack"
 CSV_ROWS = "csv-rows.json"  # each source's rows of participations.csv, by their key
-FORMAT = 1  # of the pack and of what the fingerprint holds; a change misses every unit
+FORMAT = 2  # of the pack and of what the fingerprint holds; a change misses every unit
 _HEAD = f"idmgraph rdf units {FORMAT}\n".encode("ascii")
-_TAIL = 16 + 64 + 2  # "\n", the index's length (16 hex digits), the SHA-256 of the rest (64), "\n"
+_TAIL = 16 + 64 + 2  # "\n", the index's length (16 hex digits), the SHA-256 of the index (64), "\n"
+# past as many bytes of units no index names as of those it names, and a megabyte, a build
+# writes the pack anew rather than adding to it
+_GARBAGE_SHARE = 1.0
+_GARBAGE_SLACK = 1 << 20
 
 
 class Unit(NamedTuple):
@@ -51,6 +58,16 @@ class Unit(NamedTuple):
     source: list[str]
     entities: list[str]
     derived: list[str]
+
+
+def _digest(data: bytes) -> str:
+    """A unit's digest in the index (SHA-256, cut to 128 bits)."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _tail(index: bytes) -> bytes:
+    """The line that ends a pack: the index's length and SHA-256."""
+    return f"\n{len(index):016x}{hashlib.sha256(index).hexdigest()}\n".encode("ascii")
 
 
 class SourceUnits:
@@ -67,7 +84,6 @@ class SourceUnits:
         self._index: dict[str, list[int]] = {}
         self._out = None  # the pack this build writes, once it writes (False: it cannot)
         self._tmp: str | None = None
-        self._digest = hashlib.sha256()
         self._offset = 0
         self._organizations: dict = {}  # each organisation's record as text, made once
         self.sources: dict[str, str] = {}  # the fingerprint of each source's unit in this build
@@ -79,6 +95,8 @@ class SourceUnits:
         self._csv_used: dict[str, str] = {}
         self._csv_tmp: str | None = None  # the CSV rows written for commit to put in place
         self._prepared = False
+        self._size = 0  # the last pack's size, when it was read
+        self._append: bytes | None = None  # the index commit adds to the last pack, if it does
 
     def fingerprint(self, agenda: Agenda, views: list[ParticipationView]) -> str | None:
         """What the source's statements are made from, digested; None for a source the parse
@@ -121,9 +139,10 @@ class SourceUnits:
         return digest.hexdigest()
 
     def _open(self) -> None:
-        """The last pack opened and its index read, once; one whose bytes do not match its
-        digest: none. It is read a unit at a time from the file opened here (a pack written
-        meanwhile by another build replaces the file, not what is open)."""
+        """The last pack opened and its index read, once; one whose index does not match its
+        digest: none. It is read a unit at a time from the file opened here, each unit checked
+        against its own digest (a pack written meanwhile by another build replaces the file,
+        not what is open)."""
         self._index = {}
         try:
             pack = self.path.open("rb")
@@ -135,28 +154,21 @@ class SourceUnits:
             pack.seek(max(size - _TAIL, 0))
             tail = pack.read(_TAIL).decode("ascii")
             length, sha256 = int(tail[1:17], 16), tail[17:81]
-            if size < len(_HEAD) + length + _TAIL or len(tail) != _TAIL:
+            if size < len(_HEAD) + length + _TAIL or len(tail) != _TAIL or tail[0] != "\n":
                 raise ValueError("too short")
-            pack.seek(0)
-            digest, left = hashlib.sha256(), size - _TAIL
-            while left:
-                block = pack.read(min(left, 1 << 20))
-                if not block:
-                    raise ValueError("cut short")
-                digest.update(block)
-                left -= len(block)
-            pack.seek(0)
-            if digest.hexdigest() != sha256 or pack.read(len(_HEAD)) != _HEAD:
-                raise ValueError("not the digest")
             pack.seek(size - _TAIL - length)
-            index = json.loads(pack.read(length))
+            raw = pack.read(length)
+            pack.seek(0)
+            if hashlib.sha256(raw).hexdigest() != sha256 or pack.read(len(_HEAD)) != _HEAD:
+                raise ValueError("not the digest")
+            index = json.loads(raw)
             if not isinstance(index, dict):
                 raise ValueError("no index")
         except (OSError, ValueError, UnicodeDecodeError):
             pack.close()
             self._pack = False
             return
-        self._pack, self._index = pack, index
+        self._pack, self._index, self._size = pack, index, size
 
     def fingerprints(self) -> set[str]:
         """The fingerprints of the units the last pack holds (none: no pack that can be read)."""
@@ -198,15 +210,19 @@ class SourceUnits:
         if place is None:
             return None
         try:
-            offset, length, a, b, c = (int(n) for n in place)
+            *numbers, digest = place
+            offset, length, a, b, c = (int(n) for n in numbers)
             if min(offset, length, a, b, c) < 0:
                 return None
-            lines = self._read_unit(offset, length).decode("ascii").split("\n") if length else []
+            data = self._read_unit(offset, length)
+            if _digest(data) != digest:
+                return None  # a damaged unit is no unit
+            lines = data.decode("ascii").split("\n") if length else []
         except (OSError, TypeError, ValueError):
             return None
         if len(lines) != a + b + c:
             return None
-        return (offset, length, a, b, c), Unit(lines[:a], lines[a : a + b], lines[a + b :])
+        return (offset, length, a, b, c, digest), Unit(lines[:a], lines[a : a + b], lines[a + b :])
 
     def put(self, fingerprint: str, source: set[str], entities: set[str], derived: set[str]) -> None:
         """Keep a source's statements under their fingerprint: written at once into the pack
@@ -217,7 +233,7 @@ class SourceUnits:
         data = "\n".join(line for block in unit for line in block).encode("ascii")
         if self._write(data):
             counts = (len(source), len(entities), len(derived))
-            self._used[fingerprint] = (None, self._offset - len(data), len(data), *counts)
+            self._used[fingerprint] = (None, self._offset - len(data), len(data), *counts, _digest(data))
 
     def _write(self, data: bytes) -> bool:
         """Append to the pack being written (started at the first write); False if it cannot be."""
@@ -229,13 +245,12 @@ class SourceUnits:
                 fd, self._tmp = tempfile.mkstemp(prefix=".units-", dir=self.path.parent)
                 self._out = os.fdopen(fd, "wb")
                 self._out.write(_HEAD)
-                self._digest, self._offset = hashlib.sha256(_HEAD), len(_HEAD)
+                self._offset = len(_HEAD)
             self._out.write(data)
         except OSError:
             self._drop_out()
             self._out = False
             return False
-        self._digest.update(data)
         self._offset += len(data)
         return True
 
@@ -278,8 +293,11 @@ class SourceUnits:
 
     def prepare(self) -> None:
         """What ``commit`` puts in place, written beside it (while the build's checks still
-        run): the pack of the units this build used, unless the last pack holds exactly them,
-        and the CSV rows. Written once; ``discard`` removes it."""
+        run), and the CSV rows. Where the last pack can be read and holds no more units it
+        names no longer than those it still names, the units made here and a new index are
+        added to it by ``commit`` (``_append``); else a new pack is written whole, with the units
+        taken from the last one. Nothing, where the last pack holds these units and no others.
+        Prepared once; ``discard`` removes what it wrote."""
         if self._prepared:
             return
         self._prepared = True
@@ -291,36 +309,71 @@ class SourceUnits:
                 return  # the pack holds these units and no others already
             if not self._write(b""):  # the pack started, if no unit was made
                 return
+            made = self._offset - len(_HEAD)  # the bytes of the units made here
+            live = sum(place[-5] for place in self._used.values())
+            if self._pack and self._size + made - live <= _GARBAGE_SHARE * live + _GARBAGE_SLACK:
+                index = {}
+                for fingerprint in sorted(self._used):
+                    place = self._used[fingerprint]
+                    if place[0] is None:  # made here: placed after the last pack's end
+                        place = (self._size + place[1] - len(_HEAD), *place[2:])
+                    index[fingerprint] = list(place)
+                self._append = json.dumps(index, separators=(",", ":")).encode("ascii")
+                self._out.close()
+                self._out = None
+                return
             index = {}
             for fingerprint in sorted(self._used):
                 place = self._used[fingerprint]
                 if place[0] is not None:  # a unit of the last pack: copied
-                    offset, length, a, b, c = place
-                    place = (None, self._offset, length, a, b, c)
+                    offset, length, a, b, c, digest = place
+                    place = (None, self._offset, length, a, b, c, digest)
                     if not self._write(self._read_unit(offset, length)):
                         return
                 index[fingerprint] = list(place[1:])
             raw = json.dumps(index, separators=(",", ":")).encode("ascii")
             if not self._write(raw):
                 return
-            self._out.write(f"\n{len(raw):016x}{self._digest.hexdigest()}\n".encode("ascii"))
+            self._out.write(_tail(raw))
             self._out.close()
             self._out = None  # written whole: self._tmp is the pack to put in place
         except (OSError, ValueError):
             self._drop_out()
 
+    def _append_to_pack(self) -> None:
+        """The units made here and the new index added to the end of the last pack, if it is
+        still the file this build read (else left as it is); a pack an error leaves half
+        written is cut back to what it was."""
+        with open(self._tmp, "rb") as made, self.path.open("r+b") as pack:
+            if os.fstat(pack.fileno()).st_ino != os.fstat(self._pack.fileno()).st_ino:
+                return  # replaced by another build meanwhile
+            if pack.seek(0, os.SEEK_END) != self._size:
+                return
+            try:
+                made.seek(len(_HEAD))
+                shutil.copyfileobj(made, pack)
+                pack.write(self._append)
+                pack.write(_tail(self._append))
+                pack.flush()
+            except OSError:
+                pack.truncate(self._size)
+                raise
+
     def commit(self) -> None:
-        """The build is in place: the pack holds the units it used, and no others (put in
-        place whole or not at all), and the CSV rows file those it wrote; the files killed
-        builds left are removed."""
+        """The build is in place: the pack holds the units it used and an index of them (added
+        to it, or put in place whole, never half), and the CSV rows file those it wrote; the
+        files killed builds left are removed."""
         self.prepare()
         try:
             if self._csv_tmp is not None:
                 os.replace(self._csv_tmp, self.path.parent / CSV_ROWS)
                 self._csv_tmp = None
             if self._tmp is not None and self._out is None:
-                os.replace(self._tmp, self.path)
-                self._tmp = None
+                if self._append is not None:
+                    self._append_to_pack()
+                else:
+                    os.replace(self._tmp, self.path)
+                    self._tmp = None
         except OSError:
             self._drop_out()  # the last pack stays: the next build makes the sources it lacks
         finally:
