@@ -108,7 +108,7 @@ def test_a_post_worded_anew_makes_anew_the_sources_that_name_the_post(corpus, tm
     "damage, kept", [("a byte of a unit", 2), ("a byte of the index", 0), ("cut short", 0), ("emptied", 0)]
 )
 def test_a_damaged_pack_is_no_pack_and_a_damaged_unit_no_unit(corpus, tmp_path, damage, kept):
-    """A unit whose bytes do not match its digest is made anew (the others are taken); a pack
+    """A unit whose bytes do not match its checksum is made anew (the others are taken); a pack
     whose index does not match its digest, or that is cut short, is no pack. Either way the
     rebuild writes a clean build's bytes."""
     out = tmp_path / "out"
