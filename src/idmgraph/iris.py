@@ -170,8 +170,12 @@ def inferred_themes_graph(rule_id: str) -> URIRef:
 
 def theme_link(node: URIRef, link) -> URIRef:
     """A theme link's IRI: the session (or workshop), the route and the themes, hashed stably."""
+    return URIRef(theme_link_text(str(node), link))
+
+
+def theme_link_text(node: str, link) -> str:
+    """``theme_link`` as text, from the node's IRI as text."""
     import hashlib
 
-    key = "|".join((str(node), link.theme, link.via, link.through or ""))
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return ID[f"theme-link/{digest}"]
+    key = "|".join((node, link.theme, link.via, link.through or ""))
+    return f"{ID}theme-link/{hashlib.sha256(key.encode()).hexdigest()[:16]}"

@@ -269,22 +269,37 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
             )
         g.add((node, DCTERMS.subject, a.theme))
     # how each session and workshop reaches each theme: the one definition the queries read
+    # each node, theme and route in its N-Triples form once, for the triples that name it (a
+    # build states hundreds of thousands of links); the statements put in the graph's set as
+    # GraphQuads.add would
+    nodes: dict[tuple[str, str | None], tuple[Term, Term, str]] = {}
+    terms: dict[str, Term] = {}  # of the themes, by IRI
+    routes: dict[str, Term] = {}
+    link_session, link_of, link_event = term(IDM.linkSession), term(IDM.linkOf), term(IDM.linkEvent)
+    link_theme, link_via, link_through = term(IDM.linkTheme), term(IDM.linkVia), term(IDM.linkThrough)
+    addresses, put = term(IDM.addresses), derived.triples.add
     for link in theme_links(assignments, res.agendas):
-        workshop_iri = iris.workshop(link.event_id)
-        node_iri = iris.session(link.event_id, link.session_id) if link.session_id else workshop_iri
-        # each node in its N-Triples form once, for the triples that name it
-        workshop, node, theme = term(workshop_iri), term(node_iri), iri(link.theme)
-        ln = term(iris.theme_link(node_iri, link))
+        found = nodes.get((link.event_id, link.session_id))
+        if found is None:
+            workshop_iri = iris.workshop(link.event_id)
+            node_iri = iris.session(link.event_id, link.session_id) if link.session_id else workshop_iri
+            found = (term(workshop_iri), term(node_iri), str(node_iri))
+            nodes[(link.event_id, link.session_id)] = found
+        workshop, node, node_text = found
+        theme = terms.get(link.theme) or terms.setdefault(link.theme, iri(link.theme))
+        ln = iri(iris.theme_link_text(node_text, link))
         # a session's link names it by idm:linkSession (a sub-property of idm:linkOf), a whole
         # meeting's by idm:linkOf: one triple less per link (a graph holds millions of links)
-        derived.add((ln, IDM.linkSession if link.session_id else IDM.linkOf, node))
-        derived.add((ln, IDM.linkEvent, workshop))
-        derived.add((ln, IDM.linkTheme, theme))
-        derived.add((ln, IDM.linkVia, ROUTE[link.via]))
+        put(f"{ln} {link_session if link.session_id else link_of} {node}")
+        put(f"{ln} {link_event} {workshop}")
+        put(f"{ln} {link_theme} {theme}")
+        via = routes.get(link.via) or routes.setdefault(link.via, term(ROUTE[link.via]))
+        put(f"{ln} {link_via} {via}")
         if link.through:
-            derived.add((ln, IDM.linkThrough, iri(link.through)))
+            through = terms.get(link.through) or terms.setdefault(link.through, iri(link.through))
+            put(f"{ln} {link_through} {through}")
         if link.via in ("stated", "curated", "keyword-rule", "narrower"):
-            derived.add((node, IDM.addresses, theme))  # its own themes and their broader ones
+            put(f"{node} {addresses} {theme}")  # its own themes and their broader ones
     if any(a.how == "curated" for a in assignments):
         prov_graph.add((iris.CURATED_THEMES_GRAPH, RDF.type, PROV.Entity))
         prov_graph.add((iris.CURATED_THEMES_GRAPH, PROV.wasAttributedTo, editors))
