@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -327,13 +327,12 @@ def _serialise(
             ttl_segments = statement_digests(statements, statement_cuts(statements))
         ends = GraphEnds(ds)
         trig_parts, trims = trig_segments(statements, ends, ttl_segments)
-        prefixes = FILE_PREFIXES
         trig = write_segmented(
             trig_parts,
             lambda a, b: "".join(ends.lines(statements[a:b])),
             ox.RdfFormat.N_QUADS,
             ox.RdfFormat.TRIG,
-            prefixes,
+            FILE_PREFIXES,
             previous.get("idm.trig"),
             trims,
         )
@@ -342,7 +341,7 @@ def _serialise(
             lambda a, b: joined_statements(statements[a:b]),
             ox.RdfFormat.N_TRIPLES,
             ox.RdfFormat.TURTLE,
-            prefixes,
+            FILE_PREFIXES,
             previous.get("idm.ttl"),
         )
         # what idmgraph.patch needs to patch the files in the next build
@@ -352,11 +351,10 @@ def _serialise(
             "ends": [[ends.first(statements[a]), ends.last(statements[b - 1])] for _, a, b in ttl_segments],
         }
         return trig, ttl
-    prefixes = FILE_PREFIXES
     quads = sorted(_rebase_quads(list(ds), base), key=str)
     union_triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    ttl = ox.serialize(union_triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=FILE_PREFIXES)
+    ttl = ox.serialize(union_triples, format=ox.RdfFormat.TURTLE, prefixes=FILE_PREFIXES)
     return Written(trig), Written(ttl)
 
 
@@ -552,20 +550,13 @@ def _parse_many(sources: list[Source]) -> Iterator[Agenda]:
         yield from pool.map(parse_source, sources, chunksize=max(1, len(sources) // (workers * 8)))
 
 
-def _beside(failed: list[BaseException], work: Callable, *args) -> None:
-    """``work(*args)`` in a thread beside the build's; an error is left in ``failed``, for the
-    build to raise in its own."""
-    try:
-        work(*args)
-    except BaseException as exc:
-        failed.append(exc)
-
-
-def _write_and_hash(writing: FolderWrite, files: dict[str, bytes], sums: dict[str, str]) -> None:
-    """The distributed files written into ``writing`` and their SHA-256 put in ``sums`` by name."""
-    for name in _DISTRIBUTED:
-        writing.add(name, files[name])
-        sums[name] = hashlib.sha256(files[name]).hexdigest()
+def _write_and_hash(writing: FolderWrite, files: dict[str, bytes]) -> dict[str, str]:
+    """``files`` written into ``writing``; their SHA-256 by name."""
+    sums = {}
+    for name, data in files.items():
+        writing.add(name, data)
+        sums[name] = hashlib.sha256(data).hexdigest()
+    return sums
 
 
 def _start_worker(project: Path) -> None:
@@ -757,27 +748,22 @@ def _run_build(
             segments_kept = (trig.reused + ttl.reused, len(trig.segments) + len(ttl.segments))
             files["participations.csv"] = _participations_csv(res, base, units)
             # what the files are if the graph passes, and what the next build keeps, made while
-            # the shapes and checks run (report.json says "conforms" and no violation: what a
-            # report that passes says; a report that does not fails the build)
-            # the large files written (swapped in once the graph passes) and each hashed once
-            # (the catalogue, the segment index and the kept store's mark all name its
-            # SHA-256) in a thread, while report.json is made here (writing and hashing give
-            # the interpreter back)
+            # the shapes and checks run: the large files written into the folder swapped in once
+            # the graph passes, and each hashed once (the catalogue, the segment index and the
+            # kept store's mark all name its SHA-256), in a thread (writing and hashing give the
+            # interpreter back) while report.json is made here as a passing report says it (a
+            # report that does not pass fails the build)
             writing = FolderWrite(out_dir, {})
-            sums: dict[str, str] = {}
-            failed: list[BaseException] = []
-            large = threading.Thread(target=_beside, args=(failed, _write_and_hash, writing, files, sums))
-            large.start()
-            passing = ValidationReport()
-            files["report.json"] = _report_json(
-                BuildResult(sources, agendas, res, ds, passing, out_dir, themes, counts, base=base)
-            )
-            docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
-            if docs is not None:
-                files[ONTOLOGY_DOCS] = docs
-            large.join()
-            if failed:
-                raise failed[0]
+            with ThreadPoolExecutor(1) as pool:
+                hashing = pool.submit(_write_and_hash, writing, {n: files[n] for n in _DISTRIBUTED})
+                passing = ValidationReport()
+                files["report.json"] = _report_json(
+                    BuildResult(sources, agendas, res, ds, passing, out_dir, themes, counts, base=base)
+                )
+                docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
+                if docs is not None:
+                    files[ONTOLOGY_DOCS] = docs
+                sums = hashing.result()
             files["dataset.ttl"] = _dataset_description(files, sources, base, sums)
             for name in ("report.json", ONTOLOGY_DOCS, "dataset.ttl"):
                 if name in files:

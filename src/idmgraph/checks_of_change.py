@@ -18,17 +18,17 @@ the check of undeclared terms twenty such runs cost more than the whole check.)
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
 import re
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from .files import write_file_atomically
 from .quads import joined_statements, names_blank_node
 from .store import select, solution_rows
 
@@ -134,14 +134,8 @@ def patterns_of(query: str, kept: Path | None) -> Patterns | None:
             pass  # not as this version keeps them: made again
     found = check_patterns(query)
     known[key] = None if found is None else {"own": found[0], "inner": found[1], "bound": sorted(found[2])}
-    try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".patterns-", dir=kept.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(known, out)
-        os.replace(tmp, kept)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        write_file_atomically(kept, json.dumps(known).encode("utf-8"), "patterns")
     return found
 
 

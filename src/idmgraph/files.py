@@ -15,7 +15,15 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["write_folder_atomically", "FolderWrite", "check_output_folder", "OutputRefused", "MARKER"]
+__all__ = [
+    "write_folder_atomically",
+    "write_file_atomically",
+    "temporary_file",
+    "FolderWrite",
+    "check_output_folder",
+    "OutputRefused",
+    "MARKER",
+]
 
 MARKER = ".idmgraph-output"
 _STALE_S = 3600  # a temporary folder this old belongs to no running write
@@ -138,3 +146,28 @@ class FolderWrite:
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
+
+
+def temporary_file(folder: Path, stem: str, data: bytes) -> Path:
+    """A file of ``data`` in ``folder`` (made if missing) under a temporary name beginning
+    ``.{stem}-``, to be renamed into place; nothing is left of it if it cannot be written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{stem}-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_file_atomically(path: Path, data: bytes, stem: str | None = None) -> None:
+    """``data`` written at ``path`` whole or not at all: a temporary file beside it (named
+    ``.{stem}-...``, by default the file's own stem), then renamed over it."""
+    tmp = temporary_file(path.parent, stem or path.stem, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -23,6 +23,7 @@ it with the rest of the cache. An index that cannot be read is no index, never a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .files import temporary_file, write_file_atomically
 from .parse_cache import digest_files, tool_digest
 from .paths import bundled
 from .quads import joined_statements, names_blank_node, statement_of
@@ -88,7 +90,7 @@ class LastBuild:
         self.segments: dict[str, dict] = {}  # the index of each file the build under way writes
         self.sha256: dict[str, str] = {}  # the SHA-256 of each last file found as it was written
         self.made: Made | None = None  # what the build under way was made of, to keep
-        self._ready: dict[str, str] = {}  # the files ``prepare`` wrote, by the name they take
+        self._ready: dict[str, Path] = {}  # the files ``prepare`` wrote, by the name they take
 
     def previous_files(self, out_dir: Path) -> dict[str, tuple[bytes, dict]]:
         """The last good build's files that are as it wrote them (their size and SHA-256), each
@@ -166,11 +168,11 @@ class LastBuild:
                 kept[name] = {"size": len(data), "sha256": sha256, "index": index}
                 if files is not None:
                     kept[name]["stat"] = _identity((files / name).stat())
-        self.folder.mkdir(parents=True, exist_ok=True)
         self.discard()
-        self._ready["segments.json"] = _temporary(self.folder, "segments", json.dumps(kept).encode("utf-8"))
+        index = json.dumps(kept).encode("utf-8")
+        self._ready["segments.json"] = temporary_file(self.folder, "segments", index)
         if self.made is not None:
-            self._ready[MADE] = _temporary(self.folder, "made", self._made_bytes())
+            self._ready[MADE] = temporary_file(self.folder, "made", self._made_bytes())
 
     def commit(self, written: dict[str, bytes] | None = None, sums: dict[str, str] | None = None) -> None:
         """Keep what ``prepare`` wrote (or, given the build's files, what it writes), once the
@@ -186,14 +188,14 @@ class LastBuild:
                 (self.folder / MADE).unlink(missing_ok=True)
         except BaseException:
             for tmp in ready.values():
-                Path(tmp).unlink(missing_ok=True)
+                tmp.unlink(missing_ok=True)
             raise
         (self.folder / "key").write_text(_key(), encoding="ascii")
 
     def discard(self) -> None:
         """What ``prepare`` wrote, removed (a build that failed)."""
         for tmp in self._ready.values():
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
         self._ready = {}
 
 
@@ -201,18 +203,6 @@ def _identity(found: os.stat_result) -> list[int]:
     """A file's identity as a rebuild checks it: its device and inode, size, and times of
     change in nanoseconds."""
     return [found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns]
-
-
-def _temporary(folder: Path, stem: str, data: bytes) -> str:
-    """A file of ``data`` in ``folder`` under a temporary name, to be renamed into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{stem}-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
 
 
 def statements_of_turtle(turtle: bytes) -> list[str]:
@@ -381,16 +371,8 @@ class KeptStore:
         mark that cannot be written (a full disk) is no error: the store stays unmarked, and
         the next build loads its own (a build in place is not failed, nor a failed build's own
         error hidden)."""
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=".mark-", dir=self.folder)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(f"{self._name} {sha256}")
-            os.replace(tmp, self.folder / MARK)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            write_file_atomically(self.folder / MARK, f"{self._name} {sha256}".encode("ascii"), "mark")
 
 
 def _remove_unless_held(path: Path) -> None:

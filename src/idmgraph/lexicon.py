@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -96,20 +94,14 @@ def read_yaml(path: Path) -> dict:
 
 def _keep_json(path: Path, data: dict) -> None:
     """``data`` written as JSON at ``path`` (whole or not at all), if JSON gives it back as it is."""
+    from .files import write_file_atomically
+
     try:
         text = json.dumps(data, ensure_ascii=False)
-        if json.loads(text) != data:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".yaml-", dir=path.parent)
+        if json.loads(text) == data:
+            write_file_atomically(path, text.encode("utf-8"), "yaml")
     except (TypeError, ValueError, OSError):
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+        pass
 
 
 def _parse_yaml(path: Path, text: str) -> dict:

@@ -18,14 +18,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import fields, is_dataclass
 from functools import cache
 from pathlib import Path
 
 from . import __version__
+from .files import write_file_atomically
 from .paths import bundled, curation_dir
 from .records import Agenda, Citation, Event, Person, Session, Warning_
 from .sources import Source
@@ -198,15 +197,8 @@ class AgendaCache:
         return source
 
     def _write(self, key: str, data: object) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=self.folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, self._path(key))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        write_file_atomically(self._path(key), text.encode("utf-8"), "entry")
 
     def prune(self) -> int:
         """Remove the entries this build did not use; how many."""

@@ -26,6 +26,7 @@ is no pack: every source is made anew, never an error. ``build --clean`` empties
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -34,6 +35,8 @@ import tempfile
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
+
+from .files import temporary_file
 
 if TYPE_CHECKING:
     from .rdf import ParticipationView
@@ -97,7 +100,7 @@ class SourceUnits:
         self.shared: dict[str, set[str]] | None = None
         self._csv_kept: dict[str, str] | None = None  # the last build's CSV rows, once read
         self._csv_used: dict[str, str] = {}
-        self._csv_tmp: str | None = None  # the CSV rows written for commit to put in place
+        self._csv_tmp: Path | None = None  # the CSV rows written for commit to put in place
         self._prepared = False
         self._size = 0  # the last pack's size, when it was read
         self._append: bytes | None = None  # the index commit adds to the last pack, if it does
@@ -283,17 +286,9 @@ class SourceUnits:
         be written holds no wrong entry)."""
         if self._csv_used == (self._csv_kept or {}):
             return  # the file holds these rows and no others already (or none were made)
-        tmp = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".csv-rows-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(self._csv_used, out, ensure_ascii=False, separators=(",", ":"))
-        except OSError:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
-            return
-        self._csv_tmp = tmp
+        text = json.dumps(self._csv_used, ensure_ascii=False, separators=(",", ":"))
+        with contextlib.suppress(OSError):
+            self._csv_tmp = temporary_file(self.path.parent, "csv-rows", text.encode("utf-8"))
 
     def prepare(self) -> None:
         """What ``commit`` puts in place, written beside it (while the build's checks still
