@@ -419,14 +419,15 @@ def _report_json(result: BuildResult) -> bytes:
     res = result.resolution
     by_source = res.participations_by_source()
     agendas = {a.source: a for a in res.agendas}
+    project = project_dir()  # found once: it looks for data/sources/ up from the current folder
     data = {
         "tool": f"idmgraph {__version__}",
         "iri_base": result.base,
         "sources": [
             {
                 "id": s.id,
-                "path": os.path.relpath(s.path, project_dir())
-                if s.path.is_absolute() and project_dir() in s.path.parents
+                "path": os.path.relpath(s.path, project)
+                if s.path.is_absolute() and project in s.path.parents
                 else str(s.path),
                 "counts": source_counts(res, s.id, by_source.get(s.id, []), agendas.get(s.id)),
                 "expected": s.expected,
