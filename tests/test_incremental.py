@@ -6,6 +6,7 @@ clean build writes."""
 import hashlib
 import os
 import random
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -408,6 +409,33 @@ def test_a_store_left_unmarked_or_held_by_another_build_is_not_patched(corpus, t
     finally:
         del held
     assert _kept(out) == (_sha256(out / "idm.ttl"), set(third.dataset.union_statements()))
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def test_damaged_store_folders_are_loaded_anew_and_removed(corpus, tmp_path):
+    """A store folder whose files are partly gone (a removal cut short by the store's own
+    threads, a disk) neither fails a build nor stays: the kept store whose files were damaged
+    is loaded anew, and every damaged folder is removed once the build is in place."""
+    out = tmp_path / "out"
+    first = run_build([corpus], out)
+    folder = LastBuild(cache_folder(out)).folder
+    name = (folder / "store.mark").read_text(encoding="ascii").split()[0]
+    for damaged, gone in (("store-nomanifest", "MANIFEST-*"), ("store-nosst", "*.sst")):
+        shutil.copytree(folder / name, folder / damaged)
+        for path in (folder / damaged).glob(gone):
+            path.unlink()
+    for path in (folder / name).glob("*.sst"):  # the kept store itself damaged
+        path.unlink()
+    with pytest.raises((OSError, RuntimeError)):
+        ox.Store(str(folder / "store-nosst"))
+    opened = []
+    _rename_someone(corpus, first, "Zora Quillfeather")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(KeptStore, "_take", _spy(KeptStore._take, opened))
+        second = run_build([corpus], out)
+    assert opened == [False] and second.report.conforms
+    assert [p.name for p in folder.glob("store-*")] == [(folder / "store.mark").read_text().split()[0]]
+    assert _kept(out) == (_sha256(out / "idm.ttl"), set(second.dataset.union_statements()))
     _same_as_clean(corpus, out, tmp_path)
 
 

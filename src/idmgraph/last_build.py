@@ -323,7 +323,7 @@ class KeptStore:
             if self._read_mark() != mark:
                 return None  # marked anew meanwhile
             (self.folder / MARK).unlink()  # unmarked until committed or undone
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: a damaged store (loaded anew, then removed)
             return None
         self._name = mark[0]
         return store
@@ -376,13 +376,22 @@ class KeptStore:
 
 
 def _remove_unless_held(path: Path) -> None:
-    """Remove a store folder, holding it while its files go (a build that holds it keeps it)."""
+    """Remove a store folder, holding it while its files go (a build that holds it keeps it).
+
+    A folder Oxigraph cannot open for a file gone or damaged (a removal cut short) is no store
+    any build holds: it goes too (Oxigraph says a held store's lock with a bare OSError). The
+    files the store writes as it is opened and closed (a compaction that opening begins, in
+    threads of its own) may land while the folder goes: the folder is removed again once the
+    store is closed, else such a folder stays, damaged."""
     try:
         held = ox.Store(str(path))
+    except (FileNotFoundError, RuntimeError):  # RuntimeError: Oxigraph's "Corruption"
+        held = None
     except OSError:
         return
     shutil.rmtree(path, ignore_errors=True)
-    del held
+    del held  # closed: its threads are done
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _apply(store: ox.Store, removed: list[str], added: list[str]) -> None:
