@@ -566,23 +566,33 @@ def _session_themes(assignments: list[ThemeAssignment]) -> dict[tuple[str, str],
 def _add_posts(ent: GraphQuads, derived: GraphQuads, res: Resolution, levels: dict[str, str | None]) -> None:
     """Each post once (and each holding's dates once): its wordings in every language met (the
     first of a language its preferred label), its organisation, and its level of representation
-    (``levels``); a participation's level is stated with the participation."""
-    for key in sorted(res.posts):
-        post = res.posts[key]
-        node = iris.post(key)
-        ent.add((node, RDF.type, ORG.Post))
+    (``levels``); a participation's level is stated with the participation. Each statement put
+    in its graph's set as the text it is (as ``_add_participation``: a build states some ten
+    for each of thousands of posts)."""
+    in_entities, in_derived = ent.triples.add, derived.triples.add
+    a_post = f" {RDF.type} {ORG.Post}"
+    post_in, leveled, attested = f" {ORG.postIn} ", f" {IDM.representationLevel} ", f" {IDM.attestedOn} "
+    preferred, alternative, label = f" {SKOS.prefLabel} ", f" {SKOS.altLabel} ", f" {RDFS.label} "
+    for key, post in res.posts.items():
+        node = term(iris.post(key))
+        in_entities(node + a_post)
         if post.organization:
-            ent.add((node, ORG.postIn, iris.organization(post.organization)))
+            in_entities(f"{node}{post_in}{term(iris.organization(post.organization))}")
         elif post.state:
-            ent.add((node, ORG.postIn, iris.state(post.state)))
-        for lang, titles in sorted(post.titles.items()):
+            in_entities(f"{node}{post_in}{term(iris.state(post.state))}")
+        for lang, titles in post.titles.items():
             for i, title in enumerate(titles):
-                _label(ent, node, title, lang, SKOS.prefLabel if i == 0 else SKOS.altLabel)
+                text = lit(title, lang=lang)
+                in_entities(f"{node}{alternative if i else preferred}{text}")
+                in_entities(f"{node}{label}{text}")
         if levels[key]:
-            derived.add((node, IDM.representationLevel, LEVEL[levels[key]]))
-    for hkey in sorted(res.holdings):  # each holding's dates once (a post held at many events)
-        for day in sorted(res.holdings[hkey].dates):
-            ent.add((iris.holding(hkey), IDM.attestedOn, _date(day)))
+            in_derived(f"{node}{leveled}{LEVEL[levels[key]]}")
+    days: dict[str, Term] = {}  # each date's literal, made once (many holdings share a day)
+    for hkey, holding in res.holdings.items():  # each holding's dates once (a post held at many events)
+        node = term(iris.holding(hkey))
+        for day in holding.dates:
+            found = days.get(day) or days.setdefault(day, _date(day))
+            in_entities(f"{node}{attested}{found}")
 
 
 class PostView(NamedTuple):
