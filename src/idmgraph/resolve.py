@@ -205,8 +205,11 @@ class _Resolver:
             )
             return
         self.seen[once] = entry.line
-        kept = self.people.kept_names.get(pkey, entry.name)
-        person = res.persons.setdefault(pkey, ResolvedPerson(pkey, kept))
+        # each record made only where it is new (most of a corpus's participations meet a
+        # person, post and holding met before)
+        person = res.persons.get(pkey)
+        if person is None:
+            person = res.persons[pkey] = ResolvedPerson(pkey, self.people.kept_names.get(pkey, entry.name))
         person.names.add(entry.name)
         if entry.honorific:
             person.honorifics.add(entry.honorific)
@@ -215,7 +218,9 @@ class _Resolver:
         author = None
         if entry.on_behalf_of_person is not None:
             author = self.people.key(entry.on_behalf_of_person.name, source)
-            ap = res.persons.setdefault(author, ResolvedPerson(author, entry.on_behalf_of_person.name))
+            ap = res.persons.get(author)
+            if ap is None:
+                ap = res.persons[author] = ResolvedPerson(author, entry.on_behalf_of_person.name)
             ap.names.add(entry.on_behalf_of_person.name)
             if entry.on_behalf_of_person.honorific:
                 ap.honorifics.add(entry.on_behalf_of_person.honorific)
@@ -238,11 +243,14 @@ class _Resolver:
                         entry.page,
                     )
                 )
-            res.posts.setdefault(
-                key, ResolvedPost(key, title, lang, org_key, None if org_key else entry.state)
-            ).add_title(title, lang)
+            post = res.posts.get(key)
+            if post is None:
+                post = res.posts[key] = ResolvedPost(key, title, lang, org_key, None if org_key else entry.state)
+            post.add_title(title, lang)
             hkey = f"{pkey}/{key}"
-            holding = res.holdings.setdefault(hkey, ResolvedHolding(hkey, pkey, key))
+            holding = res.holdings.get(hkey)
+            if holding is None:
+                holding = res.holdings[hkey] = ResolvedHolding(hkey, pkey, key)
             attested = session.day or agenda.event.start_date  # a session of the whole event: its first day
             if attested:
                 holding.dates.add(attested)
