@@ -45,10 +45,10 @@ REBUILDS = 3  # rebuilds after one agenda changed, each another; their median is
 
 BUILD = f"""
 import sys
-from idmgraph.cli import command  # what the idmgraph command runs
+from idmgraph.cli import command, end_process  # what the idmgraph command runs (cli.console)
 code = command(sys.argv[1:])
 {REPORT_PEAK}
-sys.exit(code)
+end_process(code)
 """
 FLOOR = f"""
 import sys, pyoxigraph as ox

@@ -245,7 +245,8 @@ class _Resolver:
                 )
             post = res.posts.get(key)
             if post is None:
-                post = res.posts[key] = ResolvedPost(key, title, lang, org_key, None if org_key else entry.state)
+                state = None if org_key else entry.state
+                post = res.posts[key] = ResolvedPost(key, title, lang, org_key, state)
             post.add_title(title, lang)
             hkey = f"{pkey}/{key}"
             holding = res.holdings.get(hkey)
