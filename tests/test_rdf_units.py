@@ -289,3 +289,64 @@ def test_the_csv_rows_of_a_source_are_made_anew_when_an_organisation_they_name_i
     assert remade == _csv_bytes(participation_rows(res)) and b"Ministerio de Trabajo" in remade
     naming = {p.source for p in res.participations if post_org in {res.posts[k].organization for k in p.posts}}
     assert units.made == 3 + len(naming) and 0 < len(naming) < 3  # only the sources that name it
+
+
+RECORD = """record: 1
+id: {id}
+event:
+  id: test-summit-2022-05-10-rabat
+  title: Test Summit on Mobility
+  series: gfmd
+  start_date: 2022-05-10
+  city: Rabat
+  language: en
+  cite: [programme]
+citations:
+  programme: {{url: "https://example.org/test-summit/{id}", read: 2026-12-01, shows: agenda}}
+sessions:
+  - title: "{title}"
+    day: 2022-05-10
+    time: "{time}"
+    people:
+      - {{text: "Ms. Nadia Benali, Director, Ministry of Labour, Morocco", role: moderator}}
+"""
+
+
+def test_a_source_whose_event_reaches_other_themes_is_made_anew(corpus, tmp_path):
+    """Each source's unit holds the theme links of its event, so two records of one meeting
+    hold each other's sessions' links: when one record's session comes to reach a theme, the
+    other record (unchanged) is made anew too, and the rebuild writes what a clean build writes."""
+    records = corpus / "records"
+    records.mkdir()
+
+    def write(stem, title, time):
+        (records / f"{stem}.yml").write_text(RECORD.format(id=stem, title=title, time=time), encoding="utf-8")
+
+    write("summit-a", "Panel 1: Fair recruitment", "10:00-11:00")
+    write("summit-b", "Panel 2: Youth", "11:30-12:30")
+    out = tmp_path / "out"
+    first = run_build([corpus], out)
+    assert first.units_kept == 0
+    write("summit-b", "Panel 2: Legal identity and travel documents", "11:30-12:30")
+    again = run_build([corpus], out)
+    assert again.units_kept == 3  # the three agendas: both records' units made anew
+    reached = {str(a.theme) for a in again.themes if a.session_id and a.source == "summit-b"}
+    assert "https://w3id.org/idmgraph/vocab/gcm/objective-4" in reached, reached  # legal identity
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def test_the_theme_links_of_a_source_s_event_are_in_its_fingerprint(corpus, tmp_path):
+    """Each field of each theme link a unit states changes the unit's fingerprint."""
+    from idmgraph.themes import ThemeLink
+
+    result = run_build([corpus], None)
+    res = result.resolution
+    agenda = res.agendas[0]
+    views = participation_views(res, [p for p in res.participations if p.source == agenda.source])
+    units = SourceUnits(tmp_path, {agenda.source: "a key"})
+    link = ThemeLink(agenda.event.id, agenda.sessions[0].id, "https://w3id.org/idmgraph/vocab/gcm/6", "mapping", "x")
+    before = units.fingerprint(agenda, views, [link])
+    assert units.fingerprint(agenda, views, []) != before
+    for field in dataclasses.fields(ThemeLink):
+        changed = dataclasses.replace(link, **{field.name: _other(getattr(link, field.name))})
+        assert units.fingerprint(agenda, views, [changed]) != before, field.name

@@ -47,6 +47,7 @@ from .themes import (
     MAPPINGS_FILE,
     THEMES_DIR,
     ThemeAssignment,
+    ThemeLink,
     load_theme_rules,
     theme_files,
     theme_links,
@@ -118,11 +119,18 @@ def build_dataset(
     derived = ds.graph(iris.DERIVED_GRAPH)
     parts = res.participations_by_source()
     levels, themed = post_levels(res), _session_themes(themes or [])
+    # how each session and workshop reaches each theme, by event: stated in the derived graph
+    # with each source of the event (in its unit: a source whose themes did not change has its
+    # links taken, not made)
+    links: dict[str, list[ThemeLink]] = {}
+    for link in theme_links(themes or [], res.agendas):
+        links.setdefault(link.event_id, []).append(link)
     every_unit = units is not None
     for agenda in res.agendas:
         views = participation_views(res, parts[agenda.source], levels, themed)
+        its_links = links.get(agenda.event.id, [])
         g = ds.graph(iris.source_graph(agenda.source))
-        fingerprint = units.fingerprint(agenda, views) if units is not None else None
+        fingerprint = units.fingerprint(agenda, views, its_links) if units is not None else None
         kept = units.get(fingerprint) if fingerprint else None
         if fingerprint is not None:
             units.sources[agenda.source] = fingerprint
@@ -133,9 +141,11 @@ def build_dataset(
         elif fingerprint is None:
             every_unit = False
             _add_source(g, ent, derived, agenda, views)
+            _add_theme_links(derived, its_links)
         else:  # made apart, to be kept: what this source states in the shared graphs
             own_ent, own_derived = GraphQuads(ent.name), GraphQuads(derived.name)
             _add_source(g, own_ent, own_derived, agenda, views)
+            _add_theme_links(own_derived, its_links)
             units.put(fingerprint, g.triples, own_ent.triples, own_derived.triples)
             ent.triples |= own_ent.triples
             derived.triples |= own_derived.triples
@@ -237,7 +247,6 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
     )
     agent, activity = iris.software_agent(__version__), iris.build_activity(__version__)
     rules = {r.id: r for r in load_theme_rules()}
-    derived = ds.graph(iris.DERIVED_GRAPH)
     described_rules: set[str] = set()
     for a in assignments:
         node = iris.session(a.event_id, a.session_id) if a.session_id else iris.workshop(a.event_id)
@@ -268,17 +277,26 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
                 )
             )
         g.add((node, DCTERMS.subject, a.theme))
-    # how each session and workshop reaches each theme: the one definition the queries read
-    # each node, theme and route in its N-Triples form once, for the triples that name it (a
-    # build states hundreds of thousands of links); the statements put in the graph's set as
-    # GraphQuads.add would
+    if any(a.how == "curated" for a in assignments):
+        prov_graph.add((iris.CURATED_THEMES_GRAPH, RDF.type, PROV.Entity))
+        prov_graph.add((iris.CURATED_THEMES_GRAPH, PROV.wasAttributedTo, editors))
+        prov_graph.add(
+            (iris.CURATED_THEMES_GRAPH, DCTERMS.source, lit("data/curation/session-themes.yml"))
+        )
+
+
+def _add_theme_links(derived: GraphQuads, links: list[ThemeLink]) -> None:
+    """How each session and workshop reaches each theme (``themes.theme_links``): the one
+    definition the queries read. Each node, theme and route in its N-Triples form once, for the
+    triples that name it (a build states hundreds of thousands of links); the statements put in
+    the graph's set as GraphQuads.add would."""
     nodes: dict[tuple[str, str | None], tuple[Term, Term, str]] = {}
     terms: dict[str, Term] = {}  # of the themes, by IRI
     routes: dict[str, Term] = {}
     link_session, link_of, link_event = term(IDM.linkSession), term(IDM.linkOf), term(IDM.linkEvent)
     link_theme, link_via, link_through = term(IDM.linkTheme), term(IDM.linkVia), term(IDM.linkThrough)
     addresses, put = term(IDM.addresses), derived.triples.add
-    for link in theme_links(assignments, res.agendas):
+    for link in links:
         found = nodes.get((link.event_id, link.session_id))
         if found is None:
             workshop_iri = iris.workshop(link.event_id)
@@ -300,12 +318,6 @@ def _add_themes(ds: Quads, res: Resolution, assignments: list[ThemeAssignment]) 
             put(f"{ln} {link_through} {through}")
         if link.via in ("stated", "curated", "keyword-rule", "narrower"):
             put(f"{node} {addresses} {theme}")  # its own themes and their broader ones
-    if any(a.how == "curated" for a in assignments):
-        prov_graph.add((iris.CURATED_THEMES_GRAPH, RDF.type, PROV.Entity))
-        prov_graph.add((iris.CURATED_THEMES_GRAPH, PROV.wasAttributedTo, editors))
-        prov_graph.add(
-            (iris.CURATED_THEMES_GRAPH, DCTERMS.source, lit("data/curation/session-themes.yml"))
-        )
 
 
 def _add_m49(g: GraphQuads, m49, used: set[str]) -> None:

@@ -5,11 +5,13 @@ rebuild makes anew only those of the sources that changed.
 A source's statements are made by ``rdf._add_source`` from its agenda and the views of its
 participations (``rdf.ParticipationView``: the keys the resolution gave each participation, the
 names, posts and organisations it names as resolved across all sources, its level of
-representation, the kind of actor it spoke as and its session's themes) and from nothing else.
-They are kept under a fingerprint of exactly that: the source's key in the parse cache (its
-bytes and source.yml, the curation, the reference data and idmgraph's code, of which the agenda
-is made) and the views. A person's name resolved anew from another source, or a post's first
-wording, changes the fingerprint of every source that names them.
+representation, the kind of actor it spoke as and its session's themes), and by
+``rdf._add_theme_links`` from the theme links of its event, and from nothing else. They are
+kept under a fingerprint of exactly that: the source's key in the parse cache (its bytes and
+source.yml, the curation, the reference data and idmgraph's code, of which the agenda is made),
+the views and the links. A person's name resolved anew from another source, or a post's first
+wording, changes the fingerprint of every source that names them; a theme mapped anew, that of
+every source whose sessions reach it.
 
 The units live in one file, ``rdf/units.pack`` in the parse cache's folder: one file, not one
 a source, because making and opening hundreds of files cost more than their statements. It holds
@@ -41,13 +43,14 @@ from .files import temporary_file
 if TYPE_CHECKING:
     from .rdf import ParticipationView
     from .records import Agenda
+    from .themes import ThemeLink
 
 __all__ = ["SourceUnits", "Unit", "FOLDER", "PACK"]
 
 FOLDER = "rdf"
 PACK = "units.pack"
 CSV_ROWS = "csv-rows.json"  # each source's rows of participations.csv, by their key
-FORMAT = 3  # of the pack and of what the fingerprint holds; a change misses every unit
+FORMAT = 4  # of the pack and of what the fingerprint holds; a change misses every unit
 _HEAD = f"idmgraph rdf units {FORMAT}\n".encode("ascii")
 _TAIL = 16 + 64 + 2  # "\n", the index's length (16 hex digits), the SHA-256 of the index (64), "\n"
 # past as many bytes of units no index names as of those it names, and a megabyte, a build
@@ -105,8 +108,11 @@ class SourceUnits:
         self._size = 0  # the last pack's size, when it was read
         self._append: bytes | None = None  # the index commit adds to the last pack, if it does
 
-    def fingerprint(self, agenda: Agenda, views: list[ParticipationView]) -> str | None:
-        """What the source's statements are made from, digested; None for a source the parse
+    def fingerprint(
+        self, agenda: Agenda, views: list[ParticipationView], links: list[ThemeLink] = ()
+    ) -> str | None:
+        """What the source's statements are made from (its agenda, by its key; the views of its
+        participations; the theme links of its event), digested; None for a source the parse
         cache has no key for (nothing of it is kept)."""
         key = self.keys.get(agenda.source)
         if key is None:
@@ -143,6 +149,7 @@ class SourceUnits:
                     organizations[org.key] = text
         digest.update(repr(rows).encode("utf-8"))
         digest.update(repr(sorted(organizations.items())).encode("utf-8"))
+        digest.update(repr(list(links)).encode("utf-8"))  # each link's fields, by name
         return digest.hexdigest()
 
     def _open(self) -> None:
