@@ -83,10 +83,12 @@ def test_patched_files_are_those_a_whole_serialisation_writes(monkeypatch, cut_e
         touched = {statement for statement, _ in before ^ after}
         if rng.random() < 0.3:  # statements touched that did not change: made again, the same
             touched |= {statement for statement, _ in rng.sample(sorted(after, key=str), 2)}
-        patched = patch_files(new, touched, old_ttl, old_trig, FILE_PREFIXES)
+        told = []  # the change, told before the segments are written
+        patched = patch_files(new, touched, old_ttl, old_trig, FILE_PREFIXES, told.append)
         if patched is None:  # more changed than a patch is worth
-            assert len(touched) > 0.25 * len(new)
+            assert len(touched) > 0.25 * len(new) and told == []
             continue
+        assert told == [patched.change]
         (trig, trig_index), (ttl, ttl_index) = _files(new)
         assert patched.ttl.data == ttl and patched.trig.data == trig
         assert patched.ttl.index() == ttl_index and patched.trig.index() == trig_index
@@ -187,4 +189,38 @@ def test_a_rebuild_patches_the_files_and_writes_what_a_clean_build_writes(corpus
     path.write_text(path.read_text(encoding="utf-8").replace("Quillfeather", "Quillfeathers"), encoding="utf-8")
     unpatched = run_build([corpus], out)
     assert not unpatched.files_patched and unpatched.segments_kept[0] > 0
+    _same_as_clean(corpus, out, tmp_path)
+
+
+def test_a_change_told_by_a_patch_that_then_cannot_be_made_is_the_one_checked(corpus, tmp_path, monkeypatch):
+    """The checks are told the change as soon as the patch knows it, before it writes the
+    segments; a patch that then cannot be made (other prefixes than the last files') leaves
+    the files to be written by segments: the change told stands, the graph is still checked
+    only where it changed, and the files are those of a clean build."""
+    import idmgraph.build as build_module
+    import idmgraph.validate as validate
+
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    patched = build_module._patched
+
+    def told_then_failed(*args):
+        assert patched(*args) is not None
+        return None
+
+    seen = []
+    checks = validate.run_checks_of_change
+
+    def spied(store, changed, files, kept=None):
+        seen.append(sorted(changed))
+        return checks(store, changed, files, kept)
+
+    monkeypatch.setattr(build_module, "_patched", told_then_failed)
+    monkeypatch.setattr(validate, "run_checks_of_change", spied)
+    path = sorted(corpus.glob("*.txt"))[1]
+    added = "\n• Mr. Ode Quillfeather, Director, Ministry of Labour, Ghana\n"
+    path.write_text(path.read_text(encoding="utf-8") + added, encoding="utf-8")
+    again = run_build([corpus], out)
+    assert not again.files_patched and again.report.conforms and not again.validated_whole
+    assert len(seen) == 1 and any("Quillfeather" in s for s in seen[0])
     _same_as_clean(corpus, out, tmp_path)

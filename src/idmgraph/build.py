@@ -28,7 +28,7 @@ from .agenda import parse_source
 from .curation import load_corrections
 from .dataset import describe_dataset, file_distribution
 from .files import FolderWrite, check_output_folder
-from .last_build import KeptStore, LastBuild, Made, changed_statements
+from .last_build import Change, KeptStore, LastBuild, Made, changed_statements
 from .lexicon import keep_reads_in, load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
 from .ontology_docs import FILE_NAME as ONTOLOGY_DOCS
@@ -359,10 +359,15 @@ def _serialise(
 
 
 def _patched(
-    ds: Quads, units: SourceUnits | None, last: LastBuild, previous: dict, base: str
+    ds: Quads,
+    units: SourceUnits | None,
+    last: LastBuild,
+    previous: dict,
+    base: str,
+    found: Callable[[Change], None] | None = None,
 ) -> Patched | None:
     """idm.trig and idm.ttl patched from the last good build's (``idmgraph.patch``), or None
-    where they cannot be."""
+    where they cannot be; ``found`` is told the change as soon as it is known."""
     if base != BASE or last.made is None or not {"idm.trig", "idm.ttl"} <= previous.keys():
         return None
     before = last.previous_made()
@@ -371,7 +376,7 @@ def _patched(
     touched = touched_statements(before, last.made, units.unit)
     if touched is None:
         return None
-    return patch_files(ds, touched, previous["idm.ttl"], previous["idm.trig"], FILE_PREFIXES)
+    return patch_files(ds, touched, previous["idm.ttl"], previous["idm.trig"], FILE_PREFIXES, found)
 
 
 def _csv_bytes(rows: list[dict[str, object]], base: str = BASE, header: bool = True) -> bytes:
@@ -719,16 +724,20 @@ def _run_build(
         )
     try:
         if changed is not None:
-            try:
-                patched = _patched(ds, units, last, previous, base)
-                if patched is not None:
-                    found = patched.change
-                else:
-                    statements = ds.union_statements()
-                    ttl_segments = statement_digests(statements, statement_cuts(statements))
-                    found = changed_statements(previous["idm.ttl"], statements, ttl_segments)
+
+            def change_found(found: Change | None) -> None:
+                """The checks told how the union changed (the kept store is patched with it,
+                and the shapes and checks run where it is, while the files are written)."""
                 change.set_result(found)
                 changed.set_result(None if found is None else found.statements)
+
+            try:
+                patched = _patched(ds, units, last, previous, base, change_found)
+                if patched is None:
+                    statements = ds.union_statements()
+                    ttl_segments = statement_digests(statements, statement_cuts(statements))
+                    if not change.done():  # not found by a patch that then could not be made
+                        change_found(changed_statements(previous["idm.ttl"], statements, ttl_segments))
             except BaseException as exc:
                 for future in (change, changed):
                     if not future.done():

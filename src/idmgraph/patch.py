@@ -123,9 +123,12 @@ def patch_files(
     ttl_before: tuple[bytes, dict],
     trig_before: tuple[bytes, dict],
     prefixes: dict[str, str],
+    found: Callable[[Change], None] | None = None,
 ) -> Patched | None:
     """idm.ttl and idm.trig of ``ds``, from the last good build's (each its bytes and index)
-    and the statements ``touched`` since; None where they cannot be patched."""
+    and the statements ``touched`` since; None where they cannot be patched. ``found`` is told
+    how the union changed as soon as that is known, before the segments are written (the
+    change is the union's, whether or not the files can then be patched)."""
     ttl_old, ttl_index = ttl_before
     trig_old, trig_index = trig_before
     try:
@@ -199,6 +202,11 @@ def patch_files(
             break
         dirty |= grow
 
+    old = set().union(*before.values())
+    new = {t for statements in made.values() for t in statements}
+    change = Change(sorted(old - new), sorted(new - old))
+    if found is not None:
+        found(change)
     ttl_parts, trig_parts = [ttl_head], [trig_head]
     ttl_placed, trig_placed, subjects_now, ends_now = [], [], [], []
     ttl_at, trig_at, reused = len(ttl_head), len(trig_head), 0
@@ -240,7 +248,5 @@ def patch_files(
         reused,
         {"trims": [list(t) for t in new_trims], "ends": ends_now},
     )
-    old = set().union(*before.values())
-    new = {t for statements in made.values() for t in statements}
-    return Patched(trig, ttl, Change(sorted(old - new), sorted(new - old)))
+    return Patched(trig, ttl, change)
 
