@@ -252,6 +252,10 @@ def test_a_file_changed_in_the_output_folder_is_not_copied_from(corpus, tmp_path
     os.utime(ttl, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time of change
     assert set(LastBuild(cache_folder(out)).previous_files(out)) == {"idm.trig"}
     assert hashed == [stat.st_size]  # idm.ttl's ctime moved: hashed, and not the bytes written
+    ahead = LastBuild(cache_folder(out))
+    ahead.read_ahead(out)  # what a build reads in a thread while it parses: the same
+    assert set(ahead.previous_files(out)) == {"idm.trig"} and set(ahead.sha256) == {"idm.trig"}
+    assert ahead.previous_made() == LastBuild(cache_folder(out)).previous_made() is not None
     monkeypatch.undo()
     path = sorted(corpus.glob("*.txt"))[0]
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")

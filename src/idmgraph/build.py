@@ -652,11 +652,14 @@ def _run_build(
         tell(stage, done, total)
 
     step("reading sources")
-    cache = None
+    cache, last = None, None
     if out_dir is not None:
         cache = AgendaCache(cache_folder(out_dir))
+        last = LastBuild(cache_folder(out_dir))
         if clean:
             cache.clear()
+        else:
+            last.read_ahead(out_dir)  # in a thread, while the sources are parsed and resolved
         keep_reads_in(cache.folder / "reference")  # the reference data's YAML, as JSON
     sources = find_sources(paths or default_inputs(), cache.record_source if cache is not None else None)
     if not sources:
@@ -690,7 +693,7 @@ def _run_build(
     step("validating (SHACL shapes, SPARQL checks)")
     # the shapes and the checks run in threads while the files are made here; nothing is
     # written into out_dir before they are known to pass
-    last, previous, ttl_segments, kept, patched, statements = None, {}, None, None, None, None
+    previous, ttl_segments, kept, patched, statements = {}, None, None, None, None
     writing: FolderWrite | None = None
     changed: Future | None = None
     if out_dir is None:
@@ -702,7 +705,6 @@ def _run_build(
         # disk and patched, and idm.trig and idm.ttl are patched where the change is
         # (idmgraph.patch), or else written by segments, those that did not change copied
         # (idmgraph.last_build, idmgraph.segments)
-        last = LastBuild(cache_folder(out_dir))
         previous = {} if clean else last.previous_files(out_dir)
         kept = KeptStore(last.folder)
         last.made = Made(dict(units.sources), units.shared) if units.shared is not None else None

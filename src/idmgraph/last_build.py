@@ -30,6 +30,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -91,16 +92,38 @@ class LastBuild:
         self.sha256: dict[str, str] = {}  # the SHA-256 of each last file found as it was written
         self.made: Made | None = None  # what the build under way was made of, to keep
         self._ready: dict[str, Path] = {}  # the files ``prepare`` wrote, by the name they take
+        self._read: dict[str, Future] = {}  # what ``read_ahead`` reads, by what it is
+
+    def read_ahead(self, out_dir: Path) -> None:
+        """Read the last good build's files and what its dataset was made of in a thread, while
+        the build parses and resolves (reading and hashing give the interpreter back):
+        ``previous_files`` and ``previous_made`` then give what it read."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(1, thread_name_prefix="idmgraph-last-build")
+        self._read = {
+            "files": pool.submit(self._previous_files, Path(out_dir)),
+            "made": pool.submit(self._previous_made),
+        }
+        pool.shutdown(wait=False)  # its thread ends once both are read
 
     def previous_files(self, out_dir: Path) -> dict[str, tuple[bytes, dict]]:
         """The last good build's files that are as it wrote them (their size and SHA-256), each
         with its segment index (``idmgraph.segments``), by name; none kept: {}."""
+        read = self._read.get("files")
+        found, sha256 = read.result() if read is not None else self._previous_files(Path(out_dir))
+        self.sha256.update(sha256)
+        return found
+
+    def _previous_files(self, out_dir: Path) -> tuple[dict[str, tuple[bytes, dict]], dict[str, str]]:
+        """``previous_files``, and the SHA-256 of each file it gives."""
+        sha256s: dict[str, str] = {}
         try:
             if (self.folder / "key").read_text(encoding="ascii") != _key():
-                return {}
+                return {}, sha256s
             kept = json.loads((self.folder / "segments.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
+            return {}, sha256s
         out = {}
         for name, entry in kept.items() if isinstance(kept, dict) else ():
             path = Path(out_dir) / name
@@ -116,14 +139,18 @@ class LastBuild:
                 if not same and hashlib.sha256(data).hexdigest() != entry["sha256"]:
                     continue  # the same size, other bytes (an edit, a build that ran beside)
                 out[name] = (data, entry["index"])
-                self.sha256[name] = entry["sha256"]
+                sha256s[name] = entry["sha256"]
             except (OSError, KeyError, TypeError):
                 continue
-        return out
+        return out, sha256s
 
     def previous_made(self) -> Made | None:
         """What the last good build's dataset was made of, or None (none kept, or its bytes
         not those it was written with)."""
+        read = self._read.get("made")
+        return read.result() if read is not None else self._previous_made()
+
+    def _previous_made(self) -> Made | None:
         try:
             if (self.folder / "key").read_text(encoding="ascii") != _key():
                 return None
