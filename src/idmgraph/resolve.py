@@ -121,17 +121,28 @@ class _Resolver:
         self.states, self.orgs = states, orgs
         self.people = people or PeopleDecisions()
         self.seen: dict[tuple[str, str, str, str], int] = {}  # participation -> the line met first
+        # what the reference data says of each organisation's name, read once for a name (a
+        # corpus names the same ministries and agencies thousands of times)
+        self._named: dict[str, tuple] = {}
+
+    def _read_name(self, name: str) -> tuple:
+        """(the known organisation, the name without its acronym, the acronym, the type by the
+        fallback rules) of an organisation's name as an agenda gives it."""
+        found = self._named.get(name)
+        if found is None:
+            known = self.orgs.lookup(name) or self.orgs.by_pattern(name)
+            base, acronym = strip_acronym(name)
+            found = self._named[name] = (known, base, acronym, None if known else self.orgs.type_of(base))
+        return found
 
     def organization(
         self, res: Resolution, name: str, entry: Person, lang: str, source: str, line: int
     ) -> str:
-        known = self.orgs.lookup(name) or self.orgs.by_pattern(name)
+        known, base, acronym, org_type = self._read_name(name)
         if known:
             if known.key not in res.organizations:
                 self._add_known(res, known.key, lang)
             return known.key
-        base, acronym = strip_acronym(name)
-        org_type = self.orgs.type_of(base)
         # keyed by its country, so Italy's and Egypt's "Ministère des affaires étrangères" stay two
         country = entry.country
         key = slug(base) + (f"-{country.lower()}" if country else "")
