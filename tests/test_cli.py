@@ -328,3 +328,23 @@ def test_a_corpus_lists_its_latest_meetings_and_says_how_many_more():
     few = Console(record=True, width=200)
     render_meetings(few, agendas[:4])
     assert few.export_text().startswith("4 meetings ") and "earlier" not in few.export_text()
+
+
+def test_the_command_pauses_the_cycle_collector_for_a_build_only(tmp_path, monkeypatch):
+    """``command`` (the console script's) imports with Python's cycle collector paused; a build
+    leaves it paused (its process ends with it) and keeps its result to the end; any other
+    command has it on again before it runs (a server runs for hours)."""
+    import gc
+
+    import idmgraph.cli as cli
+
+    monkeypatch.setattr(cli, "_ONE_COMMAND", False)
+    monkeypatch.setattr(cli, "_KEPT", [])
+    try:
+        out = tmp_path / "b"
+        assert cli.command(["build", str(SOURCES), "--out", str(out), "--quiet"]) == 0
+        assert not gc.isenabled() and len(cli._KEPT) == 1
+        assert cli.command(["query", "people-by-state", "--param", "state=Suisse", "--build", str(out)]) == 0
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -371,13 +371,6 @@ def _build(args, console: Console) -> int:
         base = check_base(args.base or BASE)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    if _ONE_COMMAND:
-        # the process ends with the build: Python's cycle collector, paused while it runs, would
-        # walk its few million objects once more when on again (0.06 s at 400 agendas), for
-        # nothing
-        import gc
-
-        gc.disable()
     bar = _ProgressBar()
     try:
         result = run_build(
@@ -772,6 +765,13 @@ def main(argv: list[str] | None = None) -> int:
     from .yamlfile import YamlError
 
     args = _parser().parse_args(argv)
+    # the imports are done: the cycle collector ``command`` paused is on again for a server or a
+    # query; a build's process ends with the build, and the collector, paused while the build
+    # runs, would walk its few million objects once more when on again (0.06 s at 400 agendas)
+    if _ONE_COMMAND and args.command != "build":
+        import gc
+
+        gc.enable()
     if args.project is not None:
         if not args.project.is_dir():
             print(f"error: --project {args.project}: no such folder", file=sys.stderr)
@@ -820,9 +820,14 @@ _KEPT: list[object] = []
 
 
 def command(argv: list[str] | None = None) -> int:
-    """The ``idmgraph`` command: ``main`` in a process of its own, that ends with it."""
+    """The ``idmgraph`` command: ``main`` in a process of its own, that ends with it. Python's
+    cycle collector is paused while the command's modules are imported (rdflib's among them:
+    tens of collections that find next to nothing), and a build leaves it paused (``_build``)."""
+    import gc
+
     global _ONE_COMMAND
     _ONE_COMMAND = True
+    gc.disable()
     return main(argv)
 
 
