@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .iris import person_key
 from .lexicon import CONTRIBUTIONS, DELIVERY_MODES, ROLES, read_yaml
 from .paths import curation_dir
 from .records import AgendaError
@@ -147,8 +148,6 @@ class PeopleDecisions:
     distinct: dict[tuple[str, str], str] = field(default_factory=dict)  # (folded name, source) -> key
 
     def key(self, name: str, source: str) -> str:
-        from .iris import person_key
-
         folded = person_key(name)
         return self.distinct.get((folded, source)) or self.same.get(folded, folded)
 
@@ -156,7 +155,6 @@ class PeopleDecisions:
 def load_people_decisions(path: Path | None = None) -> PeopleDecisions:
     """``data/curation/people.yml``, checked: every decision names its people, says why and
     cites a page that shows it; a name in two decisions stops the build with its line."""
-    from .iris import person_key
     from .yamlfile import YamlError, load_yaml_lines
 
     path = path or curation_dir() / "people.yml"

@@ -124,6 +124,7 @@ class _Resolver:
         # what the reference data says of each organisation's name, read once for a name (a
         # corpus names the same ministries and agencies thousands of times)
         self._named: dict[str, tuple] = {}
+        self._post_keys: dict[tuple[str, str | None], str] = {}  # the same, for a post's title
 
     def _read_name(self, name: str) -> tuple:
         """(the known organisation, the name without its acronym, the acronym, the type by the
@@ -243,7 +244,10 @@ class _Resolver:
             owner = org_key or (f"state-{entry.state.lower()}" if entry.state else "unattached")
             # a post without portfolio has a key of the lexicon's, the same in every language
             org_text = entry.organizations[idx] if idx is not None else None
-            key = f"{owner}/{post_key(title, org_text) or slug(title, 60)}"
+            titled = self._post_keys.get((title, org_text))
+            if titled is None:
+                titled = self._post_keys[(title, org_text)] = post_key(title, org_text) or slug(title, 60)
+            key = f"{owner}/{titled}"
             if org_key is None and entry.state is None:
                 res.warnings.append(
                     Warning_(
