@@ -365,7 +365,6 @@ def _build(args, console: Console) -> int:
     from .build import run_build
     from .namespace import BASE, check_base
     from .paths import default_out
-    from .report import render_headline
 
     try:
         base = check_base(args.base or BASE)
@@ -379,6 +378,8 @@ def _build(args, console: Console) -> int:
     finally:
         bar.stop()
     if not args.quiet:
+        from .report import render_headline  # and rich's console: not imported for a quiet build
+
         render_headline(console, result)
     if _ONE_COMMAND:
         _KEPT.append(result)  # not freed when this returns: the process ends first (``end_process``)
