@@ -90,6 +90,8 @@ def test_patched_files_are_those_a_whole_serialisation_writes(monkeypatch, cut_e
             continue
         assert told == [patched.change]
         (trig, trig_index), (ttl, ttl_index) = _files(new)
+        # in pieces (the kept segments views of the last file's bytes), joined where written
+        assert b"".join(patched.ttl.chunks()) == ttl and b"".join(patched.trig.chunks()) == trig
         assert patched.ttl.data == ttl and patched.trig.data == trig
         assert patched.ttl.index() == ttl_index and patched.trig.index() == trig_index
         union_before = {statement for statement, _ in before}

@@ -556,13 +556,18 @@ def _parse_many(sources: list[Source]) -> Iterator[Agenda]:
         yield from pool.map(parse_source, sources, chunksize=max(1, len(sources) // (workers * 8)))
 
 
-def _write_and_hash(writing: FolderWrite, files: dict[str, bytes]) -> dict[str, str]:
-    """``files`` written into ``writing``; their SHA-256 by name."""
-    sums = {}
+def _write_and_hash(
+    writing: FolderWrite, files: dict[str, bytes | list]
+) -> tuple[dict[str, str], dict[str, bytes]]:
+    """``files`` (each its bytes, or their pieces in order: joined here) written into
+    ``writing``; (their SHA-256, their bytes) by name. Joining a large file's pieces, writing
+    and hashing give the interpreter back."""
+    sums, joined = {}, {}
     for name, data in files.items():
+        data = data if isinstance(data, bytes) else b"".join(data)
         writing.add(name, data)
-        sums[name] = hashlib.sha256(data).hexdigest()
-    return sums
+        sums[name], joined[name] = hashlib.sha256(data).hexdigest(), data
+    return sums, joined
 
 
 def _start_worker(project: Path) -> None:
@@ -755,7 +760,9 @@ def _run_build(
                 trig, ttl = patched.trig, patched.ttl
             else:
                 trig, ttl = _serialise(ds, base, statements, previous, ttl_segments)
-            files = {"idm.trig": trig.data, "idm.ttl": ttl.data}
+            # idm.trig and idm.ttl in pieces, joined where they are written (a patched file's
+            # pieces are views of the last file's bytes)
+            pieces = {"idm.trig": trig.chunks(), "idm.ttl": ttl.chunks()}
             last.segments = {"idm.trig": trig.index(), "idm.ttl": ttl.index()}
             segments_kept = (trig.reused + ttl.reused, len(trig.segments) + len(ttl.segments))
             files["participations.csv"] = _participations_csv(res, base, units)
@@ -767,7 +774,8 @@ def _run_build(
             # report that does not pass fails the build)
             writing = FolderWrite(out_dir, {})
             with ThreadPoolExecutor(1) as pool:
-                hashing = pool.submit(_write_and_hash, writing, {n: files[n] for n in _DISTRIBUTED})
+                distributed = {n: pieces[n] if n in pieces else files[n] for n in _DISTRIBUTED}
+                hashing = pool.submit(_write_and_hash, writing, distributed)
                 passing = ValidationReport()
                 files["report.json"] = _report_json(
                     BuildResult(sources, agendas, res, ds, passing, out_dir, themes, counts, base=base)
@@ -775,7 +783,8 @@ def _run_build(
                 docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
                 if docs is not None:
                     files[ONTOLOGY_DOCS] = docs
-                sums = hashing.result()
+                sums, joined = hashing.result()
+            files.update(joined)
             files["dataset.ttl"] = _dataset_description(files, sources, base, sums)
             for name in ("report.json", ONTOLOGY_DOCS, "dataset.ttl"):
                 if name in files:

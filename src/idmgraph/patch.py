@@ -207,6 +207,8 @@ def patch_files(
     change = Change(sorted(old - new), sorted(new - old))
     if found is not None:
         found(change)
+    # the segments kept are views of the last files' bytes: copied once, where the file is written
+    ttl_view, trig_view = memoryview(ttl_old), memoryview(trig_old)
     ttl_parts, trig_parts = [ttl_head], [trig_head]
     ttl_placed, trig_placed, subjects_now, ends_now = [], [], [], []
     ttl_at, trig_at, reused = len(ttl_head), len(trig_head), 0
@@ -214,7 +216,7 @@ def patch_files(
         if kind == "kept":
             digest, a, b = segments[m]
             trig_digest, c, d = trig_segments[m]
-            body, trig_body = ttl_old[a:b], trig_old[c:d]
+            body, trig_body = ttl_view[a:b], trig_view[c:d]
             subjects_now.append(subjects[m])
             ends_now.append(list(ends[m]))
             reused += 1
@@ -240,9 +242,9 @@ def patch_files(
         trig_placed.append((trig_digest, trig_at, trig_at + len(trig_body)))
         ttl_at += len(body)
         trig_at += len(trig_body)
-    ttl = Written(b"".join(ttl_parts), ttl_head, ttl_placed, reused, {"subjects": subjects_now})
+    ttl = Written(ttl_parts, ttl_head, ttl_placed, reused, {"subjects": subjects_now})
     trig = Written(
-        b"".join(trig_parts),
+        trig_parts,
         trig_head,
         trig_placed,
         reused,

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -109,18 +108,40 @@ def split_prefixes(text: bytes) -> tuple[bytes, bytes]:
     return text[:end], text[end:]
 
 
-@dataclass
 class Written:
     """A file written by segments: its bytes, its prefix lines, and each segment's digest and
     place in it (what the next build reuses); ``described``: what else its index says of each
     segment (idm.ttl: the subject it opens with; idm.trig: its trims and the ends of its first
-    and last lines), from which ``idmgraph.patch`` patches the file."""
+    and last lines), from which ``idmgraph.patch`` patches the file.
 
-    data: bytes
-    prefixes: bytes = b""
-    segments: Segments = field(default_factory=list)
-    reused: int = 0
-    described: dict = field(default_factory=dict)
+    Its bytes may be given as their pieces in order (a patched file: the last file's segments,
+    as views of its bytes, and the segments made again): joined once ``data`` is asked for, or
+    by whoever writes them (``chunks``), so that the copy is not made where it is not needed."""
+
+    def __init__(
+        self,
+        data: bytes | list,
+        prefixes: bytes = b"",
+        segments: Segments | None = None,
+        reused: int = 0,
+        described: dict | None = None,
+    ):
+        self._chunks = [data] if isinstance(data, bytes) else list(data)
+        self.prefixes = prefixes
+        self.segments = [] if segments is None else segments
+        self.reused = reused
+        self.described = {} if described is None else described
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes (its pieces joined, once)."""
+        if len(self._chunks) != 1 or type(self._chunks[0]) is not bytes:
+            self._chunks = [b"".join(self._chunks)]
+        return self._chunks[0]
+
+    def chunks(self) -> list:
+        """The file's bytes in pieces, in order (bytes, or views of the last file's bytes)."""
+        return list(self._chunks)
 
     def index(self) -> dict:
         return {"prefixes": self.prefixes.decode("utf-8"), "segments": self.segments, **self.described}
