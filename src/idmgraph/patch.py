@@ -32,8 +32,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .last_build import MOST_CHANGED, Change, Made, statements_of_turtle
-from .quads import Quads, joined_statements
-from .segments import Written, cut_before, digest_of, split_prefixes, statement_cuts, trimmed
+from .quads import GraphEnds, Quads, joined_statements
+from .segments import Written, cut_before, digest_of, serialised, statement_cuts, trimmed
 
 __all__ = ["Made", "Patched", "touched_statements", "patch_files"]
 
@@ -84,26 +84,6 @@ def _blank_node_in(statements) -> bool:
 
 def _subject(statement: str) -> str:
     return statement[: statement.index(" ")]
-
-
-def _graphs_of(ds: Quads, statements: set[str]) -> dict[str, list[str]]:
-    """The ends of the N-Quads lines of each of ``statements`` a graph of ``ds`` holds, in
-    order (the default graph's first, then by the text of the graph's name, as
-    ``quads.GraphEnds``); a statement no graph holds is left out."""
-    found = {t: [_DEFAULT_GRAPH] for t in statements & ds.default_graph.triples}
-    for g in ds.graphs():
-        tail = f" {g.name} .\n"
-        for t in statements & g.triples:  # a set's & walks the smaller of the two
-            found.setdefault(t, []).append(tail)
-    for ends in found.values():
-        if len(ends) > 1:
-            ends.sort()
-    return found
-
-
-def _serialised(text: str, source: ox.RdfFormat, syntax: ox.RdfFormat, prefixes: dict) -> tuple[bytes, bytes]:
-    """(prefix lines, the rest) of RDF text in ``source`` syntax written in ``syntax``."""
-    return split_prefixes(ox.serialize(ox.parse(text, format=source), format=syntax, prefixes=prefixes))
 
 
 def _runs(indices: set[int]) -> list[tuple[int, int]]:
@@ -163,7 +143,7 @@ def patch_files(
         except _BlankNode:
             return None  # a blank node read back is not the one the graph holds
         candidates: set[str] = set(touched).union(*before.values())
-        graphs = _graphs_of(ds, candidates)
+        graphs = GraphEnds(ds, candidates)  # the ends of their lines now, each graph's
         # each region's statements now: those it held that a graph still holds, and the
         # touched ones that fall in it
         made = {region: [t for t in found if t in graphs] for region, found in before.items()}
@@ -189,8 +169,8 @@ def patch_files(
         if grow - dirty:
             dirty |= grow
             continue
-        first_ends = [ends[m][0] if kind == "kept" else graphs[m[0]][0] for kind, m in sequence]
-        last_ends = [ends[m][1] if kind == "kept" else graphs[m[-1]][-1] for kind, m in sequence]
+        first_ends = [ends[m][0] if kind == "kept" else graphs.first(m[0]) for kind, m in sequence]
+        last_ends = [ends[m][1] if kind == "kept" else graphs.last(m[-1]) for kind, m in sequence]
         joins = [
             p > 0 and last_ends[p - 1] == first_ends[p] != _DEFAULT_GRAPH for p in range(len(sequence))
         ]
@@ -223,10 +203,10 @@ def patch_files(
         else:
             text = joined_statements(m)
             digest = digest_of(text)
-            head, body = _serialised(text, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, prefixes)
-            line_ends = "".join(e for t in m for e in graphs[t])
-            lines = "".join(t + e for t in m for e in graphs[t])
-            trig_head_now, trig_body = _serialised(lines, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, prefixes)
+            head, body = serialised(text, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, prefixes)
+            line_ends = graphs.joined(m)
+            lines = "".join(graphs.lines(m))
+            trig_head_now, trig_body = serialised(lines, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, prefixes)
             if head != ttl_head or trig_head_now != trig_head:
                 return None  # other prefixes than the last files': written whole
             trig_body = trimmed(trig_body, new_trims[p])
@@ -235,7 +215,7 @@ def patch_files(
             h.update(bytes(new_trims[p]))
             trig_digest = h.hexdigest()[:32]
             subjects_now.append(_subject(m[0]))
-            ends_now.append([graphs[m[0]][0], graphs[m[-1]][-1]])
+            ends_now.append([graphs.first(m[0]), graphs.last(m[-1])])
         ttl_parts.append(body)
         trig_parts.append(trig_body)
         ttl_placed.append((digest, ttl_at, ttl_at + len(body)))

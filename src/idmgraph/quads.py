@@ -213,19 +213,30 @@ class GraphEnds:
     The sorted lines are the sorted triples, each with its graphs in order (the default graph's
     " .", then "<graph>" by name): where one triple's text begins another's, the longer goes on
     with "@", "^^" or a term, all above the " " its graph's part opens with. So the lines are
-    made in the order of the sorted statements, without sorting them."""
+    made in the order of the sorted statements, without sorting them.
 
-    def __init__(self, ds: Quads):
-        self.one: dict[str, str] = dict.fromkeys(ds.default_graph.triples, " .\n")
+    ``only``: the ends of these statements alone (those no graph holds left out), each graph's
+    set met through them (a rebuild's patch asks for a few thousand of a dataset's statements)."""
+
+    def __init__(self, ds: Quads, only: set[str] | None = None):
+        def held(g: GraphQuads) -> set[str]:
+            return g.triples if only is None else only & g.triples  # a set's & walks the smaller
+
+        self.one: dict[str, str] = dict.fromkeys(held(ds.default_graph), " .\n")
         several: dict[str, list[str]] = {}
         for g in ds._graphs.values():
             tail = f" {g.name} .\n"
-            for t in [t for t in g.triples if t in self.one]:  # a triple in graphs met before
+            triples = held(g)
+            for t in [t for t in triples if t in self.one]:  # a triple in graphs met before
                 several.setdefault(t, [self.one[t]]).append(tail)
-            self.one.update(dict.fromkeys(g.triples, tail))
+            self.one.update(dict.fromkeys(triples, tail))
         for found in several.values():
             found.sort()
         self.several = several
+
+    def __contains__(self, statement: str) -> bool:
+        """Whether a graph holds the statement."""
+        return statement in self.one
 
     def lines(self, statements: list[str]) -> list[str]:
         """The N-Quads lines of sorted statements, in order."""

@@ -37,6 +37,7 @@ __all__ = [
     "trig_segments",
     "cut_before",
     "digest_of",
+    "serialised",
     "split_prefixes",
     "trimmed",
 ]
@@ -99,6 +100,12 @@ def trimmed(body: bytes, trim: Trim) -> bytes:
         assert body.endswith(b"}\n"), "a TriG segment that goes on in its graph ends that graph's block"
         body = body[:-2]
     return body
+
+
+def serialised(text: str, source: ox.RdfFormat, syntax: ox.RdfFormat, prefixes: dict) -> tuple[bytes, bytes]:
+    """(prefix lines, the rest) of RDF text in ``source`` syntax written in ``syntax``: a
+    segment made anew."""
+    return split_prefixes(ox.serialize(ox.parse(text, format=source), format=syntax, prefixes=prefixes))
 
 
 def split_prefixes(text: bytes) -> tuple[bytes, bytes]:
@@ -185,8 +192,7 @@ def write_segmented(
             body = old[found[0] : found[1]]
             reused += 1
         else:
-            made = ox.serialize(ox.parse(text_of(a, b), format=source), format=syntax, prefixes=prefixes)
-            opening, body = split_prefixes(made)
+            opening, body = serialised(text_of(a, b), source, syntax, prefixes)
             if head is None:
                 head = opening
             elif opening != head:  # the prefixes written differ from the last file's: none reused
