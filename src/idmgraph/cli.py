@@ -823,7 +823,8 @@ _KEPT: list[object] = []
 def command(argv: list[str] | None = None) -> int:
     """The ``idmgraph`` command: ``main`` in a process of its own, that ends with it. Python's
     cycle collector is paused while the command's modules are imported (rdflib's among them:
-    tens of collections that find next to nothing), and a build leaves it paused (``_build``)."""
+    tens of collections that find next to nothing); ``main`` turns it on again for any command
+    but a build."""
     import gc
 
     global _ONE_COMMAND

@@ -30,7 +30,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -98,8 +98,6 @@ class LastBuild:
         """Read the last good build's files and what its dataset was made of in a thread, while
         the build parses and resolves (reading and hashing give the interpreter back):
         ``previous_files`` and ``previous_made`` then give what it read."""
-        from concurrent.futures import ThreadPoolExecutor
-
         pool = ThreadPoolExecutor(1, thread_name_prefix="idmgraph-last-build")
         self._read = {
             "files": pool.submit(self._previous_files, Path(out_dir)),

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
 
 from .lexicon import REFERENCE_DIR, read_yaml
 from .paths import bundled, curation_dir
@@ -82,10 +83,6 @@ def load_theme_graph(include_mappings: bool = True) -> Graph:
     return g
 
 
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
 @cache
 def _theme_iri_triples(include_mappings: bool = True) -> tuple[tuple[str, str, str], ...]:
     """(subject, predicate, object) of each triple of the theme files whose three terms are IRIs,
@@ -104,8 +101,8 @@ def _theme_iri_triples(include_mappings: bool = True) -> tuple[tuple[str, str, s
 @cache
 def theme_iris() -> frozenset[URIRef]:
     """Every skos:Concept of the theme vocabularies (not the mappings)."""
-    concept = _SKOS + "Concept"
-    return frozenset(URIRef(s) for s, p, o in _theme_iri_triples(False) if p == _RDF_TYPE and o == concept)
+    a, concept = str(RDF.type), str(SKOS.Concept)
+    return frozenset(URIRef(s) for s, p, o in _theme_iri_triples(False) if p == a and o == concept)
 
 
 @dataclass(frozen=True)
@@ -304,9 +301,10 @@ def _theme_relations() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[s
     triples = _theme_iri_triples(include_mappings=True)
     broader: dict[str, set[str]] = {}
     mapped: dict[str, set[str]] = {}
-    matches = {_SKOS + m for m in ("exactMatch", "closeMatch", "relatedMatch", "broadMatch", "narrowMatch")}
+    matching = (SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch, SKOS.broadMatch, SKOS.narrowMatch)
+    matches, broader_of = {str(m) for m in matching}, str(SKOS.broader)
     for s, p, o in triples:
-        if p == _SKOS + "broader":
+        if p == broader_of:
             broader.setdefault(s, set()).add(o)
         elif p in matches:
             mapped.setdefault(s, set()).add(o)
@@ -363,8 +361,6 @@ def theme_links(assignments: list[ThemeAssignment], agendas: list[Agenda]) -> li
 @cache
 def theme_labels(lang: str = "en") -> dict[URIRef, str]:
     """Theme IRI -> preferred label in a language."""
-    from rdflib.namespace import SKOS
-
     out = {}
     for concept, label in load_theme_graph(False).subject_objects(SKOS.prefLabel):
         if getattr(label, "language", None) == lang:
