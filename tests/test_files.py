@@ -1,12 +1,13 @@
 """Output folders (issue 11, point 7): idmgraph never deletes what it did not write."""
 
+import hashlib
 import os
 
 import pytest
 
 from conftest import SOURCES
 from idmgraph.cli import main
-from idmgraph.files import MARKER, OutputRefused, write_folder_atomically
+from idmgraph.files import MARKER, OutputRefused, sha256_of_file, write_folder_atomically, write_pieces
 
 
 def test_a_folder_idmgraph_did_not_write_is_refused(tmp_path, capsys):
@@ -49,3 +50,34 @@ def test_leftovers_of_a_killed_write_are_cleaned(tmp_path):
     fresh.mkdir()
     write_folder_atomically(out, {"a.txt": b"x"})
     assert not dead.exists() and not stale.exists() and fresh.exists()
+
+
+def test_a_file_given_in_pieces_is_written_as_their_bytes_in_order(tmp_path, monkeypatch):
+    """More pieces than one system call takes, views of one buffer among bytes and empty pieces,
+    and a write that stops short (as a full pipe or a signal can make it): the file holds the
+    pieces joined, and its SHA-256 read from the disk is theirs."""
+    last = bytes(range(256)) * 40
+    view = memoryview(last)
+    pieces = [view[i : i + 7] if i % 3 else bytes([i % 256]) * (i % 5) for i in range(0, 2600)]
+    wanted = b"".join(pieces)
+    write_pieces(tmp_path / "a", pieces)
+    assert (tmp_path / "a").read_bytes() == wanted
+    assert sha256_of_file(tmp_path / "a") == hashlib.sha256(wanted).hexdigest()
+    if hasattr(os, "writev"):
+        real = os.writev
+
+        def short(fd, buffers):  # writes at most 1000 bytes a call, cutting a piece in two
+            taken, left = [], 1000
+            for b in buffers:
+                taken.append(bytes(b)[:left])
+                left -= len(taken[-1])
+                if not left:
+                    break
+            return real(fd, taken)
+
+        monkeypatch.setattr(os, "writev", short)
+        write_pieces(tmp_path / "b", pieces)
+        assert (tmp_path / "b").read_bytes() == wanted
+    write_pieces(tmp_path / "empty", [b"", view[:0]])
+    assert (tmp_path / "empty").read_bytes() == b""
+    assert sha256_of_file(tmp_path / "empty") == hashlib.sha256(b"").hexdigest()

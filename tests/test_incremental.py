@@ -452,13 +452,13 @@ def test_a_change_with_a_blank_node_is_not_patched_into_the_kept_store(tmp_path)
     first = KeptStore(tmp_path)
     store = first.open(None, lambda: None, before)
     assert len(store) == 2
-    first.commit(b"the first idm.ttl")
+    first.commit(hashlib.sha256(b"the first idm.ttl").hexdigest())
     del store
     marked = hashlib.sha256(b"the first idm.ttl").hexdigest()
     second = KeptStore(tmp_path)
     store = second.open(marked, lambda: Change(removed=[f"{label} _:b1"], added=[]), after)
     assert {statement_of(q) for q in store} == set(after)
-    second.commit(b"the second idm.ttl")
+    second.commit(hashlib.sha256(b"the second idm.ttl").hexdigest())
     del store
     assert len(list(tmp_path.glob("store-*"))) == 1
 

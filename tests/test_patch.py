@@ -141,7 +141,7 @@ def test_what_the_last_build_was_made_of_is_read_back_or_not_at_all(tmp_path):
     last = LastBuild(tmp_path)
     last.made = Made({"a": "f1"}, {"": {"<x> <p> <y>"}, "<https://e/g>": {"<x> <p> \"1\"", "<y> <p> <z>"}, "<h>": set()})
     last.segments = {}
-    last.commit({})
+    last.commit()
     again = LastBuild(tmp_path).previous_made()
     assert again == last.made
     made = tmp_path / "last-build" / "made.lines"

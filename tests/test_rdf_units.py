@@ -350,3 +350,20 @@ def test_the_theme_links_of_a_source_s_event_are_in_its_fingerprint(corpus, tmp_
     for field in dataclasses.fields(ThemeLink):
         changed = dataclasses.replace(link, **{field.name: _other(getattr(link, field.name))})
         assert units.fingerprint(agenda, views, [changed]) != before, field.name
+
+
+def test_a_fingerprint_reads_values_not_objects():
+    """Equal values give equal bytes to digest whichever objects hold them (a text met twice as
+    one object or as two, interned or not), different values different bytes; a value marshal
+    cannot write (a subclass of text) is digested by its repr, never an error."""
+    import sys
+
+    from idmgraph.quads import Term
+    from idmgraph.rdf_units import _packed
+
+    text = "".join(["panel", "-", "1"])  # made at run time: not the interned constant
+    shared = sys.intern("panel-1")
+    assert _packed([(shared, shared, 1, None)]) == _packed([(text, "".join(["panel-", "1"]), 1, None)])
+    assert _packed([("panel-1", 1)]) != _packed([("panel-1", 2)]) != _packed([("panel-1", "1")])
+    assert _packed([("a", ("b", "c"))]) != _packed([("a", ["b", "c"])])
+    assert _packed([Term("<x>")]).startswith(b"r") and _packed(["<x>"]).startswith(b"m")

@@ -26,8 +26,8 @@ import pyoxigraph as ox
 from . import __version__, iris
 from .agenda import parse_source
 from .curation import load_corrections
-from .dataset import describe_dataset, file_distribution
-from .files import FolderWrite, check_output_folder
+from .dataset import Distribution, describe_dataset
+from .files import FolderWrite, check_output_folder, sha256_of_file
 from .last_build import Change, KeptStore, LastBuild, Made, changed_statements
 from .lexicon import keep_reads_in, load_lexicon
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
@@ -425,6 +425,7 @@ def _report_json(result: BuildResult) -> bytes:
     by_source = res.participations_by_source()
     agendas = {a.source: a for a in res.agendas}
     project = project_dir()  # found once: it looks for data/sources/ up from the current folder
+    inside = os.path.normcase(os.path.join(project, ""))  # a path in it begins so (as its parents say)
     data = {
         "tool": f"idmgraph {__version__}",
         "iri_base": result.base,
@@ -432,7 +433,7 @@ def _report_json(result: BuildResult) -> bytes:
             {
                 "id": s.id,
                 "path": os.path.relpath(s.path, project)
-                if s.path.is_absolute() and project in s.path.parents
+                if s.path.is_absolute() and os.path.normcase(s.path).startswith(inside)
                 else str(s.path),
                 "counts": source_counts(res, s.id, by_source.get(s.id, []), agendas.get(s.id)),
                 "expected": s.expected,
@@ -473,17 +474,13 @@ _DISTRIBUTED = {"idm.trig": "application/trig", "idm.ttl": "text/turtle", "parti
 
 
 def _dataset_description(
-    files: dict[str, bytes], sources: list[Source], base: str, sums: dict[str, str] | None = None
+    sizes: dict[str, int], sources: list[Source], base: str, sums: dict[str, str]
 ) -> bytes:
-    """DCAT and schema.org description of this build: its data files with their SHA-256 (``sums``:
-    those the caller has), the public pages its sources were read from, and the day the newest
-    was read."""
+    """DCAT and schema.org description of this build: its data files with their SHA-256 and size
+    (by name), the public pages its sources were read from, and the day the newest was read."""
     urls = [str(u) for src in sources for u in (src.meta.get("url"), src.meta.get("counterpart_url")) if u]
     read = sorted(str(src.meta["retrieved"]) for src in sources if src.meta.get("retrieved"))
-    sums = sums or {}
-    distributions = [
-        file_distribution(name, media, files[name], sums.get(name)) for name, media in _DISTRIBUTED.items()
-    ]
+    distributions = [Distribution(name, kind, sums[name], sizes[name]) for name, kind in _DISTRIBUTED.items()]
     turtle = describe_dataset(base + "id/dataset", distributions, urls, modified=read[-1] if read else None)
     return turtle.encode("utf-8")
 
@@ -558,16 +555,18 @@ def _parse_many(sources: list[Source]) -> Iterator[Agenda]:
 
 def _write_and_hash(
     writing: FolderWrite, files: dict[str, bytes | list]
-) -> tuple[dict[str, str], dict[str, bytes]]:
-    """``files`` (each its bytes, or their pieces in order: joined here) written into
-    ``writing``; (their SHA-256, their bytes) by name. Joining a large file's pieces, writing
-    and hashing give the interpreter back."""
-    sums, joined = {}, {}
+) -> tuple[dict[str, str], dict[str, int]]:
+    """``files`` (each its bytes, or their pieces in order: written as they are, never joined in
+    memory) written into ``writing``; (their SHA-256, their sizes) by name. Writing and hashing
+    give the interpreter back (a file written in pieces is hashed as it lies on disk)."""
+    sums, sizes = {}, {}
     for name, data in files.items():
-        data = data if isinstance(data, bytes) else b"".join(data)
         writing.add(name, data)
-        sums[name], joined[name] = hashlib.sha256(data).hexdigest(), data
-    return sums, joined
+        if isinstance(data, bytes):
+            sums[name], sizes[name] = hashlib.sha256(data).hexdigest(), len(data)
+        else:
+            sums[name], sizes[name] = sha256_of_file(writing.tmp / name), sum(map(len, data))
+    return sums, sizes
 
 
 def _start_worker(project: Path) -> None:
@@ -760,8 +759,8 @@ def _run_build(
                 trig, ttl = patched.trig, patched.ttl
             else:
                 trig, ttl = _serialise(ds, base, statements, previous, ttl_segments)
-            # idm.trig and idm.ttl in pieces, joined where they are written (a patched file's
-            # pieces are views of the last file's bytes)
+            # idm.trig and idm.ttl in pieces, written as they are (a patched file's pieces are
+            # views of the last file's bytes)
             pieces = {"idm.trig": trig.chunks(), "idm.ttl": ttl.chunks()}
             last.segments = {"idm.trig": trig.index(), "idm.ttl": ttl.index()}
             segments_kept = (trig.reused + ttl.reused, len(trig.segments) + len(ttl.segments))
@@ -783,13 +782,12 @@ def _run_build(
                 docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
                 if docs is not None:
                     files[ONTOLOGY_DOCS] = docs
-                sums, joined = hashing.result()
-            files.update(joined)
-            files["dataset.ttl"] = _dataset_description(files, sources, base, sums)
+                sums, sizes = hashing.result()
+            files["dataset.ttl"] = _dataset_description(sizes, sources, base, sums)
             for name in ("report.json", ONTOLOGY_DOCS, "dataset.ttl"):
                 if name in files:
                     writing.add(name, files[name])
-            last.prepare(files, sums, writing.tmp)
+            last.prepare(sums, sizes, writing.tmp)
             units.prepare()
             step("writing files (the SHACL shapes still running)", "writing")
         report = validation.report()
@@ -810,7 +808,7 @@ def _run_build(
             step("writing files")
             result.files = writing.commit()
             last.commit()
-            kept.commit(files["idm.ttl"], sums["idm.ttl"])
+            kept.commit(sums["idm.ttl"])
             if cache is not None:
                 cache.prune()  # the entries of sources gone or changed
                 units.commit()  # the statements of each source, for the next build

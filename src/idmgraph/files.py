@@ -9,10 +9,13 @@ kept. Leftovers of a killed run (``.NAME.tmp-*``, ``.NAME.old-PID``) are cleaned
 
 from __future__ import annotations
 
+import hashlib
+import mmap
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = [
@@ -20,6 +23,8 @@ __all__ = [
     "write_file_atomically",
     "temporary_file",
     "FolderWrite",
+    "write_pieces",
+    "sha256_of_file",
     "check_output_folder",
     "OutputRefused",
     "MARKER",
@@ -105,11 +110,15 @@ class FolderWrite:
             self.discard()
             raise
 
-    def add(self, name: str, data: bytes) -> None:
-        """One more file, written into the folder to be swapped in."""
+    def add(self, name: str, data: bytes | Sequence) -> None:
+        """One more file, written into the folder to be swapped in: its bytes, or their pieces in
+        order (``write_pieces``)."""
         if self.tmp is None:
             raise RuntimeError("a folder write that was discarded or committed already")
-        (self.tmp / name).write_bytes(data)
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            (self.tmp / name).write_bytes(data)
+        else:
+            write_pieces(self.tmp / name, data)
         if name not in self.names:
             self.names.append(name)
 
@@ -146,6 +155,44 @@ class FolderWrite:
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
+
+
+_IOV_MAX = 1024  # pieces a writev takes at once (POSIX's least IOV_MAX)
+
+
+def write_pieces(path: Path, pieces: Sequence) -> None:
+    """A file whose bytes are given in pieces (bytes, or views of a larger buffer), written without
+    joining them first: the system call takes a thousand pieces at a time and copies them into
+    the file itself (a patched idm.trig is some thousand views of the last one: joining them
+    made a copy of the whole file in memory first)."""
+    views = [memoryview(p).cast("B") for p in pieces if len(p)]
+    if not hasattr(os, "writev"):  # not a POSIX system
+        with open(path, "wb") as out:
+            out.writelines(views)
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        first = 0
+        while first < len(views):
+            done = os.writev(fd, views[first : first + _IOV_MAX])
+            while done and first < len(views):  # a write may stop short: what is left goes again
+                if done >= len(views[first]):
+                    done -= len(views[first])
+                    first += 1
+                else:
+                    views[first], done = views[first][done:], 0
+    finally:
+        os.close(fd)
+
+
+def sha256_of_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read through a map of the file (one call, which gives the
+    interpreter back while it hashes)."""
+    with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            return hashlib.sha256(b"").hexdigest()
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return hashlib.sha256(mapped).hexdigest()
 
 
 def temporary_file(folder: Path, stem: str, data: bytes) -> Path:

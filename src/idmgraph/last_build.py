@@ -177,20 +177,15 @@ class LastBuild:
         rest = head.encode("ascii") + b"\n" + body.encode("ascii")
         return hashlib.sha256(rest).hexdigest().encode("ascii") + b"\n" + rest
 
-    def prepare(
-        self, written: dict[str, bytes], sums: dict[str, str] | None = None, files: Path | None = None
-    ) -> None:
+    def prepare(self, sums: dict[str, str], sizes: dict[str, int], files: Path | None = None) -> None:
         """What ``commit`` keeps, written beside it (while the build's checks still run): the
-        segment index of the files the build writes (their bytes by name, and the SHA-256 of
-        those the caller has hashed) and what its dataset was made of. ``files``: the folder
-        the files are written in (the output folder's, or the one swapped in for it): the
-        identity of each file there is kept too."""
-        kept, sums = {}, sums or {}
+        segment index of the files the build writes (by name, their SHA-256 and size) and what
+        its dataset was made of. ``files``: the folder the files are written in (the output
+        folder's, or the one swapped in for it): the identity of each file there is kept too."""
+        kept = {}
         for name, index in self.segments.items():
-            if name in written:
-                data = written[name]
-                sha256 = sums.get(name) or hashlib.sha256(data).hexdigest()
-                kept[name] = {"size": len(data), "sha256": sha256, "index": index}
+            if name in sums:
+                kept[name] = {"size": sizes[name], "sha256": sums[name], "index": index}
                 if files is not None:
                     kept[name]["stat"] = _identity((files / name).stat())
         self.discard()
@@ -199,11 +194,11 @@ class LastBuild:
         if self.made is not None:
             self._ready[MADE] = temporary_file(self.folder, "made", self._made_bytes())
 
-    def commit(self, written: dict[str, bytes] | None = None, sums: dict[str, str] | None = None) -> None:
-        """Keep what ``prepare`` wrote (or, given the build's files, what it writes), once the
-        files are in place in the output folder."""
-        if written is not None or not self._ready:
-            self.prepare(written or {}, sums)
+    def commit(self) -> None:
+        """Keep what ``prepare`` wrote (or, if it was not, what this build made of its dataset and
+        no segment index), once the files are in place in the output folder."""
+        if not self._ready:
+            self.prepare({}, {})
         (self.folder / "key").unlink(missing_ok=True)  # no key while the index is replaced
         ready, self._ready = self._ready, {}
         try:
@@ -353,10 +348,9 @@ class KeptStore:
         self._name = mark[0]
         return store
 
-    def commit(self, idm_ttl: bytes, sha256: str | None = None) -> None:
-        """The build is in place: mark the store as holding the union of its idm.ttl (whose
-        SHA-256 the caller may have), and remove the stores no build holds that the mark does
-        not name."""
+    def commit(self, sha256: str) -> None:
+        """The build is in place: mark the store as holding the union of its idm.ttl (by the
+        file's SHA-256), and remove the stores no build holds that the mark does not name."""
         store, self.store = self.store, None
         if store is None:
             return
@@ -365,7 +359,7 @@ class KeptStore:
         except OSError:  # left unmarked, for the next build to load anew: this build is in place
             pass
         else:
-            self._mark(sha256 or hashlib.sha256(idm_ttl).hexdigest())
+            self._mark(sha256)
         del store  # closed: nothing else holds it
         for path in self.folder.glob("store-*"):
             if path.name != self._name:
