@@ -764,17 +764,20 @@ def _run_build(
             pieces = {"idm.trig": trig.chunks(), "idm.ttl": ttl.chunks()}
             last.segments = {"idm.trig": trig.index(), "idm.ttl": ttl.index()}
             segments_kept = (trig.reused + ttl.reused, len(trig.segments) + len(ttl.segments))
-            files["participations.csv"] = _participations_csv(res, base, units)
             # what the files are if the graph passes, and what the next build keeps, made while
-            # the shapes and checks run: the large files written into the folder swapped in once
-            # the graph passes, and each hashed once (the catalogue, the segment index and the
-            # kept store's mark all name its SHA-256), in a thread (writing and hashing give the
-            # interpreter back) while report.json is made here as a passing report says it (a
-            # report that does not pass fails the build)
+            # the shapes and checks run: the files written into the folder swapped in once the
+            # graph passes, and each hashed once (the catalogue, the segment index and the kept
+            # store's mark all name its SHA-256), in a thread (writing and hashing give the
+            # interpreter back), idm.trig and idm.ttl first (the largest, made already), while
+            # the rest is made here: participations.csv, report.json as a passing report says it
+            # (a report that does not pass fails the build), and what the next build reads of
+            # this one
             writing = FolderWrite(out_dir, {})
             with ThreadPoolExecutor(1) as pool:
-                distributed = {n: pieces[n] if n in pieces else files[n] for n in _DISTRIBUTED}
-                hashing = pool.submit(_write_and_hash, writing, distributed)
+                hashing = [pool.submit(_write_and_hash, writing, pieces)]
+                csv_file = {"participations.csv": _participations_csv(res, base, units)}
+                files.update(csv_file)
+                hashing.append(pool.submit(_write_and_hash, writing, csv_file))
                 passing = ValidationReport()
                 files["report.json"] = _report_json(
                     BuildResult(sources, agendas, res, ds, passing, out_dir, themes, counts, base=base)
@@ -782,13 +785,18 @@ def _run_build(
                 docs = render_ontology_docs(Path(out_dir) / ONTOLOGY_DOCS)  # with pyLODE installed
                 if docs is not None:
                     files[ONTOLOGY_DOCS] = docs
-                sums, sizes = hashing.result()
+                last.prepare_made()
+                units.prepare()
+                sums, sizes = {}, {}
+                for done in hashing:
+                    more_sums, more_sizes = done.result()
+                    sums.update(more_sums)
+                    sizes.update(more_sizes)
             files["dataset.ttl"] = _dataset_description(sizes, sources, base, sums)
             for name in ("report.json", ONTOLOGY_DOCS, "dataset.ttl"):
                 if name in files:
                     writing.add(name, files[name])
             last.prepare(sums, sizes, writing.tmp)
-            units.prepare()
             step("writing files (the SHACL shapes still running)", "writing")
         report = validation.report()
         validated_whole = validation.whole

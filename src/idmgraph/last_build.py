@@ -188,16 +188,23 @@ class LastBuild:
                 kept[name] = {"size": sizes[name], "sha256": sums[name], "index": index}
                 if files is not None:
                     kept[name]["stat"] = _identity((files / name).stat())
-        self.discard()
+        made = self._ready.pop("segments.json", None)
+        if made is not None:
+            made.unlink(missing_ok=True)
         index = json.dumps(kept).encode("utf-8")
         self._ready["segments.json"] = temporary_file(self.folder, "segments", index)
-        if self.made is not None:
+        self.prepare_made()
+
+    def prepare_made(self) -> None:
+        """What the build's dataset was made of (``made``), written beside where ``commit`` puts
+        it, once: a build writes it while its files are still being written and hashed."""
+        if self.made is not None and MADE not in self._ready:
             self._ready[MADE] = temporary_file(self.folder, "made", self._made_bytes())
 
     def commit(self) -> None:
         """Keep what ``prepare`` wrote (or, if it was not, what this build made of its dataset and
         no segment index), once the files are in place in the output folder."""
-        if not self._ready:
+        if "segments.json" not in self._ready:
             self.prepare({}, {})
         (self.folder / "key").unlink(missing_ok=True)  # no key while the index is replaced
         ready, self._ready = self._ready, {}
