@@ -193,3 +193,57 @@ def test_the_reference_yaml_a_build_reads_is_kept_as_json_and_read_back_the_same
         assert len(list(kept.glob("*.json"))) == len(files) + 1  # the edited file, not the dated one
     finally:
         keep_reads_in(None)
+
+
+def test_yaml_files_read_with_their_lines_are_kept_as_json_dates_and_all(tmp_path, monkeypatch):
+    """What ``load_yaml_lines`` reads (a source.yml, a record, the curation) is kept as JSON in
+    the reads folder, dates included: read again (in a new process: the memo emptied), it is
+    the same data and lines without PyYAML parsing it; a mapping JSON would give back as
+    something else is read from YAML every time; prune removes the kept reads not used since."""
+    import idmgraph.yamlfile as yamlfile
+    from idmgraph.lexicon import keep_reads_in, prune_kept_lines
+
+    meta = tmp_path / "source.yml"
+    meta.write_text("url: https://example.org/a\nretrieved: 2026-12-02\nat: 2026-12-02 10:30:00\nthemes:\n  - sdg:10.7\n")
+    odd = tmp_path / "odd.yml"
+    odd.write_text('"\\0date": "2026-12-02"\n')  # a key that is the tag a kept date is written with
+    plain = {path: yamlfile.load_yaml_lines(path) for path in (meta, odd)}
+    kept = tmp_path / "reads"
+    keep_reads_in(kept)
+    try:
+        monkeypatch.setattr(yamlfile, "_READ", {})
+        assert {path: yamlfile.load_yaml_lines(path) for path in (meta, odd)} == plain
+        assert len(list(kept.glob("lines-*.json"))) == 1  # the odd one is not kept
+        parsed = []
+        real = yamlfile._read
+        monkeypatch.setattr(yamlfile, "_read", lambda path, raw: parsed.append(path) or real(path, raw))
+        monkeypatch.setattr(yamlfile, "_READ", {})
+        data, lines = yamlfile.load_yaml_lines(meta)
+        assert (data, lines) == plain[meta] and parsed == []
+        assert type(data["retrieved"]).__name__ == "date" and type(data["at"]).__name__ == "datetime"
+        assert lines[("themes", 0)] == 5
+        assert yamlfile.load_yaml_lines(odd) == plain[odd] and parsed == [odd]
+        (kept / "lines-stale.json").write_text("{}")
+        prune_kept_lines()
+        assert [p.name for p in kept.glob("lines-*.json")] != [] and not (kept / "lines-stale.json").exists()
+    finally:
+        keep_reads_in(None)
+
+
+def test_a_rebuild_whose_yaml_files_did_not_change_does_not_import_pyyaml(corpus, tmp_path):
+    """In a new process, a build after one agenda changed reads the curation and the sources'
+    YAML from the JSON the last build kept."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    run = [
+        sys.executable,
+        "-c",
+        "import sys; from pathlib import Path; from idmgraph.build import run_build; "
+        f"run_build([Path({str(corpus)!r})], Path({str(out)!r})); print('yaml' in sys.modules)",
+    ]
+    assert subprocess.run(run, capture_output=True, text=True, check=True).stdout.split()[-1] == "True"
+    agenda = next(corpus.rglob("*.txt"))
+    agenda.write_text(agenda.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert subprocess.run(run, capture_output=True, text=True, check=True).stdout.split()[-1] == "False"

@@ -29,7 +29,7 @@ from .curation import load_corrections
 from .dataset import Distribution, describe_dataset
 from .files import FolderWrite, check_output_folder, sha256_of_file
 from .last_build import Change, KeptStore, LastBuild, Made, changed_statements
-from .lexicon import keep_reads_in, load_lexicon
+from .lexicon import keep_reads_in, load_lexicon, prune_kept_lines
 from .namespace import BASE, PREFIXES, VOID, check_base, rebase
 from .ontology_docs import FILE_NAME as ONTOLOGY_DOCS
 from .ontology_docs import render_ontology_docs
@@ -819,6 +819,7 @@ def _run_build(
             kept.commit(sums["idm.ttl"])
             if cache is not None:
                 cache.prune()  # the entries of sources gone or changed
+                prune_kept_lines()  # and the YAML read of files since changed
                 units.commit()  # the statements of each source, for the next build
     except BaseException:
         if kept is not None:

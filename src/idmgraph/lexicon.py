@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from .paths import bundled
 from .text import fold
 
@@ -61,13 +59,29 @@ DELIVERY_MODES = ("in-person", "video-message", "video-conference", "video")
 _KEPT_READS: Path | None = None
 
 
+# the files of kept reads of ``yamlfile.load_yaml_lines`` used since ``keep_reads_in``
+_KEPT_LINES_USED: set[str] = set()
+
+
 def keep_reads_in(folder: Path | None) -> None:
     """Keep the data of the YAML files ``read_yaml`` reads in ``folder`` as JSON, by the SHA-256
     of each file's bytes, and read them from there: libyaml's loader resolves every scalar in
     Python (the reference files took 40 ms a process; their JSON 4 ms). Data JSON does not hold
-    as it is (dates, keys that are not text) is not kept."""
+    as it is (dates, keys that are not text) is not kept. The files ``yamlfile.load_yaml_lines``
+    reads (sources' source.yml, records, curation) are kept there too, with their lines."""
     global _KEPT_READS
     _KEPT_READS = None if folder is None else Path(folder)
+    _KEPT_LINES_USED.clear()
+
+
+def prune_kept_lines() -> None:
+    """Remove the kept reads of ``load_yaml_lines`` not used since ``keep_reads_in`` (those of
+    files since changed or gone: one is kept for each version of a file ever read)."""
+    if _KEPT_READS is None or not _KEPT_READS.is_dir():
+        return
+    for path in _KEPT_READS.glob("lines-*.json"):
+        if path.name not in _KEPT_LINES_USED:
+            path.unlink(missing_ok=True)
 
 
 def read_yaml(path: Path) -> dict:
@@ -105,11 +119,11 @@ def _keep_json(path: Path, data: dict) -> None:
 
 
 def _parse_yaml(path: Path, text: str) -> dict:
-    from .yamlfile import YamlError
+    from .yamlfile import YamlError, _yaml
 
     # libyaml's loader where PyYAML was built with it (ten times faster), else the Python one;
     # both safe: plain data, no Python objects
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    yaml, loader = _yaml()
     try:
         for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.AliasEvent):

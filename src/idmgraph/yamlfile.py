@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
+from datetime import date, datetime
 from pathlib import Path
-
-import yaml
 
 __all__ = ["YamlError", "load_yaml_lines", "MAX_YAML_BYTES"]
 
 MAX_YAML_BYTES = 5 * 1024 * 1024  # the largest reference file is under 100 KB
-# libyaml's loader where PyYAML was built with it (the same safe constructors, some ten times faster)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # files read in this process, by content: a build reads the curation files once per source; each
 # caller gets its own copy of the data
 _READ: dict[bytes, tuple[object, dict[tuple, int]]] = {}
@@ -29,8 +27,18 @@ class YamlError(ValueError):
         super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
 
 
+def _yaml():
+    """PyYAML, imported where a file is read (a rebuild whose YAML files did not change reads
+    them from its caches: 17 ms of start-up less) and its loader: libyaml's where PyYAML was
+    built with it (the same safe constructors, some ten times faster)."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _bad_scalar(node) -> int | None:
     """The line of the first scalar YAML cannot turn into a value (a date that is none)."""
+    yaml, _ = _yaml()
     if isinstance(node, yaml.ScalarNode):
         try:
             yaml.safe_load(node.value)
@@ -57,12 +65,68 @@ def load_yaml_lines(path: Path, max_bytes: int = MAX_YAML_BYTES) -> tuple[object
         raise YamlError(path, None, f"larger than {max_bytes:,} bytes: not a file idmgraph writes or reads")
     raw = path.read_bytes()
     key = hashlib.sha256(raw).digest()
+    from . import lexicon
+
+    kept = None if lexicon._KEPT_READS is None else lexicon._KEPT_READS / f"lines-{key.hex()}.json"
+    if kept is not None:
+        lexicon._KEPT_LINES_USED.add(kept.name)
     if key not in _READ:
         if len(_READ) >= 256:  # a long-lived process (the server) keeps the files it reads last
             _READ.clear()
-        _READ[key] = _read(path, raw)
+        found = None if kept is None else _read_kept(kept)
+        if found is None:
+            found = _read(path, raw)
+            if kept is not None:
+                _keep(kept, found)
+        _READ[key] = found
     data, lines = _READ[key]
     return copy.deepcopy(data), dict(lines)
+
+
+# a date or a time as the JSON of a kept read holds it (a key no YAML file of idmgraph's has;
+# data that holds it is not kept, as it would not be read back the same)
+_DATES = {"\u0000date": date, "\u0000datetime": datetime}
+
+
+def _keep(path: Path, found: tuple[object, dict[tuple, int]]) -> None:
+    """A file's (data, lines) kept as JSON at ``path`` (``lexicon.keep_reads_in``: a build's cache
+    folder), if JSON gives them back as they are: a build whose YAML files did not change reads
+    them without importing PyYAML (17 ms of its start)."""
+    from .files import write_file_atomically
+
+    def tagged(value: object) -> dict:
+        for tag, kind in _DATES.items():
+            if type(value) is kind:
+                return {tag: value.isoformat()}
+        raise TypeError(f"not kept: {type(value).__name__}")
+
+    data, lines = found
+    try:
+        text = json.dumps({"data": data, "lines": [[list(k), n] for k, n in lines.items()]}, default=tagged)
+        if _read_text(text) == found:
+            write_file_atomically(path, text.encode("utf-8"), "yaml")
+    except (TypeError, ValueError, OSError):
+        pass
+
+
+def _read_kept(path: Path) -> tuple[object, dict[tuple, int]] | None:
+    """What ``_keep`` kept at ``path``, or None (no such file, or not one it wrote)."""
+    try:
+        return _read_text(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _read_text(text: str) -> tuple[object, dict[tuple, int]]:
+    def untagged(found: dict) -> object:
+        if len(found) == 1:
+            ((tag, value),) = found.items()
+            if tag in _DATES:
+                return _DATES[tag].fromisoformat(value)
+        return found
+
+    kept = json.loads(text, object_hook=untagged)
+    return kept["data"], {tuple(k): int(n) for k, n in kept["lines"]}
 
 
 def _read(path: Path, raw: bytes) -> tuple[object, dict[tuple, int]]:
@@ -70,13 +134,14 @@ def _read(path: Path, raw: bytes) -> tuple[object, dict[tuple, int]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlError(path, None, f"not UTF-8 text: {exc}") from exc
+    yaml, loader = _yaml()
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.AliasEvent):
                 raise YamlError(path, event.start_mark.line + 1, "YAML aliases (*name) are not allowed here")
-        root = yaml.compose(text, Loader=_LOADER)
+        root = yaml.compose(text, Loader=loader)
         try:
-            data = yaml.load(text, Loader=_LOADER)
+            data = yaml.load(text, Loader=loader)
         except ValueError as exc:  # a value YAML reads as a date but is none (2026-13-01)
             raise YamlError(path, _bad_scalar(root), f"not a valid date: {exc}") from exc
     except yaml.YAMLError as exc:
