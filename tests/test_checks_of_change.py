@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from idmgraph.checks_of_change import bindings_of_change, check_patterns, run_checks_of_change
+from idmgraph.checks_of_change import bindings_of_change, change_form, check_patterns, run_checks_of_change
 from idmgraph.quads import joined_statements
 from idmgraph.store import store_of
 from idmgraph.validate import check_files, run_checks
@@ -78,7 +78,7 @@ def test_the_checks_of_a_change_find_what_the_whole_graph_gives(build_all):
             whole_of_undeclared.append(whole["term-not-in-ontology-violation"])
             # found by lookups of the statements that changed, not by a whole run of the check
             term_check = next(p for p in check_files() if p.stem == "term-not-in-ontology-violation")
-            assert bindings_of_change(term_check.read_text(encoding="utf-8"), changed), what
+            assert bindings_of_change(change_form(term_check), changed), what
         assert run_checks_of_change(store, changed, check_files()) == whole, what
         broken += any(whole.values())
         bounded += sum(
@@ -129,3 +129,26 @@ def test_a_statement_in_a_not_exists_binds_only_the_check_s_own_variables():
 
 def test_nothing_changed_runs_nothing():
     assert bindings_of_change("SELECT ?s WHERE { ?s <http://e/p> ?o }", []) == []
+
+
+def test_a_check_with_a_form_for_changes_is_bounded_by_it_and_run_whole_as_written(tmp_path, monkeypatch):
+    """``NAME.change.rq`` beside ``NAME.rq``: a change runs it bounded; where the change cannot
+    be bounded by it, the check runs whole as ``NAME.rq`` says (a grouping a change cannot
+    bound, written to run fast whole)."""
+    import idmgraph.checks_of_change as checks_of_change
+
+    check = tmp_path / "p-violation.rq"
+    check.write_text("SELECT ?s WHERE { { SELECT ?s WHERE { ?s <http://e/p> ?o } GROUP BY ?s } }")
+    assert change_form(check) == check.read_text()
+    (tmp_path / "p-violation.change.rq").write_text("SELECT DISTINCT ?s WHERE { ?s <http://e/p> ?o }")
+    assert change_form(check).startswith("SELECT DISTINCT")
+    store = store_of("<http://e/a> <http://e/p> <http://e/b> .\n<http://e/c> <http://e/q> <http://e/d> .\n")
+    ran = []
+    real = checks_of_change.select
+    monkeypatch.setattr(checks_of_change, "select", lambda s, q, union: ran.append(q) or real(s, q, union=union))
+    changed = ["<http://e/a> <http://e/p> <http://e/b>"]
+    assert run_checks_of_change(store, changed, [check]) == {"p-violation": [("<http://e/a>",)]}
+    assert ran == []  # bounded by the form for changes
+    monkeypatch.setattr(checks_of_change, "MOST_RUNS", 0)
+    assert run_checks_of_change(store, changed, [check]) == {"p-violation": [("<http://e/a>",)]}
+    assert ran == [check.read_text()]  # whole, as the check is written

@@ -32,7 +32,7 @@ from .files import write_file_atomically
 from .quads import joined_statements, names_blank_node
 from .store import select, solution_rows
 
-__all__ = ["check_patterns", "bindings_of_change", "run_checks_of_change", "PatternTerm"]
+__all__ = ["check_patterns", "bindings_of_change", "run_checks_of_change", "change_form", "PatternTerm"]
 
 # past this many runs a check is run once on the whole graph
 MOST_RUNS = 200
@@ -206,22 +206,30 @@ def _selecting_all(query: str) -> tuple[str, list[str]] | None:
     return text[: match.start(1)] + "* " + text[match.end(1) :], columns
 
 
+def change_form(check: Path) -> str:
+    """The text of a check as a change bounds it: its form for runs bounded by a change
+    (``NAME.change.rq`` beside ``NAME.rq``: the same rows from a pattern a change can bound,
+    where the check itself is written to run fast whole, as a grouping subquery), else the check."""
+    bounded = check.with_name(f"{check.stem}.change.rq")
+    return (bounded if bounded.is_file() else check).read_text(encoding="utf-8")
+
+
 def run_checks_of_change(
     store: ox.Store, changed: list[str], checks: list[Path], kept: Path | None = None
 ) -> dict[str, list[tuple]]:
     """The rows of each check (a file of ``checks``), each once, sorted, on a store whose
     default graph holds a graph that differs by the ``changed`` statements from one on which
     every check gave none: each check run only where the change can have made a row
-    (``bindings_of_change``). ``kept``: a file that keeps the checks' patterns between builds
-    (``patterns_of``)."""
+    (``bindings_of_change``, on its ``change_form``), or else whole. ``kept``: a file that keeps
+    the checks' patterns between builds (``patterns_of``)."""
     out = {}
     for path in checks:
-        query = path.read_text(encoding="utf-8")
+        query = change_form(path)
         runs = bindings_of_change(query, changed, patterns_of(query, kept))
         every = _selecting_all(query) if runs else None
         rows: set[tuple] = set()
-        if runs is None or (runs and every is None):  # the whole check
-            _, found = select(store, query, union=False)
+        if runs is None or (runs and every is None):  # the whole check, as it is written
+            _, found = select(store, path.read_text(encoding="utf-8"), union=False)
             rows.update(tuple(str(t) for t in row) for row in found)
         for binding in runs if every is not None else ():  # none when nothing fits
             text, columns = every

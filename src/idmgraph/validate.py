@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from .checks_of_change import patterns_of, run_checks_of_change
+from .checks_of_change import change_form, patterns_of, run_checks_of_change
 from .paths import bundled
 from .quads import Quads, joined_statements, names_blank_node
 from .store import select, store_from_dataset, store_of
@@ -452,7 +452,7 @@ class start_validation:  # noqa: N801 (it reads as the call it is: the validatio
             self._checks = run_checks(store, union=False)
             if self._patterns is not None:  # read by the next build's checks of its change
                 for path in check_files():
-                    patterns_of(path.read_text(encoding="utf-8"), self._patterns)
+                    patterns_of(change_form(path), self._patterns)
         except BaseException as exc:  # raised again in report(), in the caller's thread
             self._error = exc
 
