@@ -231,8 +231,9 @@ def test_yaml_files_read_with_their_lines_are_kept_as_json_dates_and_all(tmp_pat
 
 
 def test_a_rebuild_whose_yaml_files_did_not_change_does_not_import_pyyaml(corpus, tmp_path):
-    """In a new process, a build after one agenda changed reads the curation and the sources'
-    YAML from the JSON the last build kept."""
+    """In a new process, ``idmgraph build`` after one agenda changed reads the curation and the
+    sources' YAML from the JSON the last build kept (and imports no module that imports PyYAML
+    for its own sake)."""
     import subprocess
     import sys
 
@@ -240,8 +241,8 @@ def test_a_rebuild_whose_yaml_files_did_not_change_does_not_import_pyyaml(corpus
     run = [
         sys.executable,
         "-c",
-        "import sys; from pathlib import Path; from idmgraph.build import run_build; "
-        f"run_build([Path({str(corpus)!r})], Path({str(out)!r})); print('yaml' in sys.modules)",
+        "import sys; from idmgraph.cli import main; "
+        f"main(['build', {str(corpus)!r}, '--out', {str(out)!r}, '--quiet']); print('yaml' in sys.modules)",
     ]
     assert subprocess.run(run, capture_output=True, text=True, check=True).stdout.split()[-1] == "True"
     agenda = next(corpus.rglob("*.txt"))

@@ -20,8 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from . import __version__
 from .agenda.readers import sniff_format
 from .text import slug
@@ -138,6 +136,8 @@ def fetch_source(
         "note": "Saved by idmgraph fetch, unedited. Review and add title, language, publisher, licence, "
         "event and expected counts before building.",
     }
+    import yaml  # here: every command imports this module for its errors, and a build reads no YAML
+
     Path(sources_dir).mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{sid}.fetch-", dir=sources_dir))
     try:
