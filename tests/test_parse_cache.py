@@ -11,7 +11,7 @@ from conftest import AGENDAS, LAYOUTS, SOURCE_2017, layout_corpus
 from idmgraph import build as build_module
 from idmgraph.agenda import parse_agenda
 from idmgraph.build import run_build
-from idmgraph.parse_cache import AgendaCache, cache_folder, decode, encode
+from idmgraph.parse_cache import THEMES, AgendaCache, cache_folder, decode, encode
 from idmgraph.paths import set_project
 from idmgraph.records import AgendaError
 from idmgraph.sources import find_sources
@@ -37,10 +37,15 @@ def test_only_record_types_come_back():
         decode({"r": "Path", "f": []})
 
 
+def _entries(out):
+    """The parse cache's entries of a build folder (its agendas and records)."""
+    return [p for p in cache_folder(out).glob("*.json") if p.name != THEMES]
+
+
 def test_a_rebuild_parses_only_the_changed_agenda_and_writes_what_a_clean_build_writes(corpus, tmp_path):
     first = run_build([corpus], tmp_path / "out")
     assert first.counts_cached == 0 and len(first.sources) == 8
-    assert len(list(cache_folder(tmp_path / "out").glob("*.json"))) == 8
+    assert len(_entries(tmp_path / "out")) == 8
     again = run_build([corpus], tmp_path / "out")
     assert again.counts_cached == 8
     changed = sorted(corpus.glob("*.txt"))[2]
@@ -53,7 +58,7 @@ def test_a_rebuild_parses_only_the_changed_agenda_and_writes_what_a_clean_build_
     for name in FILES:
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
     # the entry of the agenda as it was is gone: the cache holds what the last build used
-    assert len(list(cache_folder(tmp_path / "out").glob("*.json"))) == 8
+    assert len(_entries(tmp_path / "out")) == 8
 
 
 def test_a_changed_agenda_is_read_anew_not_from_the_cache(corpus, tmp_path):
@@ -248,3 +253,34 @@ def test_a_rebuild_whose_yaml_files_did_not_change_does_not_import_pyyaml(corpus
     agenda = next(corpus.rglob("*.txt"))
     agenda.write_text(agenda.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert subprocess.run(run, capture_output=True, text=True, check=True).stdout.split()[-1] == "False"
+
+
+def test_a_rebuild_assigns_themes_only_to_the_changed_agenda(corpus, tmp_path, monkeypatch):
+    """The theme assignments of a source are kept under its key: a rebuild after one agenda
+    changed assigns that agenda's alone, and gives the assignments a clean build gives; a
+    curation edit (part of every key) assigns every source's anew."""
+    import idmgraph.build as build
+
+    first = run_build([corpus], tmp_path / "out")
+    assert first.themes
+    called = []
+    real = build.assign_themes
+    monkeypatch.setattr(build, "assign_themes", lambda agendas, *a: called.append(agendas) or real(agendas, *a))
+    changed = sorted(corpus.glob("*.txt"))[2]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = run_build([corpus], tmp_path / "out")
+    assert [[a.source for a in agendas] for agendas in called] == [[changed.stem]]
+    clean = run_build([corpus], tmp_path / "clean", clean=True)
+    assert again.themes == clean.themes
+    assert [a.evidence for a in again.themes] == [a.evidence for a in clean.themes]
+    called.clear()
+    project = tmp_path / "project"
+    shutil.copytree(SOURCE_2017.parent.parent.parent / "curation", project / "data" / "curation")
+    (project / "data" / "sources").mkdir()
+    (project / "data" / "curation" / "corrections.yml").write_text("corrections: []\n", encoding="utf-8")
+    set_project(project)
+    try:
+        run_build([corpus], tmp_path / "out")
+    finally:
+        set_project(None)
+    assert len(called) == 1 and len(called[0]) == len(first.sources)

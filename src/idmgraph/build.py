@@ -47,7 +47,7 @@ from .segments import Written, statement_cuts, statement_digests, trig_segments,
 from .sources import Source, find_sources
 from .states import load_states
 from .text import spreadsheet_safe_cells
-from .themes import ThemeAssignment, assign_themes
+from .themes import ThemeAssignment, assign_themes, assignment_of, assignment_order, assignment_row
 from .validate import ValidationReport, start_validation
 
 __all__ = [
@@ -513,6 +513,34 @@ def _check_same_event(agenda: Agenda, src: Source, before: list[tuple[Source, Ag
 PARALLEL_FROM = 24
 
 
+def _assign_themes(
+    agendas: list[Agenda],
+    stated: dict[str, list[str]],
+    cache: AgendaCache | None,
+    keys: dict[str, str | None],
+) -> list[ThemeAssignment]:
+    """``assign_themes`` of the agendas, those of a source the cache kept them for taken from
+    it (a source's assignments are made from its agenda and what its key digests alone) and
+    the others made and kept."""
+    if cache is None:
+        return assign_themes(agendas, stated)
+    kept: list[ThemeAssignment] = []
+    missing = []
+    for agenda in agendas:
+        rows = cache.themes(keys.get(agenda.source))
+        if rows is None:
+            missing.append(agenda)
+        else:
+            kept.extend(map(assignment_of, rows))
+    made = assign_themes(missing, stated) if missing else []
+    by_source: dict[str, list] = {}
+    for a in made:
+        by_source.setdefault(a.source, []).append(assignment_row(a))
+    for agenda in missing:
+        cache.keep_themes(keys.get(agenda.source), by_source.get(agenda.source, []))
+    return sorted(kept + made, key=assignment_order)
+
+
 def _parse_sources(
     sources: list[Source], cache: AgendaCache | None
 ) -> Iterator[tuple[Source, str | None, Agenda]]:
@@ -688,7 +716,7 @@ def _run_build(
     step("resolving people, states and organisations")
     res = resolve_agendas(agendas)
     step("linking themes")
-    themes = assign_themes(agendas, {s.id: list(s.themes) for s in sources})
+    themes = _assign_themes(agendas, {s.id: list(s.themes) for s in sources}, cache, keys)
     step("building RDF")
     # the statements of the sources that did not change, and whose people, posts and
     # organisations the resolution still sees the same, are those the last build made

@@ -32,6 +32,7 @@ from .sources import Source
 __all__ = ["AgendaCache", "cache_folder", "encode", "decode", "read_entry", "digest_files", "tool_digest"]
 
 FORMAT = 2  # of the entries; a change of it misses every entry
+THEMES = "themes.json"  # each source's theme assignments, by its key
 _RECORDS = {cls.__name__: cls for cls in (Agenda, Citation, Event, Person, Session, Warning_)}
 
 
@@ -117,6 +118,8 @@ class AgendaCache:
         self._inputs = digest.hexdigest()
         self.used: set[str] = set()
         self.hits = 0
+        self._themes: dict[str, list] | None = None  # the themes kept by the last build, once read
+        self._themes_used: dict[str, list] = {}
 
     def key(self, source: Source) -> str | None:
         """The source's key; None for what is not a regular file (a device, a pipe) or is larger
@@ -200,11 +203,39 @@ class AgendaCache:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         write_file_atomically(self._path(key), text.encode("utf-8"), "entry")
 
+    def themes(self, key: str | None) -> list | None:
+        """The theme assignments kept for a source's key (rows of ``themes.assignment_row``): they
+        are made from the agenda and what its key digests alone (its source.yml's themes, the
+        curation, the rules in the reference data); None where none are kept."""
+        if key is None:
+            return None
+        if self._themes is None:
+            try:
+                kept = json.loads((self.folder / THEMES).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                kept = {}
+            self._themes = kept if isinstance(kept, dict) else {}
+        found = self._themes.get(key)
+        if not isinstance(found, list) or not all(isinstance(row, list) and len(row) == 7 for row in found):
+            return None
+        self._themes_used[key] = found
+        return found
+
+    def keep_themes(self, key: str | None, rows: list) -> None:
+        """Keep a source's theme assignments for the next build (written by ``prune``)."""
+        if key is not None:
+            self._themes_used[key] = rows
+
     def prune(self) -> int:
-        """Remove the entries this build did not use; how many."""
+        """Remove the entries this build did not use; how many. The theme assignments kept are
+        those this build used."""
+        if self._themes_used != (self._themes or {}) and (self._themes_used or self._themes):
+            with contextlib.suppress(OSError):
+                text = json.dumps(self._themes_used, ensure_ascii=False, separators=(",", ":"))
+                write_file_atomically(self.folder / THEMES, text.encode("utf-8"), "entry")
         removed = 0
         for path in self.folder.glob("*.json") if self.folder.is_dir() else ():
-            if path.stem not in self.used:
+            if path.name != THEMES and path.stem not in self.used:
                 path.unlink(missing_ok=True)
                 removed += 1
         for path in self.folder.glob(".entry-*") if self.folder.is_dir() else ():

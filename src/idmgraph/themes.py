@@ -27,6 +27,9 @@ __all__ = [
     "ThemeAssignment",
     "load_theme_rules",
     "assign_themes",
+    "assignment_order",
+    "assignment_row",
+    "assignment_of",
     "expand_curie",
     "load_theme_graph",
     "theme_files",
@@ -256,9 +259,22 @@ def assign_themes(
             for curie in row.get("add") or []:
                 a = ThemeAssignment(agenda.source, ev, row["session"], expand_curie(curie), "curated")
                 out.setdefault(a, a)
-    return sorted(
-        out.values(), key=lambda a: (a.source, a.session_id or "", str(a.theme), a.how, a.rule or "")
-    )
+    return sorted(out.values(), key=assignment_order)
+
+
+def assignment_order(a: ThemeAssignment) -> tuple:
+    """Where an assignment comes in ``assign_themes``'s list: by source, session, theme, how, rule."""
+    return (a.source, a.session_id or "", str(a.theme), a.how, a.rule or "")
+
+
+def assignment_row(a: ThemeAssignment) -> list:
+    """An assignment as plain values (JSON), every field in order; ``assignment_of`` reads it back."""
+    return [a.source, a.event_id, a.session_id, str(a.theme), a.how, a.rule, a.evidence]
+
+
+def assignment_of(row: list) -> ThemeAssignment:
+    source, event_id, session_id, theme, how, rule, evidence = row
+    return ThemeAssignment(source, event_id, session_id, URIRef(theme), how, rule, evidence)
 
 
 # How a session reaches a theme; the first three are the session's own themes.
