@@ -188,9 +188,9 @@ class LastBuild:
                 kept[name] = {"size": sizes[name], "sha256": sums[name], "index": index}
                 if files is not None:
                     kept[name]["stat"] = _identity((files / name).stat())
-        made = self._ready.pop("segments.json", None)
-        if made is not None:
-            made.unlink(missing_ok=True)
+        stale = self._ready.pop("segments.json", None)  # one prepared before: replaced
+        if stale is not None:
+            stale.unlink(missing_ok=True)
         index = json.dumps(kept).encode("utf-8")
         self._ready["segments.json"] = temporary_file(self.folder, "segments", index)
         self.prepare_made()

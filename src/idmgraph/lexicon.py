@@ -74,6 +74,17 @@ def keep_reads_in(folder: Path | None) -> None:
     _KEPT_LINES_USED.clear()
 
 
+def kept_lines(digest: str) -> Path | None:
+    """Where the read of a YAML file with its lines (``yamlfile.load_yaml_lines``) is kept, by the
+    SHA-256 of its bytes (hex); None where reads are not kept. The file is counted as used (not
+    removed by ``prune_kept_lines``)."""
+    if _KEPT_READS is None:
+        return None
+    path = _KEPT_READS / f"lines-{digest}.json"
+    _KEPT_LINES_USED.add(path.name)
+    return path
+
+
 def prune_kept_lines() -> None:
     """Remove the kept reads of ``load_yaml_lines`` not used since ``keep_reads_in`` (those of
     files since changed or gone: one is kept for each version of a file ever read)."""

@@ -162,7 +162,8 @@ class SourceUnits:
                     organizations[org.key] = text
         digest.update(_packed(rows))
         digest.update(repr(sorted(organizations.items())).encode("utf-8"))
-        digest.update(_packed([tuple(getattr(link, f.name) for f in fields(link)) for link in links]))
+        names = [f.name for f in fields(links[0])] if links else []  # each link's fields, all of them
+        digest.update(_packed([tuple(getattr(link, name) for name in names) for link in links]))
         return digest.hexdigest()
 
     def _open(self) -> None:

@@ -65,11 +65,9 @@ def load_yaml_lines(path: Path, max_bytes: int = MAX_YAML_BYTES) -> tuple[object
         raise YamlError(path, None, f"larger than {max_bytes:,} bytes: not a file idmgraph writes or reads")
     raw = path.read_bytes()
     key = hashlib.sha256(raw).digest()
-    from . import lexicon
+    from .lexicon import kept_lines
 
-    kept = None if lexicon._KEPT_READS is None else lexicon._KEPT_READS / f"lines-{key.hex()}.json"
-    if kept is not None:
-        lexicon._KEPT_LINES_USED.add(kept.name)
+    kept = kept_lines(key.hex())
     if key not in _READ:
         if len(_READ) >= 256:  # a long-lived process (the server) keeps the files it reads last
             _READ.clear()
