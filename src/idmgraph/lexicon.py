@@ -75,9 +75,9 @@ def keep_reads_in(folder: Path | None) -> None:
 
 
 def kept_lines(digest: str) -> Path | None:
-    """Where the read of a YAML file with its lines (``yamlfile.load_yaml_lines``) is kept, by the
-    SHA-256 of its bytes (hex); None where reads are not kept. The file is counted as used (not
-    removed by ``prune_kept_lines``)."""
+    """Where the read of a YAML file with its lines (``yamlfile.load_yaml_lines``) is kept, by
+    ``digest`` (the SHA-256 of its bytes, in hex, after the format of the read); None where reads
+    are not kept. The file is counted as used (not removed by ``prune_kept_lines``)."""
     if _KEPT_READS is None:
         return None
     path = _KEPT_READS / f"lines-{digest}.json"

@@ -67,7 +67,7 @@ def load_yaml_lines(path: Path, max_bytes: int = MAX_YAML_BYTES) -> tuple[object
     key = hashlib.sha256(raw).digest()
     from .lexicon import kept_lines
 
-    kept = kept_lines(key.hex())
+    kept = kept_lines(f"{_KEPT_FORMAT}-{key.hex()}")
     if key not in _READ:
         if len(_READ) >= 256:  # a long-lived process (the server) keeps the files it reads last
             _READ.clear()
@@ -81,6 +81,9 @@ def load_yaml_lines(path: Path, max_bytes: int = MAX_YAML_BYTES) -> tuple[object
     return copy.deepcopy(data), dict(lines)
 
 
+# what a kept read holds and how (``_keep``): a change of it, or of what a read gives, misses
+# every kept read
+_KEPT_FORMAT = 1
 # a date or a time as the JSON of a kept read holds it (a key no YAML file of idmgraph's has;
 # data that holds it is not kept, as it would not be read back the same)
 _DATES = {"\u0000date": date, "\u0000datetime": datetime}
