@@ -8,12 +8,11 @@ distributions being the whole-dataset dumps and its SPARQL endpoint.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from . import __version__
 
-__all__ = ["Distribution", "describe_dataset", "file_distribution"]
+__all__ = ["Distribution", "describe_dataset"]
 
 TITLE = "IOM International Dialogue on Migration knowledge graph (idmgraph)"
 ABOUT = (
@@ -42,11 +41,6 @@ class Distribution:
     byte_size: int | None = None
     url: str | None = None  # where it is downloaded, when it is served
     gzip: bool = False
-
-
-def file_distribution(name: str, media_type: str, data: bytes, sha256: str | None = None) -> Distribution:
-    """A file of the build, described by its bytes (``sha256``: their SHA-256, when known)."""
-    return Distribution(name, media_type, sha256 or hashlib.sha256(data).hexdigest(), len(data))
 
 
 def _literal(text: str) -> str:
