@@ -107,6 +107,11 @@ def level_of(title: str, where: str | None) -> str | None:
 
 def highest_level(levels) -> str | None:
     """The highest of several levels (None ignored)."""
-    rank = {level: i for i, level in enumerate(level_order())}
     known = [lv for lv in levels if lv is not None]
-    return min(known, key=rank.__getitem__) if known else None
+    return min(known, key=_rank().__getitem__) if known else None
+
+
+@cache
+def _rank() -> dict[str, int]:
+    """Each level's rank, the highest first."""
+    return {level: i for i, level in enumerate(level_order())}

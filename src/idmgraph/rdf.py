@@ -126,8 +126,9 @@ def build_dataset(
     for link in theme_links(themes or [], res.agendas):
         links.setdefault(link.event_id, []).append(link)
     every_unit = units is not None
+    made: dict = {}  # what the views share across sources
     for agenda in res.agendas:
-        views = participation_views(res, parts[agenda.source], levels, themed)
+        views = participation_views(res, parts[agenda.source], levels, themed, made)
         its_links = links.get(agenda.event.id, [])
         g = ds.graph(iris.source_graph(agenda.source))
         fingerprint = units.fingerprint(agenda, views, its_links) if units is not None else None
@@ -635,28 +636,38 @@ def participation_views(
     parts: list[ResolvedParticipation],
     levels: dict[str, str | None] | None = None,
     themes: dict[tuple[str, str], tuple[str, ...]] | None = None,
+    made: dict | None = None,
 ) -> list[ParticipationView]:
     """Each participation with what the resolution says of the people, posts and organisations
     it names, its level (``levels``: each post's, ``post_levels``) and its session's themes (by
-    event and session) (what ``idmgraph.rdf_units`` fingerprints)."""
+    event and session) (what ``idmgraph.rdf_units`` fingerprints). ``made``: what the views of
+    one resolution share (each post's view, each set of posts' level and kind of actor), kept
+    between calls for the same resolution and levels."""
     persons, posts, orgs = res.persons, res.posts, res.organizations
     levels = post_levels(res) if levels is None else levels
     themes = themes or {}
+    made = {} if made is None else made
     views = []
     for p in parts:
-        held = tuple(
-            PostView(post.organization, post.state, post.title, post.lang)
-            for post in (posts[k] for k in p.posts)
-        )
+        # participations of one resolution that name the same posts (and speak for the same
+        # party) read the same of them: made once
+        shared = made.get((p.posts, p.on_behalf_of))
+        if shared is None:
+            held = tuple(
+                PostView(post.organization, post.state, post.title, post.lang)
+                for post in (posts[k] for k in p.posts)
+            )
+            shared = (held, highest_level(levels[k] for k in p.posts), _actor_type(res, p))
+            made[(p.posts, p.on_behalf_of)] = shared
         views.append(
             ParticipationView(
                 p,
                 persons[p.person].name,
                 persons[p.author].name if p.author else None,
                 tuple(orgs[k] for k in p.organizations),
-                held,
-                highest_level(levels[k] for k in p.posts),
-                _actor_type(res, p),
+                shared[0],
+                shared[1],
+                shared[2],
                 themes.get((p.event_id, p.session.id), ()),
             )
         )

@@ -109,6 +109,7 @@ class SourceUnits:
         self._tmp: str | None = None
         self._offset = 0
         self._organizations: dict = {}  # each organisation's record as text, made once
+        self._plain_posts: dict = {}  # each views' posts as plain tuples, made once
         self.sources: dict[str, str] = {}  # the fingerprint of each source's unit in this build
         self._made: dict[str, Unit] = {}  # the units made in this build
         # the statements of each graph no unit gave (by graph name, "" for the default graph),
@@ -131,9 +132,12 @@ class SourceUnits:
         if key is None:
             return None
         digest = hashlib.sha256(f"idmgraph rdf unit {FORMAT}\0{key}\0{agenda.source}\0".encode())
-        rows, organizations, texts = [], {}, self._organizations
+        rows, organizations, texts, plain = [], {}, self._organizations, self._plain_posts
         for view in views:
             p = view.part
+            posts = plain.get(view.posts)  # as plain tuples (marshal writes no named tuple), once
+            if posts is None:
+                posts = plain[view.posts] = [tuple(post) for post in view.posts]
             rows.append(
                 (
                     p.session.id,
@@ -148,7 +152,7 @@ class SourceUnits:
                     p.author,
                     view.name,
                     view.author_name,
-                    [tuple(post) for post in view.posts],
+                    posts,
                     view.level,
                     view.actor_type,
                     view.themes,
