@@ -12,7 +12,7 @@ from idmgraph.build import BASE, FILE_PREFIXES, _serialise, run_build
 from idmgraph.last_build import LastBuild, Made
 from idmgraph.parse_cache import cache_folder
 from idmgraph.patch import patch_files, touched_statements
-from idmgraph.quads import Quads
+from idmgraph.quads import Pending, Quads, subject_code
 
 E = "https://example.org/"
 # graph names whose N-Quads ends sort unlike the names: "<.../g/x> ." before "<.../g> ."
@@ -38,6 +38,34 @@ def _dataset(quads: set[tuple[str, str | None]]) -> Quads:
     ds = Quads()
     for statement, graph in quads:
         (ds.default_graph if graph is None else ds.graph(graph)).triples.add(statement)
+    return ds
+
+
+def _dataset_in_lots(rng: random.Random, quads: set[tuple[str, str | None]], read: list) -> Quads:
+    """The quads with those of the named graphs dealt at random into lots the dataset holds
+    without reading them (as a rebuild holds the units of the sources that did not change): a
+    quad may be in two lots, or in a lot and read; ``read`` says which lots were read."""
+    ds = Quads()
+    lots: list[dict[str, list[str]]] = [{} for _ in range(rng.randint(1, 12))]
+    home = {}  # most of a subject's statements are in one lot, as a source's are in its unit
+    for statement, graph in sorted(quads, key=str):
+        if graph is None or rng.random() < 0.2:
+            (ds.default_graph if graph is None else ds.graph(graph)).triples.add(statement)
+        if graph is not None:
+            subject = statement.split(" ")[0]
+            lot = home.setdefault(subject, rng.randrange(len(lots)))
+            lots[lot].setdefault(graph, []).append(statement)
+            if rng.random() < 0.1:  # and in another lot too (as a person named by two sources)
+                rng.choice(lots).setdefault(graph, []).append(statement)
+    pending = []
+    for n, lot in enumerate(lots):
+        graphs = tuple(sorted(lot))
+        statements = [lot[g] for g in graphs]
+        subjects = sorted({subject_code(t.split(" ")[0]) for block in statements for t in block})
+        pending.append(
+            Pending(graphs, tuple(map(len, statements)), subjects, lambda n=n, s=statements: read.append(n) or s)
+        )
+    ds.defer(pending)
     return ds
 
 
@@ -73,8 +101,8 @@ def test_patched_files_are_those_a_whole_serialisation_writes(monkeypatch, cut_e
     gives; and the change is the statements that went from the union and came into it."""
     monkeypatch.setattr(segments, "CUT_EVERY", cut_every)
     rng = random.Random(cut_every)
-    patched_any = written_anew = 0
-    for _ in range(80):
+    patched_any = written_anew = left_unread = 0
+    for n in range(80):
         subjects = rng.randint(3, 40)
         before = _random_quads(rng, subjects, rng.randint(subjects, 6 * subjects))
         after = _mutated(rng, before, subjects)
@@ -84,11 +112,22 @@ def test_patched_files_are_those_a_whole_serialisation_writes(monkeypatch, cut_e
         if rng.random() < 0.3:  # statements touched that did not change: made again, the same
             touched |= {statement for statement, _ in rng.sample(sorted(after, key=str), 2)}
         told = []  # the change, told before the segments are written
-        patched = patch_files(new, touched, old_ttl, old_trig, FILE_PREFIXES, told.append)
-        if patched is None:  # more changed than a patch is worth
-            assert len(touched) > 0.25 * len(new) and told == []
+        read: list[int] = []
+        side = random.Random(f"{cut_every}-{n}")  # apart: the graphs drawn stay those drawn before
+        lots = _dataset_in_lots(side, after, read) if side.random() < 0.5 else None
+        patched = patch_files(new if lots is None else lots, touched, old_ttl, old_trig, FILE_PREFIXES, told.append)
+        if patched is None:  # more changed than a patch is worth (of the last build's quads)
+            assert len(touched) > 0.25 * len(before) and told == []
             continue
         assert told == [patched.change]
+        if lots is not None:  # only the lots that may hold a statement of a touched subject read
+            codes = {subject_code(t.split(" ")[0]) for t in touched}
+            assert all(codes.isdisjoint(p.subjects) for p in lots._pending)
+            assert len(set(read)) == len(read)  # each read once
+            left_unread += len(lots._pending)
+            assert set(lots.union_statements()) == {statement for statement, _ in after}
+            assert len(lots) == len(new)
+        assert patched.quads == len(new)
         (trig, trig_index), (ttl, ttl_index) = _files(new)
         # in pieces (the kept segments views of the last file's bytes), joined where written
         assert b"".join(patched.ttl.chunks()) == ttl and b"".join(patched.trig.chunks()) == trig
@@ -101,6 +140,7 @@ def test_patched_files_are_those_a_whole_serialisation_writes(monkeypatch, cut_e
         patched_any += 1
         written_anew += len(patched.ttl.segments) - patched.ttl.reused
     assert patched_any > 40
+    assert left_unread > 0  # the lots that hold no touched subject were not read
     if cut_every > 1:
         assert written_anew < patched_any * 4  # most segments copied, not made again
 

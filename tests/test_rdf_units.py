@@ -75,6 +75,38 @@ def test_a_rebuild_takes_the_statements_of_the_sources_that_did_not_change(corpu
     _same_as_clean(corpus, out, tmp_path)
 
 
+def test_a_rebuild_reads_a_kept_unit_only_where_the_change_touches_its_subjects(
+    corpus, tmp_path, monkeypatch
+):
+    """The units taken are not read: the patch reads the old unit of the meeting that changed,
+    and a unit taken only where it may state something about a subject whose statements the
+    change touched. A speaker added in 2021 names no one the other meetings name; a speaker
+    of all three meetings taken out of 2021 has statements the 2019 and 2020 units also give."""
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    read = []
+    kept = SourceUnits._kept
+    monkeypatch.setattr(SourceUnits, "_kept", lambda self, fp: read.append(fp) or kept(self, fp))
+    path = corpus / "c-2021.txt"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "• Ms. Wilhelmina Quarshie, Director, Ministry of Labour, Ghana (Statement)\n", "utf-8")
+    added = run_build([corpus], out)
+    assert added.files_patched and added.units_kept == 2
+    assert len(read) == 1  # the last unit of 2021, to know what changed
+    read.clear()
+    bello = "• Dr. Aisha Bello, Director, Department of Immigration Services, Nigeria (Presentation)\n"
+    path.write_text(text.replace(bello, ""), encoding="utf-8")
+    taken_out = run_build([corpus], out)
+    assert taken_out.files_patched and taken_out.units_kept == 2
+    assert len(set(read)) == 3  # 2021's last unit, and those of 2019 and 2020, which name her
+    assert "Aisha Bello" in (out / "idm.ttl").read_text(encoding="utf-8")
+    _same_as_clean(corpus, out, tmp_path)
+    # the dataset of the rebuild reads the rest where it is asked for: the clean build's
+    clean = run_build([corpus], tmp_path / "clean")
+    assert taken_out.dataset.union_statements() == clean.dataset.union_statements()
+    assert len(taken_out.dataset) == len(clean.dataset) == taken_out.counts["triples"]
+
+
 def test_a_name_resolved_anew_makes_anew_the_sources_that_name_the_person(corpus, tmp_path):
     """The minister's name is the first spelling met (2019's). Spelt without accents there, the
     2020 meeting, unchanged, names a person whose name changed: its statements (the person's

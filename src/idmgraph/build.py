@@ -349,6 +349,7 @@ def _serialise(
         trig.described = {
             "trims": [list(t) for t in trims],
             "ends": [[ends.first(statements[a]), ends.last(statements[b - 1])] for _, a, b in ttl_segments],
+            "quads": [ends.count(statements[a:b]) for _, a, b in ttl_segments],
         }
         return trig, ttl
     quads = sorted(_rebase_quads(list(ds), base), key=str)
@@ -684,7 +685,8 @@ def _run_build(
         tell(stage, done, total)
 
     step("reading sources")
-    cache, last = None, None
+    cache, last, units = None, None, None
+    keys: dict[str, str | None] = {}  # each source's key in the parse cache
     if out_dir is not None:
         cache = AgendaCache(cache_folder(out_dir))
         last = LastBuild(cache_folder(out_dir))
@@ -692,36 +694,43 @@ def _run_build(
             cache.clear()
         else:
             last.read_ahead(out_dir)  # in a thread, while the sources are parsed and resolved
+        # the statements of the sources that did not change, and whose people, posts and
+        # organisations the resolution still sees the same, are those the last build made: its
+        # units, checked in a thread meanwhile (keyed by the sources' keys, found as they are parsed)
+        units = SourceUnits(cache.folder / UNITS_FOLDER, keys)
+        units.check_ahead()
         keep_reads_in(cache.folder / "reference")  # the reference data's YAML, as JSON
-    sources = find_sources(paths or default_inputs(), cache.record_source if cache is not None else None)
-    if not sources:
-        raise AgendaError(
-            ", ".join(str(p) for p in (paths or default_inputs())),
-            None,
-            "no agenda files (.txt, .md, .html, .pdf, .docx) found",
-        )
-    agendas = []
-    events: dict[str, list[tuple[Source, Agenda]]] = {}
-    # the clock of parsing starts before the first agenda comes back (a pool's first answer
-    # holds most of the work; it was counted as reading)
-    step(f"parsing {len(sources)} sources", "parsing", 0, len(sources))
-    keys: dict[str, str | None] = {}  # each source's key in the parse cache
-    for src, key, agenda in _parse_sources(sources, cache):
-        keys[src.id] = key
-        step(f"parsing {len(agendas) + 1}/{len(sources)}: {src.id}", "parsing", len(agendas), len(sources))
-        _check_same_event(agenda, src, events.get(agenda.event.id, []))
-        events.setdefault(agenda.event.id, []).append((src, agenda))
-        agendas.append(agenda)
-        tell("parsing", len(agendas), len(sources))
-    step("resolving people, states and organisations")
-    res = resolve_agendas(agendas)
-    step("linking themes")
-    themes = _assign_themes(agendas, {s.id: list(s.themes) for s in sources}, cache, keys)
-    step("building RDF")
-    # the statements of the sources that did not change, and whose people, posts and
-    # organisations the resolution still sees the same, are those the last build made
-    units = SourceUnits(cache.folder / UNITS_FOLDER, keys) if cache is not None else None
-    ds = build_dataset(res, {s.id: s for s in sources}, themes, units)
+    try:  # the units' pack closed (and its check ahead awaited) on bad input
+        sources = find_sources(paths or default_inputs(), cache.record_source if cache is not None else None)
+        if not sources:
+            raise AgendaError(
+                ", ".join(str(p) for p in (paths or default_inputs())),
+                None,
+                "no agenda files (.txt, .md, .html, .pdf, .docx) found",
+            )
+        agendas = []
+        events: dict[str, list[tuple[Source, Agenda]]] = {}
+        # the clock of parsing starts before the first agenda comes back (a pool's first answer
+        # holds most of the work; it was counted as reading)
+        step(f"parsing {len(sources)} sources", "parsing", 0, len(sources))
+        for src, key, agenda in _parse_sources(sources, cache):
+            keys[src.id] = key
+            done = len(agendas)
+            step(f"parsing {done + 1}/{len(sources)}: {src.id}", "parsing", done, len(sources))
+            _check_same_event(agenda, src, events.get(agenda.event.id, []))
+            events.setdefault(agenda.event.id, []).append((src, agenda))
+            agendas.append(agenda)
+            tell("parsing", len(agendas), len(sources))
+        step("resolving people, states and organisations")
+        res = resolve_agendas(agendas)
+        step("linking themes")
+        themes = _assign_themes(agendas, {s.id: list(s.themes) for s in sources}, cache, keys)
+        step("building RDF")
+        ds = build_dataset(res, {s.id: s for s in sources}, themes, units)
+    except BaseException:
+        if units is not None:
+            units.discard()
+        raise
     step("validating (SHACL shapes, SPARQL checks)")
     # the shapes and the checks run in threads while the files are made here; nothing is
     # written into out_dir before they are known to pass
@@ -778,7 +787,9 @@ def _run_build(
                         future.set_exception(exc)
                 raise
         counts = graph_counts(res)
-        counts["triples"] = len(ds)
+        # the quads: a patch counted them from the segments (the statements of the sources that
+        # did not change are not read)
+        counts["triples"] = patched.quads if patched is not None else len(ds)
         misses = _check_expected(res, sources, out_dir)
         files: dict[str, bytes] = {}
         if out_dir is not None and not misses:

@@ -12,9 +12,13 @@ come out the same).
 
 A segment covers the subjects from its first to the next segment's first, so the segments
 those statements' subjects fall in are the ones to make again: their statements are those the
-last file's segments held (read back from it) and the touched ones, each kept if a graph holds
-it now, in the graphs that do. Cuts depend on subjects alone: within a stretch made again they
-fall where a clean build puts them, and a stretch whose first subject is gone (or no longer opens
+last file's segments held (read back from its TriG, with the graphs of their lines) and the
+touched ones, each kept if a graph holds it now, in the graphs that do. A statement no change
+touched is in the graphs it was in; for a touched one the dataset is asked, and reads of the
+units it holds unread (``quads.Pending``) those that may name the touched subjects alone.
+
+Cuts depend on subjects alone: within a stretch made again they fall where a clean build puts
+them, and a stretch whose first subject is gone (or no longer opens
 a segment) takes in the segment before. A TriG segment's ends (whether the block of a graph goes
 on across a cut) depend on its neighbours: a neighbour whose trim changes is made again too.
 
@@ -31,8 +35,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .last_build import MOST_CHANGED, Change, Made, statements_of_turtle
-from .quads import GraphEnds, Quads, joined_statements
+from .last_build import MOST_CHANGED, Change, Made
+from .quads import GraphEnds, Quads, ascii_nt, joined_statements, statement_of
 from .segments import Written, cut_before, digest_of, serialised, statement_cuts, trimmed
 
 __all__ = ["Made", "Patched", "touched_statements", "patch_files"]
@@ -47,6 +51,7 @@ class Patched:
     trig: Written
     ttl: Written
     change: Change
+    quads: int  # how many the dataset holds (the lines of the N-Quads the TriG is written from)
 
 
 def touched_statements(
@@ -82,6 +87,27 @@ def _blank_node_in(statements) -> bool:
     return "_:" in "\n".join(statements)
 
 
+def _trig_lines(
+    head: bytes, trig: bytes, segment: tuple, trim: tuple[bool, bool], first_end: str
+) -> list[tuple[str, str]]:
+    """(statement, the end of its line) of each quad a segment of the last TriG holds: read
+    with the opening of the graph block it goes on in and the closing it leaves to the segment
+    after, where its trims took them off."""
+    _, c, d = segment
+    text = head
+    if trim[0]:  # goes on in the graph its first line ends with
+        text += first_end.strip()[:-1].strip().encode("ascii") + b" {\n"
+    text += trig[c:d]
+    if trim[1]:
+        text += b"}\n"
+    out = []
+    for quad in ox.parse(text, format=ox.RdfFormat.TRIG):
+        graph = quad.graph_name
+        end = " .\n" if isinstance(graph, ox.DefaultGraph) else f" {ascii_nt(str(graph))} .\n"
+        out.append((statement_of(quad), end))
+    return out
+
+
 def _subject(statement: str) -> str:
     return statement[: statement.index(" ")]
 
@@ -114,26 +140,34 @@ def patch_files(
     try:
         segments, trig_segments = ttl_index["segments"], trig_index["segments"]
         subjects, trims, ends = ttl_index["subjects"], trig_index["trims"], trig_index["ends"]
+        quads = trig_index["quads"]
         ttl_head = ttl_index["prefixes"].encode("utf-8")
         trig_head = trig_index["prefixes"].encode("utf-8")
     except (KeyError, TypeError, AttributeError):
         return None  # an index from before segments said their subjects, trims and ends
     n = len(segments)
-    if not n or not len(trig_segments) == len(subjects) == len(trims) == len(ends) == n:
+    if not n or not len(trig_segments) == len(subjects) == len(trims) == len(ends) == len(quads) == n:
         return None
-    if len(touched) > MOST_CHANGED * max(len(ds), 1) or _blank_node_in(touched):
+    # the last build's quads: the dataset's, but for a change that is not the greater part of it
+    if len(touched) > MOST_CHANGED * max(sum(quads), 1) or _blank_node_in(touched):
         return None
     trims = [tuple(t) for t in trims]
     segment_of = {t: max(bisect_right(subjects, _subject(t)) - 1, 0) for t in touched}
     dirty = set(segment_of.values())
-    read: dict[int, list[str]] = {}  # the statements of a last segment, read back once
+    read: dict[int, set[str]] = {}  # the statements of a last segment, read back once
+    ends_before: dict[str, list[str]] = {}  # the ends of their lines in the last TriG
+    # the touched statements' lines now (the dataset reads the statements it has not read yet
+    # that may be about their subjects): all other lines of a segment are the last build's
+    touched_ends = GraphEnds(ds, touched)
 
-    def old_statements(i: int) -> list[str]:
+    def old_statements(i: int) -> set[str]:
         if i not in read:
-            _, a, b = segments[i]
-            read[i] = statements_of_turtle(ttl_head + ttl_old[a:b])
+            lines = _trig_lines(trig_head, trig_old, trig_segments[i], trims[i], ends[i][0])
+            read[i] = {t for t, _ in lines}
             if _blank_node_in(read[i]):
                 raise _BlankNode
+            for t, end in lines:
+                ends_before.setdefault(t, []).append(end)
         return read[i]
 
     while True:
@@ -142,8 +176,9 @@ def patch_files(
             before = {(i, j): {t for k in range(i, j + 1) for t in old_statements(k)} for i, j in regions}
         except _BlankNode:
             return None  # a blank node read back is not the one the graph holds
-        candidates: set[str] = set(touched).union(*before.values())
-        graphs = GraphEnds(ds, candidates)  # the ends of their lines now, each graph's
+        # the ends of their lines now, each graph's: those of a statement no change touched are
+        # the last build's
+        graphs = touched_ends.with_untouched(ends_before, touched)
         # each region's statements now: those it held that a graph still holds, and the
         # touched ones that fall in it
         made = {region: [t for t in found if t in graphs] for region, found in before.items()}
@@ -190,7 +225,7 @@ def patch_files(
     # the segments kept are views of the last files' bytes: copied once, where the file is written
     ttl_view, trig_view = memoryview(ttl_old), memoryview(trig_old)
     ttl_parts, trig_parts = [ttl_head], [trig_head]
-    ttl_placed, trig_placed, subjects_now, ends_now = [], [], [], []
+    ttl_placed, trig_placed, subjects_now, ends_now, quads_now = [], [], [], [], []
     ttl_at, trig_at, reused = len(ttl_head), len(trig_head), 0
     for p, (kind, m) in enumerate(sequence):
         if kind == "kept":
@@ -199,6 +234,7 @@ def patch_files(
             body, trig_body = ttl_view[a:b], trig_view[c:d]
             subjects_now.append(subjects[m])
             ends_now.append(list(ends[m]))
+            quads_now.append(quads[m])
             reused += 1
         else:
             text = joined_statements(m)
@@ -216,6 +252,7 @@ def patch_files(
             trig_digest = h.hexdigest()[:32]
             subjects_now.append(_subject(m[0]))
             ends_now.append([graphs.first(m[0]), graphs.last(m[-1])])
+            quads_now.append(graphs.count(m))
         ttl_parts.append(body)
         trig_parts.append(trig_body)
         ttl_placed.append((digest, ttl_at, ttl_at + len(body)))
@@ -228,7 +265,7 @@ def patch_files(
         trig_head,
         trig_placed,
         reused,
-        {"trims": [list(t) for t in new_trims], "ends": ends_now},
+        {"trims": [list(t) for t in new_trims], "ends": ends_now, "quads": quads_now},
     )
-    return Patched(trig, ttl, change)
+    return Patched(trig, ttl, change, sum(quads_now))
 

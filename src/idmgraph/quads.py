@@ -7,6 +7,11 @@ copies it into rdflib but a caller that asks (``to_rdflib``). A graph holds each
 rdflib's graphs did: the people of the entities graph are stated by every participation that
 names them.
 
+A rebuild's dataset may hold statements not read yet (``Pending``): the units of the sources
+that did not change (``idmgraph.rdf_units``), each read where something asks for its graphs'
+contents (``complete``). Every method that reads the dataset completes it first; a patch reads
+only the units that may hold statements about the subjects it asks for.
+
 The lines are ASCII: a character beyond it is written as its N-Triples escape (``\\u00E9``).
 Python keeps an ASCII string in a byte a character, and hands it to Oxigraph without a copy; a
 single "é" would make the whole text of a million triples take two or four bytes a character,
@@ -16,9 +21,12 @@ and a UTF-8 copy besides. The files Oxigraph writes from them hold the character
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import threading
+import zlib
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -28,6 +36,7 @@ from .store import store_of
 __all__ = [
     "Quads",
     "GraphQuads",
+    "Pending",
     "GraphEnds",
     "Term",
     "TermSpace",
@@ -219,6 +228,9 @@ class GraphEnds:
     set met through them (a rebuild's patch asks for a few thousand of a dataset's statements)."""
 
     def __init__(self, ds: Quads, only: set[str] | None = None):
+        # the statements not read yet that may be about these statements' subjects, read
+        ds.complete(None if only is None else {t[: t.index(" ")] for t in only})
+
         def held(g: GraphQuads) -> set[str]:
             return g.triples if only is None else only & g.triples  # a set's & walks the smaller
 
@@ -238,6 +250,22 @@ class GraphEnds:
         """Whether a graph holds the statement."""
         return statement in self.one
 
+    def with_untouched(self, ends: dict[str, list[str]], touched: set[str]) -> GraphEnds:
+        """These ends, and ``ends`` (each statement's, in any order) of the statements not in
+        ``touched``: the lines of a rebuild's statements, those no change touched as the last
+        build wrote them."""
+        out = GraphEnds.__new__(GraphEnds)
+        out.one, out.several = dict(self.one), dict(self.several)
+        for t, found in ends.items():
+            if t in touched:
+                continue
+            if len(found) == 1:
+                out.one[t] = found[0]
+            else:
+                out.several[t] = sorted(found)
+                out.one[t] = out.several[t][-1]
+        return out
+
     def lines(self, statements: list[str]) -> list[str]:
         """The N-Quads lines of sorted statements, in order."""
         one, several = self.one, self.several
@@ -255,6 +283,13 @@ class GraphEnds:
         found = self.several.get(statement)
         return found[-1] if found else self.one[statement]
 
+    def count(self, statements: list[str]) -> int:
+        """How many lines the statements have (one a graph that holds each)."""
+        several = self.several
+        if not several:
+            return len(statements)
+        return len(statements) + sum(len(several[t]) - 1 for t in statements if t in several)
+
     def joined(self, statements: list[str]) -> str:
         """The ends of the statements' lines, one after the other (what, with the statements,
         makes their lines)."""
@@ -264,14 +299,63 @@ class GraphEnds:
         return "".join([("".join(several[t]) if t in several else one[t]) for t in statements])
 
 
+class Pending(NamedTuple):
+    """Statements of named graphs a dataset holds but has not read yet: ``read()`` gives them,
+    a list for each graph of ``graphs`` (by name, as ``Quads.graph`` takes it); ``counts``: how
+    many each list holds; ``subjects``: the CRC-32 of each subject they name (``subject_code``)."""
+
+    graphs: tuple[str, ...]
+    counts: tuple[int, ...]
+    subjects: list[int]
+    read: Callable[[], tuple[list[str], ...]]
+
+
+def subject_code(subject: str) -> int:
+    """The CRC-32 a subject (in N-Triples form) is known by among pending statements."""
+    return zlib.crc32(subject.encode("utf-8"))
+
+
 class Quads:
     """Named graphs and the default graph, each a set of triples."""
 
     def __init__(self) -> None:
         self._graphs: dict[str, GraphQuads] = {}
         self.default_graph = GraphQuads(None)
+        self._pending: list[Pending] = []  # statements held, not read yet
+        self._reading = threading.Lock()  # one thread reads them (the checks' may ask too)
+
+    def defer(self, pending: list[Pending]) -> None:
+        """Hold statements read only where they are asked for (``complete``); their graphs are
+        made here, so the dataset lists them as it will once they are read."""
+        for found in pending:
+            for key in found.graphs:
+                self._graph(key)
+        self._pending.extend(pending)
+
+    def complete(self, subjects: set[str] | None = None) -> None:
+        """The pending statements read into their graphs: all, or (``subjects``) those of the
+        pending lots that may name one of these subjects, so that every statement the dataset
+        holds about them is in its graphs."""
+        if not self._pending:
+            return
+        with self._reading:
+            if subjects is None:
+                due, self._pending = self._pending, []
+            else:
+                codes = {subject_code(s) for s in subjects}
+                due = [p for p in self._pending if not codes.isdisjoint(p.subjects)]
+                if not due:
+                    return
+                self._pending = [p for p in self._pending if codes.isdisjoint(p.subjects)]
+            for found in due:
+                for key, statements in zip(found.graphs, found.read()):
+                    self._graphs[key].triples.update(statements)
 
     def graph(self, name: object) -> GraphQuads:
+        self.complete()
+        return self._graph(name)
+
+    def _graph(self, name: object) -> GraphQuads:
         key = str(name)
         found = self._graphs.get(key)
         if found is None:
@@ -280,15 +364,24 @@ class Quads:
 
     def graphs(self) -> list[GraphQuads]:
         """The named graphs that hold a triple, by name."""
-        return [self._graphs[k] for k in sorted(self._graphs) if self._graphs[k].triples]
+        self.complete()
+        return self.held_graphs()
+
+    def held_graphs(self) -> list[GraphQuads]:
+        """The named graphs that hold a triple, by name, those that hold only statements not
+        read yet among them (none read here)."""
+        held = {key for found in self._pending for key, n in zip(found.graphs, found.counts) if n}
+        return [self._graphs[k] for k in sorted(self._graphs) if self._graphs[k].triples or k in held]
 
     def __len__(self) -> int:
+        self.complete()
         return len(self.default_graph) + sum(len(g) for g in self._graphs.values())
 
     def nquads(self) -> list[str]:
         """Each quad as an N-Quads line (with its end of line), sorted: the order the files are
         written in, so the same graph gives the same bytes (``GraphEnds.lines`` makes the same
         lines from the sorted statements, without sorting them)."""
+        self.complete()
         lines = [t + " .\n" for t in self.default_graph.triples]
         for g in self._graphs.values():
             tail = f" {g.name} .\n"
@@ -299,6 +392,7 @@ class Quads:
     def union_statements(self) -> list[str]:
         """The triples of every graph, each once, sorted: N-Triples statements without their
         closing " ." (the strings the graphs hold, not copies)."""
+        self.complete()
         union = set(self.default_graph.triples)
         for g in self._graphs.values():
             union |= g.triples

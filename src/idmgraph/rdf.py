@@ -12,6 +12,7 @@ the same graph.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import TYPE_CHECKING, NamedTuple
@@ -37,7 +38,7 @@ from .namespace import (
 )
 from .paths import bundled
 from .posts import highest_level, level_of
-from .quads import GraphQuads, Quads, Term, TermSpace, iri, lit, term
+from .quads import GraphQuads, Pending, Quads, Term, TermSpace, iri, lit, term
 from .records import Agenda
 from .regions import load_m49
 from .resolve import Resolution, ResolvedOrganization, ResolvedParticipation
@@ -127,18 +128,19 @@ def build_dataset(
         links.setdefault(link.event_id, []).append(link)
     every_unit = units is not None
     made: dict = {}  # what the views share across sources
+    pending: list[Pending] = []  # the units taken, read where they are asked for
     for agenda in res.agendas:
         views = participation_views(res, parts[agenda.source], levels, themed, made)
         its_links = links.get(agenda.event.id, [])
         g = ds.graph(iris.source_graph(agenda.source))
         fingerprint = units.fingerprint(agenda, views, its_links) if units is not None else None
-        kept = units.get(fingerprint) if fingerprint else None
+        taken = units.take(fingerprint) if fingerprint else None
         if fingerprint is not None:
             units.sources[agenda.source] = fingerprint
-        if kept is not None:
-            g.triples.update(kept.source)
-            ent.triples.update(kept.entities)
-            derived.triples.update(kept.derived)
+        if taken is not None:
+            graphs = (g.iri, ent.iri, derived.iri)
+            read = functools.partial(_kept_unit, units, fingerprint, agenda, views, its_links)
+            pending.append(Pending(graphs, taken.counts, taken.subjects, read))
         elif fingerprint is None:
             every_unit = False
             _add_source(g, ent, derived, agenda, views)
@@ -159,11 +161,31 @@ def build_dataset(
     _add_posts(own.graph(iris.ENTITIES_GRAPH), own.graph(iris.DERIVED_GRAPH), res, levels)
     _add_themes(own, res, themes or [])
     _merge(ds, own)
+    ds.defer(pending)
     _describe_graphs(ds, own.default_graph)
     ds.default_graph.triples |= own.default_graph.triples
     if units is not None and every_unit:
         units.shared = {"": own.default_graph.triples, **{g.name: g.triples for g in own._graphs.values()}}
     return ds
+
+
+def _kept_unit(
+    units: SourceUnits,
+    fingerprint: str,
+    agenda: Agenda,
+    views: list[ParticipationView],
+    links: list[ThemeLink],
+) -> tuple[list[str], list[str], list[str]]:
+    """The statements of a source's unit taken from the last build (its graph's, and what it
+    states in the entities and derived graphs), read; made anew if they cannot be (a unit
+    damaged since it was taken)."""
+    kept = units.unit(fingerprint)
+    if kept is not None:
+        return kept
+    g, ent, derived = GraphQuads(None), GraphQuads(None), GraphQuads(None)
+    _add_source(g, ent, derived, agenda, views)
+    _add_theme_links(derived, links)
+    return list(g.triples), list(ent.triples), list(derived.triples)
 
 
 def _merge(ds: Quads, more: Quads) -> None:
@@ -190,7 +212,7 @@ def _describe_graphs(ds: Quads, into: GraphQuads | None = None) -> None:
     activity = iris.build_activity(__version__)
     labelled = prov_graph.subjects_with(RDFS.label)
     labels = {str(k): v for k, v in _GRAPH_LABELS.items()}
-    for graph in ds.graphs():
+    for graph in ds.held_graphs():  # those whose statements are not read yet too
         g = graph.name
         if g not in labelled:
             into.add((g, RDFS.label, lit(labels.get(graph.iri, f"graph {graph.iri}"), lang="en")))

@@ -16,7 +16,11 @@ every source whose sessions reach it.
 The units live in one file, ``rdf/units.pack`` in the parse cache's folder: one file, not one
 a source, because making and opening hundreds of files cost more than their statements. It holds
 the units' statements (three blocks of lines each, each unit with its CRC-32 in the index),
-then an index of where each unit is, then a line with the index's length and SHA-256. A build
+then an index of where each unit is and the subjects it names (their CRC-32), then a line with
+the index's length and SHA-256. A rebuild takes a unit without reading it: the dataset holds it
+pending (``quads.Pending``), read only where a patch touches a subject it may name, or where
+the whole dataset is asked for; its bytes are checked against its checksum in a thread while
+the sources are parsed (``check_ahead``). A build
 writes the units it makes beside the pack as it makes them (none is held in memory); when it
 succeeds it adds them and a new index to the end of the pack (the units it took stay where they
 are, and their bytes are not copied), or, once the units no index names outweigh those it
@@ -36,11 +40,13 @@ import os
 import shutil
 import tempfile
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .files import temporary_file
+from .quads import subject_code
 
 if TYPE_CHECKING:
     from .rdf import ParticipationView
@@ -52,7 +58,7 @@ __all__ = ["SourceUnits", "Unit", "FOLDER", "PACK"]
 FOLDER = "rdf"
 PACK = "units.pack"
 CSV_ROWS = "csv-rows.json"  # each source's rows of participations.csv, by their key
-FORMAT = 5  # of the pack and of what the fingerprint holds; a change misses every unit
+FORMAT = 6  # of the pack and of what the fingerprint holds; a change misses every unit
 _HEAD = f"idmgraph rdf units {FORMAT}\n".encode("ascii")
 _TAIL = 16 + 64 + 2  # "\n", the index's length (16 hex digits), the SHA-256 of the index (64), "\n"
 # past as many bytes of units no index names as of those it names, and a megabyte, a build
@@ -67,6 +73,22 @@ class Unit(NamedTuple):
     source: list[str]
     entities: list[str]
     derived: list[str]
+
+
+class Taken(NamedTuple):
+    """A unit of the last pack taken for this build, its statements not read yet: how many it
+    has in each graph, and the subjects they name (``subject_codes``)."""
+
+    counts: tuple[int, int, int]
+    subjects: list[int]
+
+
+def subject_codes(statements) -> list[int]:
+    """The code of each subject the statements name (``quads.subject_code``), each once, in
+    order: what a unit's entry in the index says of it, so that the statements about some
+    subjects are found by reading only the units that may hold them (two subjects may share a
+    code: a unit read in vain)."""
+    return sorted({subject_code(t[: t.index(" ")]) for t in statements})
 
 
 def _checksum(data: bytes) -> str:
@@ -86,6 +108,33 @@ def _packed(value: object) -> bytes:
         return b"m" + marshal.dumps(value, 0)
     except ValueError:
         return b"r" + repr(value).encode("utf-8")
+
+
+def _place(place) -> tuple[int, int, int, int, int, str]:
+    """(offset, length, and the counts of its three blocks, checksum) of a unit's entry in an
+    index (followed by its subject codes); a ValueError or TypeError for an entry that is not
+    one."""
+    if not isinstance(place, list) or len(place) != 7:
+        raise ValueError("not an entry")
+    offset, length, a, b, c = (int(n) for n in place[:5])
+    if min(offset, length, a, b, c) < 0 or not isinstance(place[5], str):
+        raise ValueError("not an entry")
+    return offset, length, a, b, c, place[5]
+
+
+def _whole_units(fd: int, index: dict) -> set[str]:
+    """The fingerprints of the units of an index whose bytes, read from the open pack ``fd``,
+    match their checksums."""
+    whole = set()
+    for fingerprint, place in index.items():
+        try:
+            offset, length, _, _, _, checksum = _place(place)
+            data = os.pread(fd, length, offset)
+        except (OSError, TypeError, ValueError):
+            continue
+        if len(data) == length and _checksum(data) == checksum:
+            whole.add(fingerprint)
+    return whole
 
 
 def _tail(index: bytes) -> bytes:
@@ -121,6 +170,7 @@ class SourceUnits:
         self._prepared = False
         self._size = 0  # the last pack's size, when it was read
         self._append: bytes | None = None  # the index commit adds to the last pack, if it does
+        self._whole: Future | None = None  # the units of the last pack found whole, once checked
 
     def fingerprint(
         self, agenda: Agenda, views: list[ParticipationView], links: list[ThemeLink] = ()
@@ -202,6 +252,18 @@ class SourceUnits:
             return
         self._pack, self._index, self._size = pack, index, size
 
+    def check_ahead(self) -> None:
+        """The last pack opened, and each of its units' bytes checked against its checksum in a
+        thread (reading and CRC-32 give the interpreter back) while the build parses: ``take``
+        then takes only the units found whole, without reading them itself."""
+        if self._pack is None:
+            self._open()
+        if not self._pack or not hasattr(os, "pread"):
+            return
+        pool = ThreadPoolExecutor(1, thread_name_prefix="idmgraph-units")
+        self._whole = pool.submit(_whole_units, self._pack.fileno(), dict(self._index))
+        pool.shutdown(wait=False)  # its thread ends once they are checked
+
     def fingerprints(self) -> set[str]:
         """The fingerprints of the units the last pack holds (none: no pack that can be read)."""
         if self._pack is None:
@@ -242,10 +304,7 @@ class SourceUnits:
         if place is None:
             return None
         try:
-            *numbers, checksum = place
-            offset, length, a, b, c = (int(n) for n in numbers)
-            if min(offset, length, a, b, c) < 0:
-                return None
+            offset, length, a, b, c, checksum = _place(place)
             data = self._read_unit(offset, length)
             if _checksum(data) != checksum:
                 return None  # a damaged unit is no unit
@@ -254,7 +313,36 @@ class SourceUnits:
             return None
         if len(lines) != a + b + c:
             return None
-        return (offset, length, a, b, c, checksum), Unit(lines[:a], lines[a : a + b], lines[a + b :])
+        unit = Unit(lines[:a], lines[a : a + b], lines[a + b :])
+        return (offset, length, a, b, c, checksum, place[6]), unit
+
+    def take(self, fingerprint: str) -> Taken | None:
+        """A unit of the last pack, kept for the next build as ``get`` keeps it, without
+        reading its statements (read by ``unit`` where they are needed), or None. Its bytes are
+        checked where they are read: a damaged unit read then is no unit, and its source is made
+        anew there."""
+        if self._pack is None:
+            self._open()
+        place = self._index.get(fingerprint)
+        try:
+            offset, length, a, b, c, checksum = _place(place)
+        except (TypeError, ValueError):
+            return None
+        subjects = place[6]
+        if offset + length > self._size or not isinstance(subjects, list):
+            return None
+        if self._whole is not None:
+            if fingerprint not in self._whole.result():
+                return None  # a damaged unit is no unit
+        else:
+            try:
+                if _checksum(self._read_unit(offset, length)) != checksum:
+                    return None
+            except (OSError, ValueError):
+                return None
+        self._used[fingerprint] = (offset, length, a, b, c, checksum, subjects)
+        self.hits += 1
+        return Taken((a, b, c), subjects)
 
     def put(self, fingerprint: str, source: set[str], entities: set[str], derived: set[str]) -> None:
         """Keep a source's statements under their fingerprint: written at once into the pack
@@ -265,7 +353,10 @@ class SourceUnits:
         data = "\n".join(line for block in unit for line in block).encode("ascii")
         if self._write(data):
             counts = (len(source), len(entities), len(derived))
-            self._used[fingerprint] = (None, self._offset - len(data), len(data), *counts, _checksum(data))
+            subjects = subject_codes(line for block in unit for line in block)
+            self._used[fingerprint] = (
+                None, self._offset - len(data), len(data), *counts, _checksum(data), subjects
+            )
 
     def _write(self, data: bytes) -> bool:
         """Append to the pack being written (started at the first write); False if it cannot be."""
@@ -334,7 +425,7 @@ class SourceUnits:
             if not self._write(b""):  # the pack started, if no unit was made
                 return
             made = self._offset - len(_HEAD)  # the bytes of the units made here
-            live = sum(place[-5] for place in self._used.values())
+            live = sum(place[-6] for place in self._used.values())  # their lengths
             if self._pack and self._size + made - live <= _GARBAGE_SHARE * live + _GARBAGE_SLACK:
                 index = {}
                 for fingerprint in sorted(self._used):
@@ -350,8 +441,8 @@ class SourceUnits:
             for fingerprint in sorted(self._used):
                 place = self._used[fingerprint]
                 if place[0] is not None:  # a unit of the last pack: copied
-                    offset, length, a, b, c, checksum = place
-                    place = (None, self._offset, length, a, b, c, checksum)
+                    offset, length, *rest = place
+                    place = (None, self._offset, length, *rest)
                     if not self._write(self._read_unit(offset, length)):
                         return
                 index[fingerprint] = list(place[1:])
@@ -424,6 +515,10 @@ class SourceUnits:
         self._out, self._tmp = None, None
 
     def _close(self) -> None:
+        if self._whole is not None:
+            with contextlib.suppress(Exception):
+                self._whole.result()  # the thread is done with the pack's file
+            self._whole = None
         if self._pack not in (None, False):
             self._pack.close()
         self._pack = None
