@@ -18,9 +18,9 @@ touched is in the graphs it was in; for a touched one the dataset is asked, and 
 units it holds unread (``quads.Pending``) those that may name the touched subjects alone.
 
 Cuts depend on subjects alone: within a stretch made again they fall where a clean build puts
-them, and a stretch whose first subject is gone (or no longer opens
-a segment) takes in the segment before. A TriG segment's ends (whether the block of a graph goes
-on across a cut) depend on its neighbours: a neighbour whose trim changes is made again too.
+them, and a stretch whose first subject is gone (or no longer opens a segment) takes in the
+segment before. A TriG segment's ends (whether the block of a graph goes on across a cut)
+depend on its neighbours: a neighbour whose trim changes is made again too.
 
 Anything the files' index does not describe, a blank node, or more change than
 ``last_build.MOST_CHANGED`` allows gives None: the build writes the files whole.
