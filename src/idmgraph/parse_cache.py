@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import shutil
+import stat
 from dataclasses import fields, is_dataclass
 from functools import cache
 from pathlib import Path
@@ -127,14 +128,16 @@ class AgendaCache:
         A build asks once a source, and gives the key to ``get`` and ``put``."""
         from .agenda.readers import MAX_AGENDA_BYTES
 
-        if not source.path.is_file() or source.path.stat().st_size > MAX_AGENDA_BYTES:
+        try:
+            found = source.path.stat()
+        except OSError:
+            return None
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_AGENDA_BYTES:
             return None
         digest = hashlib.sha256(self._inputs.encode())
         meta = json.dumps(_canonical(source.meta))
         digest.update(f"\0{source.id}\0{source.path}\0{meta}\0".encode())
-        with source.path.open("rb") as data:
-            for block in iter(lambda: data.read(1 << 20), b""):
-                digest.update(block)
+        digest.update(source.path.read_bytes())  # no larger than an agenda may be
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path:
