@@ -148,6 +148,41 @@ def test_a_pool_of_processes_parses_as_a_parse_in_order_does(corpus, monkeypatch
     assert pools == [start]
 
 
+def test_a_rebuild_that_parses_every_source_again_forks_its_pool_once_its_own_threads_end(
+    corpus, tmp_path, monkeypatch
+):
+    """A rebuild reads the last build and checks its units in threads while the sources are
+    read: where every source must be parsed again (its parse cache emptied), those threads are
+    waited for, and the pool forks (a fork server's workers would read the reference data anew),
+    here while the check of the units takes half a second."""
+    import concurrent.futures
+    import re
+    import time
+
+    from idmgraph import rdf_units
+
+    out = tmp_path / "out"
+    first = run_build([corpus], out)
+    made = []
+
+    class Pool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, mp_context=None, **kwargs):
+            made.append(mp_context.get_start_method())
+            super().__init__(*args, mp_context=mp_context, **kwargs)
+
+    checked = rdf_units._whole_units
+    monkeypatch.setattr(rdf_units, "_whole_units", lambda *a: time.sleep(0.5) or checked(*a))
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    for entry in cache_folder(out).iterdir():
+        if re.fullmatch(r"[0-9a-f]{64}\.json", entry.name):
+            entry.unlink()
+    again = run_build([corpus], out)
+    assert made == ["fork"]
+    assert again.units_kept == len(first.agendas) and again.counts == first.counts
+
+
 def test_a_pool_raises_the_first_bad_source_with_its_file_and_line(corpus, monkeypatch):
     bad = corpus / "zz-bad.txt"
     bad.write_text("10:00 - 11:00 Opening\n25:99 - 26:00 Panel\n", encoding="utf-8")

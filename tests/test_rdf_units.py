@@ -11,7 +11,7 @@ from idmgraph import build as build_module
 from idmgraph.build import BuildFailed, run_build
 from idmgraph.parse_cache import cache_folder
 from idmgraph.rdf import ParticipationView, PostView, participation_views
-from idmgraph.rdf_units import CSV_ROWS, FOLDER, PACK, SourceUnits
+from idmgraph.rdf_units import CSV_ROWS, FOLDER, PACK, SourceUnits, _read_csv_rows
 from idmgraph.resolve import ResolvedOrganization
 
 FILES = ("idm.trig", "idm.ttl", "participations.csv", "report.json", "dataset.ttl")
@@ -162,6 +162,32 @@ def test_a_damaged_pack_is_no_pack_and_a_damaged_unit_no_unit(corpus, tmp_path, 
     result = run_build([corpus], out)
     assert result.units_kept == kept and result.report.conforms
     _same_as_clean(corpus, out, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["a byte of a row", "cut short", "not the format"])
+def test_damaged_csv_rows_are_made_anew(corpus, tmp_path, damage):
+    """The CSV rows kept for each source are checked against their CRC-32: a file damaged or cut
+    short keeps none, and the rebuild writes the rows a clean build writes."""
+    out = tmp_path / "out"
+    run_build([corpus], out)
+    kept = cache_folder(out) / FOLDER / CSV_ROWS
+    data = bytearray(kept.read_bytes())
+    if damage == "a byte of a row":  # in the rows of every source
+        data = bytearray(bytes(data).replace(b"Ana Ruiz", b"Ana Ruix"))
+    elif damage == "cut short":
+        del data[len(data) - 20 :]
+    else:
+        data[:0] = b"{}"
+    kept.write_bytes(bytes(data))
+    clean_csv = (out / "participations.csv").read_bytes()
+    (corpus / "c-2021.txt").write_text(
+        (corpus / "c-2021.txt").read_text(encoding="utf-8").replace("Youth", "Health"), encoding="utf-8"
+    )
+    run_build([corpus], out)
+    assert b"Ana Ruix" not in (out / "participations.csv").read_bytes()
+    assert b"Ana Ruiz" in clean_csv
+    _same_as_clean(corpus, out, tmp_path)
+    assert _read_csv_rows(kept.read_bytes())  # written whole again
 
 
 def test_a_rebuild_adds_to_the_pack_and_writes_it_anew_once_it_holds_more_old_units_than_live(

@@ -543,15 +543,19 @@ def _assign_themes(
 
 
 def _parse_sources(
-    sources: list[Source], cache: AgendaCache | None
+    sources: list[Source], cache: AgendaCache | None, settle: Callable[[], None] | None = None
 ) -> Iterator[tuple[Source, str | None, Agenda]]:
     """Each source with its key in the cache (None without a cache) and its agenda, in the
     sources' order: from the cache where it holds the agenda, else parsed (by a pool of
     processes when there are many, on a machine of several cores) and kept. The first source
-    that fails raises its error, as a parse in order would."""
+    that fails raises its error, as a parse in order would. ``settle``: waits for the build's
+    own threads to end, before a pool is forked."""
     keys = [cache.key(src) for src in sources] if cache else [None] * len(sources)
     found = [cache.get(key) for key in keys] if cache else [None] * len(sources)
-    parsed = iter(_parse_many([src for src, agenda in zip(sources, found) if agenda is None]))
+    missing = [src for src, agenda in zip(sources, found) if agenda is None]
+    if settle is not None and len(missing) >= PARALLEL_FROM:
+        settle()  # they read files for a few tens of milliseconds: then the pool forks
+    parsed = iter(_parse_many(missing))
     for src, key, agenda in zip(sources, keys, found):
         if agenda is None:
             agenda = next(parsed)
@@ -700,6 +704,14 @@ def _run_build(
         units = SourceUnits(cache.folder / UNITS_FOLDER, keys)
         units.check_ahead()
         keep_reads_in(cache.folder / "reference")  # the reference data's YAML, as JSON
+
+    def settle() -> None:
+        """The threads that read the last build and check its units, ended."""
+        if last is not None:
+            last.settle()
+        if units is not None:
+            units.settle()
+
     try:  # the units' pack closed (and its check ahead awaited) on bad input
         sources = find_sources(paths or default_inputs(), cache.record_source if cache is not None else None)
         if not sources:
@@ -713,7 +725,7 @@ def _run_build(
         # the clock of parsing starts before the first agenda comes back (a pool's first answer
         # holds most of the work; it was counted as reading)
         step(f"parsing {len(sources)} sources", "parsing", 0, len(sources))
-        for src, key, agenda in _parse_sources(sources, cache):
+        for src, key, agenda in _parse_sources(sources, cache, settle):
             keys[src.id] = key
             done = len(agendas)
             step(f"parsing {done + 1}/{len(sources)}: {src.id}", "parsing", done, len(sources))

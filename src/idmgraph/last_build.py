@@ -93,6 +93,7 @@ class LastBuild:
         self.made: Made | None = None  # what the build under way was made of, to keep
         self._ready: dict[str, Path] = {}  # the files ``prepare`` wrote, by the name they take
         self._read: dict[str, Future] = {}  # what ``read_ahead`` reads, by what it is
+        self._reader: ThreadPoolExecutor | None = None  # the thread that reads it
 
     def read_ahead(self, out_dir: Path) -> None:
         """Read the last good build's files and what its dataset was made of in a thread, while
@@ -104,6 +105,13 @@ class LastBuild:
             "made": pool.submit(self._previous_made),
         }
         pool.shutdown(wait=False)  # its thread ends once both are read
+        self._reader = pool
+
+    def settle(self) -> None:
+        """Wait until the thread of ``read_ahead`` has ended (a pool of processes is forked only
+        from a process that runs no other thread)."""
+        if self._reader is not None:
+            self._reader.shutdown(wait=True)
 
     def previous_files(self, out_dir: Path) -> dict[str, tuple[bytes, dict]]:
         """The last good build's files that are as it wrote them (their size and SHA-256), each

@@ -57,7 +57,8 @@ __all__ = ["SourceUnits", "Unit", "FOLDER", "PACK"]
 
 FOLDER = "rdf"
 PACK = "units.pack"
-CSV_ROWS = "csv-rows.json"  # each source's rows of participations.csv, by their key
+CSV_ROWS = "csv-rows"  # each source's rows of participations.csv, by their key
+_CSV_HEAD = b"idmgraph csv rows 1\n"  # then each entry: "KEY LENGTH CRC-32\n" and its bytes
 FORMAT = 6  # of the pack and of what the fingerprint holds; a change misses every unit
 _HEAD = f"idmgraph rdf units {FORMAT}\n".encode("ascii")
 _TAIL = 16 + 64 + 2  # "\n", the index's length (16 hex digits), the SHA-256 of the index (64), "\n"
@@ -122,6 +123,23 @@ def _place(place) -> tuple[int, int, int, int, int, str]:
     return offset, length, a, b, c, place[5]
 
 
+def _read_csv_rows(data: bytes) -> dict[str, bytes]:
+    """The entries of a CSV rows file, each checked against its CRC-32; a ValueError for a
+    file that is not one, or not whole."""
+    if not data.startswith(_CSV_HEAD):
+        raise ValueError("not a file of CSV rows")
+    out, at = {}, len(_CSV_HEAD)
+    while at < len(data):
+        end = data.index(b"\n", at)
+        key, length, checksum = data[at:end].decode("ascii").split(" ")
+        at, stop = end + 1, end + 1 + int(length)
+        rows = data[at:stop]
+        if stop > len(data) or f"{zlib.crc32(rows):08x}" != checksum:
+            raise ValueError("an entry cut short or damaged")
+        out[key], at = rows, stop
+    return out
+
+
 def _whole_units(fd: int, index: dict) -> set[str]:
     """The fingerprints of the units of an index whose bytes, read from the open pack ``fd``,
     match their checksums."""
@@ -164,13 +182,14 @@ class SourceUnits:
         # the statements of each graph no unit gave (by graph name, "" for the default graph),
         # once the dataset is made; None if a source had no unit
         self.shared: dict[str, set[str]] | None = None
-        self._csv_kept: dict[str, str] | None = None  # the last build's CSV rows, once read
-        self._csv_used: dict[str, str] = {}
+        self._csv_kept: dict[str, bytes] | None = None  # the last build's CSV rows, once read
+        self._csv_used: dict[str, bytes] = {}
         self._csv_tmp: Path | None = None  # the CSV rows written for commit to put in place
         self._prepared = False
         self._size = 0  # the last pack's size, when it was read
         self._append: bytes | None = None  # the index commit adds to the last pack, if it does
         self._whole: Future | None = None  # the units of the last pack found whole, once checked
+        self._checker: ThreadPoolExecutor | None = None  # the thread that checks them
 
     def fingerprint(
         self, agenda: Agenda, views: list[ParticipationView], links: list[ThemeLink] = ()
@@ -263,6 +282,13 @@ class SourceUnits:
         pool = ThreadPoolExecutor(1, thread_name_prefix="idmgraph-units")
         self._whole = pool.submit(_whole_units, self._pack.fileno(), dict(self._index))
         pool.shutdown(wait=False)  # its thread ends once they are checked
+        self._checker = pool
+
+    def settle(self) -> None:
+        """Wait until the thread of ``check_ahead`` has ended (a pool of processes is forked
+        only from a process that runs no other thread)."""
+        if self._checker is not None:
+            self._checker.shutdown(wait=True)
 
     def fingerprints(self) -> set[str]:
         """The fingerprints of the units the last pack holds (none: no pack that can be read)."""
@@ -382,19 +408,17 @@ class SourceUnits:
         ``build`` makes them from: the unit's fingerprint and what else they read), or None."""
         if self._csv_kept is None:
             try:
-                kept = json.loads((self.path.parent / CSV_ROWS).read_text(encoding="utf-8"))
+                self._csv_kept = _read_csv_rows((self.path.parent / CSV_ROWS).read_bytes())
             except (OSError, ValueError):
-                kept = {}
-            self._csv_kept = kept if isinstance(kept, dict) else {}
-        text = self._csv_kept.get(key)
-        if not isinstance(text, str):
-            return None
-        self._csv_used[key] = text
-        return text.encode("utf-8")
+                self._csv_kept = {}  # none kept, or not whole: every source's rows made anew
+        rows = self._csv_kept.get(key)
+        if rows is not None:
+            self._csv_used[key] = rows
+        return rows
 
     def keep_csv_rows(self, key: str, rows: bytes) -> None:
         """Keep a source's rows of participations.csv for the next build (written by ``commit``)."""
-        self._csv_used[key] = rows.decode("utf-8")
+        self._csv_used[key] = rows
 
     def _prepare_csv_rows(self) -> None:
         """The CSV rows this build used, written beside the file that keeps them (an entry is
@@ -402,9 +426,12 @@ class SourceUnits:
         be written holds no wrong entry)."""
         if self._csv_used == (self._csv_kept or {}):
             return  # the file holds these rows and no others already (or none were made)
-        text = json.dumps(self._csv_used, ensure_ascii=False, separators=(",", ":"))
+        entries = [_CSV_HEAD]
+        for key, rows in sorted(self._csv_used.items()):
+            entries.append(f"{key} {len(rows)} {zlib.crc32(rows):08x}\n".encode("ascii"))
+            entries.append(rows)
         with contextlib.suppress(OSError):
-            self._csv_tmp = temporary_file(self.path.parent, "csv-rows", text.encode("utf-8"))
+            self._csv_tmp = temporary_file(self.path.parent, "csv-rows", b"".join(entries))
 
     def prepare(self) -> None:
         """What ``commit`` puts in place, written beside it (while the build's checks still
@@ -493,6 +520,7 @@ class SourceUnits:
             self._drop_out()  # the last pack stays: the next build makes the sources it lacks
         finally:
             self._close()
+            (self.path.parent / "csv-rows.json").unlink(missing_ok=True)  # the form before this one
             for pattern in (".units-*", ".csv-rows-*"):
                 for left in self.path.parent.glob(pattern):
                     left.unlink(missing_ok=True)
