@@ -20,14 +20,14 @@ then an index of where each unit is and the subjects it names (their CRC-32), th
 the index's length and SHA-256. A rebuild takes a unit without reading it: the dataset holds it
 pending (``quads.Pending``), read only where a patch touches a subject it may name, or where
 the whole dataset is asked for; its bytes are checked against its checksum in a thread while
-the sources are parsed (``check_ahead``). A build
-writes the units it makes beside the pack as it makes them (none is held in memory); when it
-succeeds it adds them and a new index to the end of the pack (the units it took stay where they
-are, and their bytes are not copied), or, once the units no index names outweigh those it
-names, writes a new pack whole and puts it in place. A pack an error leaves half added to is
-cut back. A unit whose bytes do not match its checksum is no unit (its source is made anew); a
-pack that cannot be read, or whose index does not match its digest (a pack cut short, emptied),
-is no pack: every source is made anew, never an error. ``build --clean`` empties it.
+the sources are parsed (``check_ahead``). A build writes the units it makes beside the pack as
+it makes them (none is held in memory); when it succeeds it adds them and a new index to the end
+of the pack (the units it took stay where they are, and their bytes are not copied), or, once
+the units no index names outweigh those it names, writes a new pack whole and puts it in place.
+A pack an error leaves half added to is cut back. A unit whose bytes do not match its checksum
+is no unit (its source is made anew); a pack that cannot be read, or whose index does not match
+its digest (a pack cut short, emptied), is no pack: every source is made anew, never an error.
+``build --clean`` empties it.
 """
 
 from __future__ import annotations
@@ -303,16 +303,6 @@ class SourceUnits:
             raise ValueError("cut short")
         return data
 
-    def get(self, fingerprint: str) -> Unit | None:
-        """The statements kept under a fingerprint, or None."""
-        found = self._kept(fingerprint)
-        if found is None:
-            return None
-        place, unit = found
-        self._used[fingerprint] = place
-        self.hits += 1
-        return unit
-
     def unit(self, fingerprint: str) -> Unit | None:
         """The statements of a unit made in this build or kept by the last (without keeping it
         for the next), or None."""
@@ -343,10 +333,10 @@ class SourceUnits:
         return (offset, length, a, b, c, checksum, place[6]), unit
 
     def take(self, fingerprint: str) -> Taken | None:
-        """A unit of the last pack, kept for the next build as ``get`` keeps it, without
-        reading its statements (read by ``unit`` where they are needed), or None. Its bytes are
-        checked where they are read: a damaged unit read then is no unit, and its source is made
-        anew there."""
+        """A unit of the last pack, kept for the next build, without reading its statements
+        (``unit`` reads them where they are needed), or None. Its bytes are checked against its
+        checksum, by the thread of ``check_ahead`` or here: a damaged unit is no unit (its source
+        is made anew)."""
         if self._pack is None:
             self._open()
         place = self._index.get(fingerprint)
