@@ -152,7 +152,9 @@ def _at_most(items, limit: int, refusal: str) -> list:
 def _internal(exc: BaseException) -> ProtocolError:
     """A failure logged with an id; the client gets the id, not the detail."""
     ref = uuid.uuid4().hex[:12]
-    LOG.error("query failed [%s]: %s: %s", ref, type(exc).__name__, exc)
+    # its text, not the exception: a log record that held it would hold its traceback, and
+    # with it pyoxigraph's result, past the thread that made it (where it must be freed)
+    LOG.error("query failed [%s]: %s: %s", ref, type(exc).__name__, str(exc))
     return ProtocolError(500, f"the query failed while running (error {ref}, logged on the server)")
 
 
