@@ -3,6 +3,7 @@ takes those of the sources that did not change, makes anew those of a source who
 posts the resolution now sees otherwise, and writes the bytes a clean build writes."""
 
 import dataclasses
+import os
 import shutil
 
 import pytest
@@ -146,10 +147,14 @@ def test_a_post_worded_anew_makes_anew_the_sources_that_name_the_post(corpus, tm
 @pytest.mark.parametrize(
     "damage, kept", [("a byte of a unit", 2), ("a byte of the index", 0), ("cut short", 0), ("emptied", 0)]
 )
-def test_a_damaged_pack_is_no_pack_and_a_damaged_unit_no_unit(corpus, tmp_path, damage, kept):
+@pytest.mark.parametrize("pread", [True, False], ids=["checked in a thread", "checked in place"])
+def test_a_damaged_pack_is_no_pack_and_a_damaged_unit_no_unit(corpus, tmp_path, monkeypatch, damage, kept, pread):
     """A unit whose bytes do not match its checksum is made anew (the others are taken); a pack
     whose index does not match its digest, or that is cut short, is no pack. Either way the
-    rebuild writes a clean build's bytes."""
+    rebuild writes a clean build's bytes. The units are checked in a thread that reads the pack
+    at offsets, or, on a system without ``os.pread``, where the build takes them."""
+    if not pread:
+        monkeypatch.delattr(os, "pread", raising=False)
     out = tmp_path / "out"
     run_build([corpus], out)
     data = bytearray(_pack(out).read_bytes())

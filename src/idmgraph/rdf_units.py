@@ -40,6 +40,7 @@ import os
 import shutil
 import tempfile
 import zlib
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
@@ -113,9 +114,9 @@ def _packed(value: object) -> bytes:
 
 def _place(place) -> tuple[int, int, int, int, int, str]:
     """(offset, length, and the counts of its three blocks, checksum) of a unit's entry in an
-    index (followed by its subject codes); a ValueError or TypeError for an entry that is not
-    one."""
-    if not isinstance(place, list) or len(place) != 7:
+    index (followed by the list of its subject codes); a ValueError or TypeError for an entry
+    that is not one."""
+    if not isinstance(place, list) or len(place) != 7 or not isinstance(place[6], list):
         raise ValueError("not an entry")
     offset, length, a, b, c = (int(n) for n in place[:5])
     if min(offset, length, a, b, c) < 0 or not isinstance(place[5], str):
@@ -140,14 +141,14 @@ def _read_csv_rows(data: bytes) -> dict[str, bytes]:
     return out
 
 
-def _whole_units(fd: int, index: dict) -> set[str]:
-    """The fingerprints of the units of an index whose bytes, read from the open pack ``fd``,
-    match their checksums."""
+def _whole_units(read: Callable[[int, int], bytes], index: dict) -> set[str]:
+    """The fingerprints of the units of an index whose bytes, as ``read(offset, length)`` reads
+    them from the pack, match their checksums."""
     whole = set()
     for fingerprint, place in index.items():
         try:
             offset, length, _, _, _, checksum = _place(place)
-            data = os.pread(fd, length, offset)
+            data = read(offset, length)
         except (OSError, TypeError, ValueError):
             continue
         if len(data) == length and _checksum(data) == checksum:
@@ -273,14 +274,20 @@ class SourceUnits:
 
     def check_ahead(self) -> None:
         """The last pack opened, and each of its units' bytes checked against its checksum in a
-        thread (reading and CRC-32 give the interpreter back) while the build parses: ``take``
-        then takes only the units found whole, without reading them itself."""
+        thread (reading and CRC-32 give the interpreter back) while the build parses, or here
+        where the system cannot read a file at an offset without moving it: ``take`` takes only
+        the units found whole."""
         if self._pack is None:
             self._open()
-        if not self._pack or not hasattr(os, "pread"):
+        if not self._pack or self._whole is not None:
             return
+        if not hasattr(os, "pread"):
+            self._whole = Future()
+            self._whole.set_result(_whole_units(self._read_unit, self._index))
+            return
+        fd = self._pack.fileno()
         pool = ThreadPoolExecutor(1, thread_name_prefix="idmgraph-units")
-        self._whole = pool.submit(_whole_units, self._pack.fileno(), dict(self._index))
+        self._whole = pool.submit(_whole_units, lambda offset, n: os.pread(fd, n, offset), dict(self._index))
         pool.shutdown(wait=False)  # its thread ends once they are checked
         self._checker = pool
 
@@ -309,11 +316,10 @@ class SourceUnits:
         made = self._made.get(fingerprint)
         if made is not None:
             return made
-        found = self._kept(fingerprint)
-        return None if found is None else found[1]
+        return self._kept(fingerprint)
 
-    def _kept(self, fingerprint: str) -> tuple[tuple, Unit] | None:
-        """(its place, the unit) of a unit the last pack holds, or None."""
+    def _kept(self, fingerprint: str) -> Unit | None:
+        """A unit the last pack holds, read and checked against its checksum, or None."""
         if self._pack is None:
             self._open()
         place = self._index.get(fingerprint)
@@ -329,33 +335,18 @@ class SourceUnits:
             return None
         if len(lines) != a + b + c:
             return None
-        unit = Unit(lines[:a], lines[a : a + b], lines[a + b :])
-        return (offset, length, a, b, c, checksum, place[6]), unit
+        return Unit(lines[:a], lines[a : a + b], lines[a + b :])
 
     def take(self, fingerprint: str) -> Taken | None:
         """A unit of the last pack, kept for the next build, without reading its statements
         (``unit`` reads them where they are needed), or None. Its bytes are checked against its
-        checksum, by the thread of ``check_ahead`` or here: a damaged unit is no unit (its source
-        is made anew)."""
-        if self._pack is None:
-            self._open()
-        place = self._index.get(fingerprint)
-        try:
-            offset, length, a, b, c, checksum = _place(place)
-        except (TypeError, ValueError):
-            return None
+        checksum (``check_ahead``): a damaged unit is no unit (its source is made anew)."""
+        self.check_ahead()  # where the build did not ask for it before
+        if self._whole is None or fingerprint not in self._whole.result():
+            return None  # no pack, not in it, or damaged
+        place = self._index[fingerprint]
+        offset, length, a, b, c, checksum = _place(place)
         subjects = place[6]
-        if offset + length > self._size or not isinstance(subjects, list):
-            return None
-        if self._whole is not None:
-            if fingerprint not in self._whole.result():
-                return None  # a damaged unit is no unit
-        else:
-            try:
-                if _checksum(self._read_unit(offset, length)) != checksum:
-                    return None
-            except (OSError, ValueError):
-                return None
         self._used[fingerprint] = (offset, length, a, b, c, checksum, subjects)
         self.hits += 1
         return Taken((a, b, c), subjects)
