@@ -143,12 +143,10 @@ def build_dataset(
             pending.append(Pending(graphs, taken.counts, taken.subjects, read))
         elif fingerprint is None:
             every_unit = False
-            _add_source(g, ent, derived, agenda, views)
-            _add_theme_links(derived, its_links)
+            _add_source(g, ent, derived, agenda, views, its_links)
         else:  # made apart, to be kept: what this source states in the shared graphs
             own_ent, own_derived = GraphQuads(ent.name), GraphQuads(derived.name)
-            _add_source(g, own_ent, own_derived, agenda, views)
-            _add_theme_links(own_derived, its_links)
+            _add_source(g, own_ent, own_derived, agenda, views, its_links)
             units.put(fingerprint, g.triples, own_ent.triples, own_derived.triples)
             ent.triples |= own_ent.triples
             derived.triples |= own_derived.triples
@@ -183,8 +181,7 @@ def _kept_unit(
     if kept is not None:
         return kept
     g, ent, derived = GraphQuads(None), GraphQuads(None), GraphQuads(None)
-    _add_source(g, ent, derived, agenda, views)
-    _add_theme_links(derived, links)
+    _add_source(g, ent, derived, agenda, views, links)
     return list(g.triples), list(ent.triples), list(derived.triples)
 
 
@@ -697,14 +694,21 @@ def participation_views(
 
 
 def _add_source(
-    g: GraphQuads, ent: GraphQuads, derived: GraphQuads, agenda: Agenda, views: list[ParticipationView]
+    g: GraphQuads,
+    ent: GraphQuads,
+    derived: GraphQuads,
+    agenda: Agenda,
+    views: list[ParticipationView],
+    links: list[ThemeLink],
 ) -> None:
     """What one source states: its event and sessions, and its participations (in its graph,
-    and what they name in the entities and derived graphs). Made from the agenda and the views
-    alone, so that the views' fingerprint with the agenda's key says when it is made the same."""
+    and what they name in the entities and derived graphs), and how its event's sessions reach
+    their themes (``links``, in the derived graph). Made from the agenda, the views and the links
+    alone, so that their fingerprint with the agenda's key says when it is made the same."""
     _add_event(g, ent, derived, agenda)
     for view in views:
         _add_participation(g, ent, derived, view, agenda.event.language)
+    _add_theme_links(derived, links)
 
 
 def _add_participation(

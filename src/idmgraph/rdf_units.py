@@ -5,11 +5,11 @@ rebuild makes anew only those of the sources that changed.
 A source's statements are made by ``rdf._add_source`` from its agenda and the views of its
 participations (``rdf.ParticipationView``: the keys the resolution gave each participation, the
 names, posts and organisations it names as resolved across all sources, its level of
-representation, the kind of actor it spoke as and its session's themes), and by
-``rdf._add_theme_links`` from the theme links of its event, and from nothing else. They are
-kept under a fingerprint of exactly that: the source's key in the parse cache (its bytes and
-source.yml, the curation, the reference data and idmgraph's code, of which the agenda is made),
-the views and the links. A person's name resolved anew from another source, or a post's first
+representation, the kind of actor it spoke as and its session's themes) and the theme links
+of its event (``rdf._add_theme_links``), and from nothing else. They are kept under a
+fingerprint of exactly that: the source's key in the parse cache (its bytes and source.yml, the
+curation, the reference data and idmgraph's code, of which the agenda is made), the views and
+the links. A person's name resolved anew from another source, or a post's first
 wording, changes the fingerprint of every source that names them; a theme mapped anew, that of
 every source whose sessions reach it.
 
